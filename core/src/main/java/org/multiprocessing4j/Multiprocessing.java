@@ -1,0 +1,52 @@
+package org.multiprocessing4j;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The module-level functions of Python's {@code multiprocessing}. */
+public final class Multiprocessing {
+    private static final Map<StartMethod, Context> CONTEXTS = new EnumMap<>(StartMethod.class);
+
+    static {
+        for (StartMethod method : StartMethod.values()) {
+            CONTEXTS.put(method, new Context(method));
+        }
+    }
+
+    private Multiprocessing() {}
+
+    /**
+     * The object for the process this code runs in: named {@code MainProcess} in a program started
+     * by hand, and in a child the copy of the {@link Process} its parent started.
+     */
+    public static Process currentProcess() {
+        return ProcessTree.current();
+    }
+
+    /** The parent of this process; empty in a main process. */
+    public static Optional<Process> parentProcess() {
+        return ProcessTree.parent();
+    }
+
+    /** The children this process started that are still alive; those that ended are forgotten. */
+    public static List<Process> activeChildren() {
+        return ProcessTree.activeChildren();
+    }
+
+    /** The number of processors available to this JVM, at least 1. */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The context for {@code method}. */
+    public static Context getContext(StartMethod method) {
+        return CONTEXTS.get(method);
+    }
+
+    /** The default context, which uses {@link StartMethod#SPAWN}. */
+    public static Context getContext() {
+        return getContext(StartMethod.SPAWN);
+    }
+}

@@ -1,0 +1,365 @@
+package org.multiprocessing4j;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Serial;
+import java.io.Serializable;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.launch.SpawnPopen;
+import org.multiprocessing4j.internal.launch.UserThreads;
+import org.multiprocessing4j.internal.wire.JavaSerialization;
+
+/**
+ * A task run in a child process, as Python's {@code multiprocessing.Process}: either a
+ * {@link SerializableRunnable} target, or a subclass that overrides {@link #run()}.
+ *
+ * <p>{@link #start()} serializes this object (its target and everything the target captures, or
+ * the subclass's fields) and starts a fresh JVM that deserializes it and calls {@code run()}. The
+ * child uses the parent's {@code java}, class path and standard output and error, plus the options
+ * given to {@link #setJvmOptions}. In the child, {@link Multiprocessing#currentProcess()} is the
+ * deserialized copy, with the same name and, through {@link #pid()}, the same pid as the parent's
+ * handle.
+ *
+ * <p>Exit codes follow Python: 0 when {@code run()} returns, 1 when it throws (the child prints
+ * {@code Process <name>:} and the stack trace on its standard error), n after {@code System.exit(n)},
+ * and -N when the child is killed by signal N ({@link #terminate()} gives -15, {@link #kill()} -9).
+ * A child waits for its own non-daemon threads before it exits.
+ *
+ * <p>When the main thread of the parent and its other non-daemon threads have ended, daemon children
+ * are terminated and the others are waited for, whether or not the program joined them. Beyond
+ * Python, a child never outlives its parent: if the parent dies, even by SIGKILL, the child exits
+ * at once.
+ *
+ * <p>A handle is used by the process that created it. Its methods are thread-safe.
+ */
+public class Process implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final SerializableRunnable target;
+    private final int[] identity;
+    private volatile String name;
+    private volatile boolean daemon;
+    private volatile List<String> jvmOptions = List.of();
+
+    /** The running child, once started; null before, and in any other process. */
+    private transient volatile SpawnPopen popen;
+    /** True for the object that represents the process this code runs in. */
+    private transient volatile boolean current;
+    private transient volatile boolean closed;
+
+    /** A process that will run {@code target}; named {@code Process-N}. */
+    public Process(SerializableRunnable target) {
+        this(Objects.requireNonNull(target, "target"), null);
+    }
+
+    /** A process that will run {@code target}, with the given name. */
+    public Process(SerializableRunnable target, String name) {
+        this(Objects.requireNonNull(target, "target"), name, ProcessTree.nextChildIdentity(),
+                ProcessTree.current().isDaemon());
+    }
+
+    /** For subclasses that override {@link #run()}; named after the subclass, e.g. {@code F-1}. */
+    protected Process() {
+        this(null, null, ProcessTree.nextChildIdentity(), ProcessTree.current().isDaemon());
+    }
+
+    /** For subclasses that override {@link #run()}, with the given name. */
+    protected Process(String name) {
+        this(null, name, ProcessTree.nextChildIdentity(), ProcessTree.current().isDaemon());
+    }
+
+    /** For the objects that stand for processes not started here: the main and a parent process. */
+    Process(SerializableRunnable target, String name, int[] identity, boolean daemon) {
+        this.target = target;
+        this.identity = identity;
+        this.name = name != null ? name : defaultName(getClass(), identity);
+        this.daemon = daemon;
+    }
+
+    /** The object for the process this code runs in, when it is a main process. */
+    static Process mainProcess() {
+        Process main = new Process(null, "MainProcess", new int[0], false);
+        main.current = true;
+        return main;
+    }
+
+    /**
+     * Runs the task; called in the child. The default runs the target given to the constructor, and
+     * rethrows whatever it throws, checked or not, so that the child reports the task's own
+     * exception. Subclasses override it.
+     */
+    public void run() {
+        if (target != null) {
+            try {
+                target.run();
+            } catch (Exception e) {
+                throw Process.<RuntimeException>sneaky(e);
+            }
+        }
+    }
+
+    /**
+     * Starts the child process and returns without waiting for it to run.
+     *
+     * @throws IllegalStateException if this process was started before, is closed, or is being
+     *     started from a daemon process ({@code "daemonic processes are not allowed to have
+     *     children"}), or from another process than the one that created it
+     * @throws IllegalArgumentException if this object cannot be serialized; the message names the
+     *     class that is not serializable. Nothing is started.
+     * @throws UncheckedIOException if the child JVM cannot be started
+     */
+    public synchronized void start() {
+        checkNotClosed();
+        if (popen != null || current) {
+            throw new IllegalStateException("cannot start a process twice");
+        }
+        if (ProcessTree.current().isDaemon()) {
+            throw new IllegalStateException("daemonic processes are not allowed to have children");
+        }
+        Process parent = ProcessTree.current();
+        byte[] launch = JavaSerialization.toBytes(
+                new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()), name);
+        try {
+            popen = SpawnPopen.start(launch, jvmOptions);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
+        }
+        ProcessTree.addChild(this);
+    }
+
+    /**
+     * Blocks until the child has ended.
+     *
+     * @throws IllegalStateException if this process was not started by this process, or is closed
+     * @throws InterruptedException if the calling thread is interrupted while waiting; the child
+     *     runs on
+     */
+    public void join() throws InterruptedException {
+        started().join();
+        ProcessTree.removeChild(this);
+    }
+
+    /**
+     * Blocks until the child has ended or {@code timeout} has passed; a zero or negative timeout
+     * does not block.
+     *
+     * @return true if the child has ended
+     * @throws IllegalStateException as {@link #join()}
+     * @throws InterruptedException as {@link #join()}
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        boolean ended = started().join(timeout);
+        if (ended) {
+            ProcessTree.removeChild(this);
+        }
+        return ended;
+    }
+
+    /** True from {@link #start()} until the child has ended; always true for the current process. */
+    public boolean isAlive() {
+        checkNotClosed();
+        if (current) {
+            return true;
+        }
+        SpawnPopen p = popen;
+        return p != null && p.isAlive();
+    }
+
+    /**
+     * How the child ended: empty before start and while it runs; 0 if {@code run()} returned, 1 if
+     * it threw, n after {@code System.exit(n)}, -N if it was killed by signal N.
+     */
+    public OptionalInt exitCode() {
+        checkNotClosed();
+        SpawnPopen p = popen;
+        return p == null ? OptionalInt.empty() : p.exitCode();
+    }
+
+    /** The child's pid once started; this JVM's pid for the current process; empty before start. */
+    public OptionalLong pid() {
+        checkNotClosed();
+        if (current) {
+            return OptionalLong.of(ProcessHandle.current().pid());
+        }
+        SpawnPopen p = popen;
+        return p == null ? OptionalLong.empty() : OptionalLong.of(p.pid());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Sets the name, which only identifies the process; it need not be unique. */
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /**
+     * Whether this is a daemon process: terminated when its parent's program ends, and not allowed
+     * to have children. The default is the creating process's flag.
+     */
+    public boolean isDaemon() {
+        return daemon;
+    }
+
+    /** @throws IllegalStateException if the process has been started */
+    public synchronized void setDaemon(boolean daemon) {
+        checkNotStarted();
+        this.daemon = daemon;
+    }
+
+    /**
+     * Sends SIGTERM to the child. It ends with exit code -15 without running its exit handlers;
+     * its own children notice and exit too. Does nothing if it has already ended.
+     *
+     * @throws IllegalStateException if this process was not started by this process, or is closed
+     */
+    public void terminate() {
+        started().terminate();
+    }
+
+    /** Sends SIGKILL to the child: exit code -9. Otherwise as {@link #terminate()}. */
+    public void kill() {
+        started().kill();
+    }
+
+    /**
+     * Releases what this handle holds. Afterwards only {@link #name()}, {@link #isDaemon()} and
+     * {@code close()} may be called; the others throw {@link IllegalStateException}. Closing twice is
+     * fine.
+     *
+     * @throws IllegalStateException if the child is still running
+     */
+    public synchronized void close() {
+        SpawnPopen p = popen;
+        if (p != null && p.isAlive()) {
+            throw new IllegalStateException("Cannot close a process while it is still running. "
+                    + "You should first call join() or terminate().");
+        }
+        ProcessTree.removeChild(this);
+        popen = null;
+        closed = true;
+    }
+
+    /**
+     * Extra options for the child JVM, e.g. {@code -Xmx64m} or {@code -Dkey=value}, placed after the
+     * library's own options so that they win.
+     *
+     * @return this process
+     * @throws IllegalStateException if the process has been started
+     */
+    public synchronized Process setJvmOptions(List<String> options) {
+        checkNotStarted();
+        this.jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** The extra JVM options of the child. */
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("<").append(getClass().getSimpleName().isEmpty()
+                ? "Process" : getClass().getSimpleName()).append(" name='").append(name).append('\'');
+        if (closed) {
+            s.append(" closed");
+        } else if (current) {
+            s.append(" current");
+        } else if (popen == null) {
+            s.append(" initial");
+        } else {
+            OptionalInt code = popen.exitCode();
+            s.append(" pid=").append(popen.pid())
+                    .append(code.isPresent() ? " stopped exitcode=" + code.getAsInt() : " started");
+        }
+        return s.append(daemon ? " daemon>" : ">").toString();
+    }
+
+    /**
+     * Python's {@code _bootstrap}, in the child: becomes the current process, runs, reports an
+     * uncaught exception, waits for non-daemon threads and children, and returns the exit status.
+     */
+    int bootstrap() {
+        current = true;
+        int status = 0;
+        try {
+            run();
+        } catch (Throwable t) {
+            printUncaught(t);
+            status = 1;
+        } finally {
+            try {
+                UserThreads.awaitOthers();
+                ProcessExit.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            System.out.flush();
+            System.err.flush();
+        }
+        return status;
+    }
+
+    /** Python's {@code Process <name>:} line and traceback, as one write so that it stays whole. */
+    private void printUncaught(Throwable t) {
+        StringWriter text = new StringWriter();
+        try (PrintWriter out = new PrintWriter(text)) {
+            out.println("Process " + name + ":");
+            t.printStackTrace(out);
+        }
+        System.err.print(text);
+        System.err.flush();
+    }
+
+    /** Python's {@code _identity}: the position of this process in the tree, e.g. [1, 2]. */
+    int[] identity() {
+        return identity.clone();
+    }
+
+    /** The running or finished child; throws if there is none. */
+    private SpawnPopen started() {
+        checkNotClosed();
+        if (current) {
+            throw new IllegalStateException("can only join, terminate or kill a child process, not the current one");
+        }
+        SpawnPopen p = popen;
+        if (p == null) {
+            throw new IllegalStateException("can only join, terminate or kill a process started by this process");
+        }
+        return p;
+    }
+
+    private void checkNotStarted() {
+        if (popen != null || current) {
+            throw new IllegalStateException("process has already started");
+        }
+    }
+
+    private void checkNotClosed() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+    }
+
+    private static String defaultName(Class<?> type, int[] identity) {
+        String simple = type.getSimpleName().isEmpty() ? "Process" : type.getSimpleName();
+        return simple + "-" + Arrays.stream(identity).mapToObj(Integer::toString).collect(Collectors.joining(":"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> E sneaky(Throwable t) throws E {
+        throw (E) t;
+    }
+}

@@ -1,0 +1,206 @@
+package org.multiprocessing4j.internal.channel;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.wire.Frame;
+import org.multiprocessing4j.internal.wire.FrameChannel;
+
+/**
+ * The listening end of the control channels from this process to its children: one Unix domain
+ * socket in a directory only this user can enter (mode 0700), named {@code mp4j-<pid>-<random>}
+ * under the temporary directory.
+ *
+ * <p>A connection is served only when the peer proves the authkey ({@link Handshake}) and then
+ * presents a one-time token that {@link #expect} registered for a child being started; anything
+ * else is logged and closed. Each connection gets its own virtual thread, and a peer that stalls
+ * during the handshake is cut off after {@link #HANDSHAKE_TIMEOUT_SECONDS}.
+ *
+ * <p>The server exists only while children need it: {@link #acquire} creates it for the first user
+ * and {@link #release} by the last one deletes the socket and its directory, so a process without
+ * live children leaves nothing behind. If this process dies abruptly, its children remove the
+ * directory ({@link #removeDirectoryOf}); a directory left by a dead process with no children is
+ * removed by the next {@link #acquire} on the machine.
+ */
+public final class ControlServer {
+    /** How long an unauthenticated peer may take to finish the handshake. */
+    public static final long HANDSHAKE_TIMEOUT_SECONDS = 10;
+
+    private static final String DIRECTORY_PREFIX = "mp4j-";
+    private static final String SOCKET_NAME = "control";
+
+    private static ControlServer instance;
+    private static int users;
+
+    private final Path directory;
+    private final Path socket;
+    private final ServerSocketChannel listener;
+    private final Map<ByteBuffer, ChildSession> expected = new ConcurrentHashMap<>();
+
+    private ControlServer() throws IOException {
+        removeDirectoriesOfDeadProcesses();
+        directory = Files.createTempDirectory(DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        socket = directory.resolve(SOCKET_NAME);
+        listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        listener.bind(UnixDomainSocketAddress.of(socket));
+        Thread.ofPlatform().daemon().name("mp4j-control-accept").start(this::acceptLoop);
+    }
+
+    /** Returns the server, creating it if this is its first user; pair with {@link #release}. */
+    public static synchronized ControlServer acquire() throws IOException {
+        if (instance == null) {
+            instance = new ControlServer();
+        }
+        users++;
+        return instance;
+    }
+
+    /** Gives back one {@link #acquire}; the last one closes the server and deletes its files. */
+    public static synchronized void release() {
+        if (--users == 0) {
+            instance.close();
+            instance = null;
+        }
+    }
+
+    /** The socket children connect to. */
+    public Path socketPath() {
+        return socket;
+    }
+
+    /** Registers the session that will serve the connection presenting {@code token}. */
+    public void expect(byte[] token, ChildSession session) {
+        expected.put(ByteBuffer.wrap(token.clone()), session);
+    }
+
+    /**
+     * Withdraws a registration.
+     *
+     * @return true if it was still waiting, so that no connection will ever be served for it
+     */
+    public boolean withdraw(byte[] token) {
+        return expected.remove(ByteBuffer.wrap(token)) != null;
+    }
+
+    /**
+     * Deletes the directory holding {@code socket}, if it is one of ours; called by a child whose
+     * parent is gone, since the parent could not clean up after itself.
+     */
+    public static void removeDirectoryOf(Path socket) {
+        Path dir = socket.getParent();
+        if (dir != null && dir.getFileName().toString().startsWith(DIRECTORY_PREFIX)) {
+            deleteQuietly(socket);
+            deleteQuietly(dir);
+        }
+    }
+
+    private void acceptLoop() {
+        while (true) {
+            SocketChannel peer;
+            try {
+                peer = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                Log.warning("control socket " + socket + " failed; children cannot connect", e);
+                return;
+            }
+            Thread.ofVirtual().name("mp4j-control-" + socket.getFileName()).start(() -> serve(peer));
+        }
+    }
+
+    private void serve(SocketChannel peer) {
+        // Completed true once the peer is authenticated, or false by the timer, which then cuts
+        // the peer off: whichever completes it first decides.
+        CompletableFuture<Boolean> authenticated = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .execute(() -> {
+                    if (authenticated.complete(false)) {
+                        closeQuietly(peer);
+                    }
+                });
+        try (peer) {
+            FrameChannel unauthenticated = new FrameChannel(
+                    peer, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD);
+            Handshake.asServer(unauthenticated, AuthKey.current());
+            Frame hello = unauthenticated.read();
+            if (hello == null || hello.type() != ControlProtocol.HELLO
+                    || hello.payload().length != ControlProtocol.TOKEN_LENGTH) {
+                throw new IOException("expected HELLO with a token after the handshake");
+            }
+            ChildSession session = expected.remove(ByteBuffer.wrap(hello.payload()));
+            if (session == null) {
+                throw new IOException("the token presented belongs to no child being started");
+            }
+            // Served even if the timer has just closed the peer: the session then fails at once
+            // and learns that its child will never be heard from.
+            authenticated.complete(true);
+            session.serve(new FrameChannel(peer, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_PAYLOAD));
+        } catch (IOException e) {
+            if (authenticated.complete(false) || !authenticated.join()) {
+                Log.warning("refused a connection on " + socket + ": " + e);
+            } else {
+                Log.debug("control connection on " + socket + " ended: " + e);
+            }
+        }
+    }
+
+    private void close() {
+        closeQuietly(listener);
+        deleteQuietly(socket);
+        deleteQuietly(directory);
+    }
+
+    /** Deletes {@code mp4j-<pid>-*} directories whose process is gone, e.g. after a SIGKILL. */
+    private static void removeDirectoriesOfDeadProcesses() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIRECTORY_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                String[] parts = dir.getFileName().toString().split("-", 3);
+                if (parts.length == 3 && isDeadPid(parts[1]) && Files.isWritable(dir)) {
+                    removeDirectoryOf(dir.resolve(SOCKET_NAME));
+                }
+            }
+        } catch (IOException e) {
+            Log.debug("could not sweep " + tmp + " for stale control sockets: " + e);
+        }
+    }
+
+    private static boolean isDeadPid(String text) {
+        try {
+            return ProcessHandle.of(Long.parseLong(text)).isEmpty();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            Log.debug("could not delete " + path + ": " + e);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            Log.debug("close failed: " + e);
+        }
+    }
+}

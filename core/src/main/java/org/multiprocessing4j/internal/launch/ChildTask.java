@@ -1,0 +1,18 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.io.Serializable;
+
+/**
+ * What a parent sends to a new child in its LAUNCH frame: the process to become, with what the child
+ * must know of its parent. The implementation lives with the public {@code Process}, which is the
+ * one thing the launch layer runs.
+ */
+public interface ChildTask extends Serializable {
+    /**
+     * Runs in the child after it has authenticated: becomes the process, runs it, waits for the
+     * process's non-daemon threads and children as Python's {@code _bootstrap} does.
+     *
+     * @return the exit status the child JVM should end with
+     */
+    int runInChild();
+}
