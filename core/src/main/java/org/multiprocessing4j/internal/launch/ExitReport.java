@@ -38,7 +38,8 @@ final class ExitReport {
     /** Installs the shutdown hook and the signal handlers that report through {@code channel}. */
     static ExitReport install(FrameChannel channel) {
         ExitReport report = new ExitReport(channel);
-        Runtime.getRuntime().addShutdownHook(new Thread(report.new OrderlyExit(), "mp4j-exit-report"));
+        // Signal handlers first: a SIGTERM that came between the two would otherwise run the
+        // JVM's own handler, and the hook would call a terminated child an orderly exit.
         for (String name : TERMINATING_SIGNALS) {
             try {
                 Signal.handle(new Signal(name), report.new SignalledExit());
@@ -46,6 +47,7 @@ final class ExitReport {
                 Log.debug("SIG" + name + " is reserved in this JVM (-Xrs?): " + e);
             }
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(report.new OrderlyExit(), "mp4j-exit-report"));
         return report;
     }
 

@@ -1,0 +1,182 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.testing.Gate;
+import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.Pids;
+import org.multiprocessing4j.testing.Scratch;
+
+/**
+ * What happens to children when their program ends: Python's exit function when it ends in order,
+ * and, beyond Python, no orphans when it is killed. Each scenario is a program of its own.
+ */
+@Timeout(120)
+class ProgramExitTest {
+    private static final Duration PROGRAM_LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Starts a daemon child and a non-daemon child, then main returns without joining either,
+     * while the daemon waits for the other to finish and would then outlive the program.
+     */
+    public static class MainReturnsWithoutJoin {
+        public static void main(String[] args) throws Exception {
+            String daemonStarted = args[0];
+            String nonDaemonDone = args[1];
+            String daemonOutlived = args[2];
+            Process daemon = new Process(() -> {
+                Gate.open(daemonStarted);
+                Gate.await(nonDaemonDone);
+                Thread.sleep(2000);
+                Scratch.write(daemonOutlived, "the daemon child outlived the program");
+            });
+            daemon.setDaemon(true);
+            daemon.start();
+            Process worker = new Process(() -> {
+                Gate.await(daemonStarted);
+                Thread.sleep(300);
+                Gate.open(nonDaemonDone);
+            });
+            worker.start();
+            Gate.await(daemonStarted); // else the daemon may be terminated before it runs at all
+            System.out.println(daemon.pid().getAsLong());
+        }
+    }
+
+    @Test
+    void whenMainReturnsDaemonChildrenAreTerminatedAndOthersAwaited() throws Exception {
+        String daemonStarted = dir.resolve("daemon-started").toString();
+        String nonDaemonDone = dir.resolve("non-daemon-done").toString();
+        String daemonOutlived = dir.resolve("daemon-outlived").toString();
+        try (JavaProgram program = JavaProgram.start(MainReturnsWithoutJoin.class,
+                daemonStarted, nonDaemonDone, daemonOutlived)) {
+            long daemonPid = Long.parseLong(program.nextLine(PROGRAM_LIMIT));
+            assertThat(program.waitFor(PROGRAM_LIMIT)).isZero();
+            assertThat(Gate.isOpen(nonDaemonDone)).as("the program waited for its non-daemon child").isTrue();
+            assertThat(Pids.isRunning(daemonPid)).as("the daemon child is gone when the program is").isFalse();
+            assertThat(Files.exists(Path.of(daemonOutlived))).isFalse();
+        }
+    }
+
+    /** Starts a non-daemon child, then calls System.exit(0) at once. */
+    public static class SystemExitWithAChildRunning {
+        public static void main(String[] args) throws Exception {
+            String childDone = args[0];
+            new Process(() -> {
+                Thread.sleep(300);
+                Gate.open(childDone);
+            }).start();
+            System.exit(0);
+        }
+    }
+
+    @Test
+    void systemExitWaitsForNonDaemonChildrenAsPythonsExitDoes() throws Exception {
+        String childDone = dir.resolve("child-done").toString();
+        try (JavaProgram program = JavaProgram.start(SystemExitWithAChildRunning.class, childDone)) {
+            assertThat(program.waitFor(PROGRAM_LIMIT)).isZero();
+            assertThat(Gate.isOpen(childDone)).isTrue();
+        }
+    }
+
+    /** Starts a daemon and a non-daemon child that never end, prints their pids, and waits. */
+    public static class ParentOfEndlessChildren {
+        public static void main(String[] args) throws Exception {
+            Process daemon = new Process(() -> Thread.sleep(Long.MAX_VALUE));
+            daemon.setDaemon(true);
+            daemon.start();
+            Process worker = new Process(() -> {
+                Process grandchild = new Process(() -> Thread.sleep(Long.MAX_VALUE));
+                grandchild.start();
+                System.out.println("grandchild " + grandchild.pid().getAsLong());
+                Thread.sleep(Long.MAX_VALUE);
+            });
+            worker.start();
+            System.out.println("children " + daemon.pid().getAsLong() + " " + worker.pid().getAsLong());
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void childrenAndGrandchildrenExitWithinOneSecondOfTheirParentsSigkill() throws Exception {
+        try (JavaProgram program = JavaProgram.start(ParentOfEndlessChildren.class)) {
+            long[] pids = readDescendants(program);
+            program.process().destroyForcibly(); // SIGKILL: no shutdown hook runs in the parent
+            program.process().onExit().get(10, TimeUnit.SECONDS);
+            for (long pid : pids) {
+                Pids.awaitGone(pid, Duration.ofSeconds(1));
+            }
+            assertThat(controlDirectoriesOf(program.pid())).as("the children removed the dead parent's socket").isEmpty();
+        }
+    }
+
+    @Test
+    void childrenExitWhenTheirParentIsTerminated() throws Exception {
+        try (JavaProgram program = JavaProgram.start(ParentOfEndlessChildren.class)) {
+            long[] pids = readDescendants(program);
+            program.process().destroy(); // SIGTERM: a signalled program does not wait for its children
+            program.process().onExit().get(30, TimeUnit.SECONDS);
+            for (long pid : pids) {
+                Pids.awaitGone(pid, Duration.ofSeconds(1));
+            }
+            assertThat(controlDirectoriesOf(program.pid())).isEmpty();
+        }
+    }
+
+    /** A child prints a line, then waits for a gate the test opens after seeing the line. */
+    public static class ChildPrints {
+        public static void main(String[] args) throws Exception {
+            String seen = args[0];
+            Process p = new Process(() -> {
+                System.out.println("hello from the child");
+                System.err.println("error line from the child");
+                Gate.await(seen);
+            });
+            p.start();
+            p.join();
+            System.out.println("child exit code " + p.exitCode().getAsInt());
+        }
+    }
+
+    @Test
+    void childrenWriteToTheParentsStandardStreamsAsTheyPrint() throws Exception {
+        String seen = dir.resolve("seen").toString();
+        try (JavaProgram program = JavaProgram.start(ChildPrints.class, seen)) {
+            assertThat(program.nextLine(PROGRAM_LIMIT)).isEqualTo("hello from the child");
+            Gate.open(seen);
+            assertThat(program.nextLine(PROGRAM_LIMIT)).isEqualTo("child exit code 0");
+            assertThat(program.waitFor(PROGRAM_LIMIT)).isZero();
+            assertThat(program.stderr()).contains("error line from the child");
+        }
+    }
+
+    private static long[] readDescendants(JavaProgram program) throws InterruptedException {
+        long[] pids = new long[3];
+        for (int found = 0; found < 2; found++) {
+            String[] words = program.nextLine(PROGRAM_LIMIT).split(" ");
+            if (words[0].equals("children")) {
+                pids[0] = Long.parseLong(words[1]);
+                pids[1] = Long.parseLong(words[2]);
+            } else {
+                pids[2] = Long.parseLong(words[1]);
+            }
+        }
+        return pids;
+    }
+
+    private static java.util.List<Path> controlDirectoriesOf(long pid) throws java.io.IOException {
+        try (var dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("mp4j-" + pid + "-")).toList();
+        }
+    }
+}
