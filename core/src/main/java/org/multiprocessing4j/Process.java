@@ -130,7 +130,7 @@ public class Process implements Serializable {
         byte[] launch = JavaSerialization.toBytes(
                 new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()), name);
         try {
-            popen = SpawnPopen.start(launch, jvmOptions);
+            popen = SpawnPopen.start(launch, jvmOptions, Process::trainingLaunch);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
         }
@@ -322,6 +322,18 @@ public class Process implements Serializable {
         System.err.print(text);
         System.err.flush();
     }
+
+    /**
+     * The LAUNCH payload of the child that trains the AOT cache: an empty task that goes through
+     * the whole bootstrap, lambda deserialization included, as a real child's does.
+     */
+    private static byte[] trainingLaunch() {
+        Process empty = new Process(NOTHING, "AotTraining", new int[0], false);
+        return JavaSerialization.toBytes(new ChildLaunch(empty, "MainProcess", ProcessHandle.current().pid()),
+                "the AOT training task");
+    }
+
+    private static final SerializableRunnable NOTHING = () -> { };
 
     /** Python's {@code _identity}: the position of this process in the tree, e.g. [1, 2]. */
     int[] identity() {

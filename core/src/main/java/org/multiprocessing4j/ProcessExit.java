@@ -51,6 +51,9 @@ final class ProcessExit {
         @Override
         public void run() {
             try {
+                if (ProcessTree.activeChildren().isEmpty()) {
+                    return; // the common case in a child; spares it a walk of every thread's stack
+                }
                 if (startedBySignal()) {
                     terminateDaemons();
                 } else {

@@ -3,13 +3,16 @@ package org.multiprocessing4j.internal.launch;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.channel.ChildSession;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
@@ -42,15 +45,16 @@ public final class SpawnPopen implements ChildSession {
     private volatile boolean reportedOrderly;
     private volatile int reportedSignal;
 
-    private SpawnPopen(byte[] launchPayload, List<String> jvmOptions) throws IOException {
+    private SpawnPopen(byte[] launchPayload, List<String> jvmOptions, ProcessBuilder.Redirect output)
+            throws IOException {
         this.launchPayload = launchPayload;
         this.token = AuthKey.randomBytes(ControlProtocol.TOKEN_LENGTH);
         ControlServer server = ControlServer.acquire();
         try {
             server.expect(token, this);
             ProcessBuilder builder = new ProcessBuilder(JavaCommand.forChild(jvmOptions, server.socketPath()))
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+                    .redirectOutput(output)
+                    .redirectError(output);
             os = builder.start();
         } catch (IOException | RuntimeException e) {
             server.withdraw(token);
@@ -70,12 +74,29 @@ public final class SpawnPopen implements ChildSession {
     }
 
     /**
-     * Starts a child JVM that will run the task serialized in {@code launchPayload}.
+     * Starts a child JVM that will run the task serialized in {@code launchPayload}, with the
+     * parent's standard output and error.
      *
+     * @param trainingPayload an empty task, serialized; asked for once, in the background, if an
+     *     {@link AotCache} for this class path should be made
      * @throws IOException if the JVM cannot be started
      */
-    public static SpawnPopen start(byte[] launchPayload, List<String> jvmOptions) throws IOException {
-        return new SpawnPopen(launchPayload, jvmOptions);
+    public static SpawnPopen start(byte[] launchPayload, List<String> jvmOptions, Supplier<byte[]> trainingPayload)
+            throws IOException {
+        AotCache cache = AotCache.get();
+        if (cache == null) {
+            return new SpawnPopen(launchPayload, jvmOptions, ProcessBuilder.Redirect.INHERIT);
+        }
+        List<String> options = new ArrayList<>(cache.useOptions(jvmOptions));
+        options.addAll(jvmOptions);
+        SpawnPopen child = new SpawnPopen(launchPayload, options, ProcessBuilder.Redirect.INHERIT);
+        Thread.ofVirtual().name("mp4j-aot-trainer").start(() -> cache.trainInBackground(trainingPayload.get()));
+        return child;
+    }
+
+    /** The child an {@link AotTrainer} runs to record the cache into {@code output}; output discarded. */
+    static SpawnPopen startTraining(byte[] trainingPayload, Path output) throws IOException {
+        return new SpawnPopen(trainingPayload, AotCache.trainingOptions(output), ProcessBuilder.Redirect.DISCARD);
     }
 
     /**

@@ -1,0 +1,65 @@
+package org.multiprocessing4j.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Each workload in Java, then the same workload in CPython from ../shared/bench/python_mp_bench.py,
+ * in the same sitting, with the ratio: this machine is noisy, and only ratios compare across runs.
+ *
+ * <p>Run from the repository root: {@code java -cp bench/target/benchmarks.jar
+ * org.multiprocessing4j.bench.SideBySide [runs]}. The Python script is looked up at
+ * {@code ../shared/bench} or at {@code -Dmp4j.python.bench=<path>}.
+ */
+public final class SideBySide {
+    private SideBySide() {}
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        Path script = Path.of(System.getProperty("mp4j.python.bench", "../shared/bench/python_mp_bench.py"));
+        if (!Files.exists(script)) {
+            throw new IllegalStateException("no CPython benchmark at " + script.toAbsolutePath());
+        }
+        System.out.printf(Locale.ROOT, "%-28s %12s %12s %8s%n", "workload", "java", "cpython", "ratio");
+
+        double java = Workloads.startJoinMillis(runs);
+        double spawn = python(script, "start_join('spawn', " + runs + ") * 1e3");
+        double fork = python(script, "start_join('fork', " + runs + ") * 1e3");
+        double bareJvm = Workloads.bareJvmMillis(runs);
+        row("process_start_join (spawn)", java, spawn, "ms", false);
+        row("process_start_join (fork)", java, fork, "ms", false);
+        row("bare JVM, empty main (floor)", bareJvm, spawn, "ms", false);
+    }
+
+    /** One line; the ratio is how many times better Java is (>1 is better). */
+    private static void row(String name, double java, double cpython, String unit, boolean higherIsBetter) {
+        double ratio = higherIsBetter ? java / cpython : cpython / java;
+        System.out.printf(Locale.ROOT, "%-28s %9.2f %-2s %9.2f %-2s %7.2fx%n", name, java, unit, cpython, unit, ratio);
+    }
+
+    /** Evaluates {@code expression} over the functions of the CPython benchmark script. */
+    private static double python(Path script, String expression) throws IOException, InterruptedException {
+        String program = String.join("\n",
+                "import sys",
+                "sys.path.insert(0, " + pythonString(script.toAbsolutePath().getParent().toString()) + ")",
+                "from python_mp_bench import *",
+                "if __name__ == '__main__':",
+                "    print(" + expression + ")");
+        java.lang.Process python = new ProcessBuilder(List.of("python3", "-c", program))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (python.waitFor() != 0) {
+            throw new IllegalStateException("python3 failed on " + expression);
+        }
+        return Double.parseDouble(out);
+    }
+
+    private static String pythonString(String s) {
+        return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}

@@ -1,0 +1,254 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.multiprocessing4j.internal.Log;
+
+/**
+ * An AOT cache (JDK 25, JEPs 483 and 514) for child JVMs: the classes a child's bootstrap loads,
+ * already parsed and linked, with their lambda and method-handle call sites resolved. It cuts a
+ * child's start by about a quarter.
+ *
+ * <p>The JDK accepts a cache only for a class path made of JAR files, so this applies when every
+ * entry of the class path (and module path) is a JAR without a {@code Class-Path} manifest
+ * attribute: an application run from JARs, not from build directories. The cache is keyed by the
+ * JDK, the class path and each JAR's size and modification time, and lives under
+ * {@code ${XDG_CACHE_HOME:-~/.cache}/multiprocessing4j} (or {@value #DIRECTORY_PROPERTY}); set
+ * {@value #ENABLED_PROPERTY}{@code =false} to do without.
+ *
+ * <p>A missing cache is made in the background by {@link AotTrainer}, a JVM of its own that the
+ * first {@code start()} launches and does not wait for; children started meanwhile start without a
+ * cache. The trainer outlives a parent that ends first (it runs none of the user's code and ends
+ * within seconds), so that short programs get a cache too. When a new cache is made, caches older
+ * than {@link #UNUSED_LIMIT} are deleted.
+ */
+final class AotCache {
+    static final String ENABLED_PROPERTY = "multiprocessing4j.aotCache";
+    static final String DIRECTORY_PROPERTY = "multiprocessing4j.aotCacheDir";
+    /** A cache or a temporary file older than this is deleted when a new cache is made. */
+    static final Duration UNUSED_LIMIT = Duration.ofDays(30);
+    /** The JDK's messages about a missing or mismatched cache would land on the child's stdout. */
+    private static final List<String> QUIET = List.of("-Xlog:aot=off", "-Xlog:cds=off");
+    private static final int AOT_FEATURE_RELEASE = 25;
+    private static final String PREFIX = "child-";
+    private static final String SUFFIX = ".aot";
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    private static final AotCache INSTANCE = create();
+
+    private final Path file;
+    private final List<Path> jars;
+    private volatile boolean trainingStarted;
+
+    private AotCache(Path file, List<Path> jars) {
+        this.file = file;
+        this.jars = jars;
+    }
+
+    /** The cache for this JVM's class path, or null when none can be used. */
+    static AotCache get() {
+        return INSTANCE;
+    }
+
+    /** Options that make a child use the cache, if it exists and the user's options allow it. */
+    List<String> useOptions(List<String> userOptions) {
+        if (conflicts(userOptions) || !Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<String> options = new ArrayList<>(QUIET);
+        options.add("-XX:AOTCache=" + file);
+        return options;
+    }
+
+    /**
+     * Launches an {@link AotTrainer} for this cache, the first time it is called in this JVM, if
+     * the cache is missing and no trainer holds its lock. Does not wait.
+     *
+     * @param trainingPayload an empty task, serialized, for the training child to run
+     */
+    void trainInBackground(byte[] trainingPayload) {
+        if (trainingStarted || Files.exists(file) || Files.exists(lockFile())) {
+            return;
+        }
+        synchronized (this) {
+            if (trainingStarted) {
+                return;
+            }
+            trainingStarted = true;
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JavaCommand.DEFAULT_OPTIONS);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(AotTrainer.class.getName());
+        command.add(file.toString());
+        try {
+            java.lang.Process trainer = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            try (var stdin = trainer.getOutputStream()) {
+                stdin.write(trainingPayload);
+            }
+        } catch (IOException e) {
+            Log.debug("could not start the AOT cache trainer: " + e);
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Held by the trainer at work on this cache. */
+    Path lockFile() {
+        return file.resolveSibling(file.getFileName() + ".lock");
+    }
+
+    /** Where a trainer with process id {@code pid} has the training child write. */
+    Path trainingFile(long pid) {
+        return file.resolveSibling(file.getFileName() + "." + pid + ".tmp");
+    }
+
+    /** Options for the training child that writes {@code output}. */
+    static List<String> trainingOptions(Path output) {
+        List<String> options = new ArrayList<>(QUIET);
+        options.add("-XX:AOTCacheOutput=" + output);
+        return options;
+    }
+
+    /** Moves a finished training output into place, and prunes old caches. */
+    void install(Path output) {
+        try {
+            if (Files.size(output) > 0) {
+                Files.move(output, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            Log.debug("could not install the AOT cache " + file + ": " + e);
+        } finally {
+            deleteQuietly(output);
+        }
+        prune();
+    }
+
+    private static AotCache create() {
+        if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))
+                || Runtime.version().feature() < AOT_FEATURE_RELEASE) {
+            return null;
+        }
+        return forPaths(System.getProperty("java.class.path", ""), System.getProperty("jdk.module.path", ""),
+                directory());
+    }
+
+    /** The cache for a child with this class path and module path, or null if they hold a non-JAR. */
+    static AotCache forPaths(String classPath, String modulePath, Path directory) {
+        List<Path> jars = new ArrayList<>();
+        if (!addJars(classPath, jars) || !addJars(modulePath, jars) || jars.isEmpty()) {
+            return null;
+        }
+        StringBuilder key = new StringBuilder()
+                .append(System.getProperty("java.home")).append('\n')
+                .append(System.getProperty("java.vm.version")).append('\n')
+                .append(classPath).append('\n')
+                .append(modulePath).append('\n');
+        try {
+            for (Path jar : jars) {
+                key.append(Files.size(jar)).append(' ').append(Files.getLastModifiedTime(jar).toMillis()).append('\n');
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return new AotCache(directory.resolve(PREFIX + Long.toHexString(fnv1a(key)) + SUFFIX), List.copyOf(jars));
+    }
+
+    /** Adds the entries of a path list; false if one of them is not a JAR file. */
+    private static boolean addJars(String pathList, List<Path> jars) {
+        if (pathList.isEmpty()) {
+            return true;
+        }
+        for (String entry : pathList.split(java.io.File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (entry.isEmpty() || !entry.endsWith(".jar") || !Files.isRegularFile(path)) {
+                return false;
+            }
+            jars.add(path);
+        }
+        return true;
+    }
+
+    /** False if a JAR names others in its manifest: they may be directories, which the JDK refuses. */
+    boolean jarsHaveNoClassPathAttribute() {
+        for (Path jar : jars) {
+            try (JarFile jarFile = new JarFile(jar.toFile())) {
+                Manifest manifest = jarFile.getManifest();
+                if (manifest != null && manifest.getMainAttributes().getValue("Class-Path") != null) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean conflicts(List<String> userOptions) {
+        for (String option : userOptions) {
+            if (option.startsWith("-XX:AOT") || option.startsWith("-XX:SharedArchiveFile")
+                    || option.startsWith("-Xshare") || option.startsWith("-XX:+AutoCreateSharedArchive")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Path directory() {
+        String configured = System.getProperty(DIRECTORY_PROPERTY);
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("multiprocessing4j");
+    }
+
+    private void prune() {
+        Instant oldest = Instant.now().minus(UNUSED_LIMIT);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(file.getParent(), PREFIX + "*")) {
+            for (Path entry : entries) {
+                FileTime modified = Files.getLastModifiedTime(entry);
+                if (!entry.equals(file) && modified.toInstant().isBefore(oldest)) {
+                    deleteQuietly(entry);
+                }
+            }
+        } catch (IOException e) {
+            Log.debug("could not prune " + file.getParent() + ": " + e);
+        }
+    }
+
+    private static long fnv1a(CharSequence text) {
+        long hash = FNV_OFFSET;
+        for (int i = 0; i < text.length(); i++) {
+            hash = (hash ^ text.charAt(i)) * FNV_PRIME;
+        }
+        return hash;
+    }
+
+    static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            Log.debug("could not delete " + path + ": " + e);
+        }
+    }
+}

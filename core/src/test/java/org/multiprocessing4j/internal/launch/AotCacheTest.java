@@ -1,0 +1,84 @@
+package org.multiprocessing4j.internal.launch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When a child can use an AOT cache, and which one. */
+@Timeout(30)
+class AotCacheTest {
+    @TempDir
+    Path dir;
+
+    private Path jar(String name, String classPathAttribute) throws Exception {
+        Path jar = dir.resolve(name);
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        if (classPathAttribute != null) {
+            manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, classPathAttribute);
+        }
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        return jar;
+    }
+
+    @Test
+    void aClassPathWithADirectoryGetsNoCache() throws Exception {
+        String classPath = jar("a.jar", null) + File.pathSeparator + dir;
+        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache"))).isNull();
+    }
+
+    @Test
+    void jarsGetACacheNamedByTheirContentAndAChangedJarGetsAnother() throws Exception {
+        Path a = jar("a.jar", null);
+        String classPath = a + File.pathSeparator + jar("b.jar", null);
+        AotCache first = AotCache.forPaths(classPath, "", dir.resolve("cache"));
+        assertThat(first).isNotNull();
+        assertThat(first.file().getParent()).isEqualTo(dir.resolve("cache"));
+        assertThat(first.file().getFileName().toString()).startsWith("child-").endsWith(".aot");
+        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache")).file()).isEqualTo(first.file());
+
+        Files.setLastModifiedTime(a, FileTime.from(Instant.now().plusSeconds(60)));
+        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache")).file()).isNotEqualTo(first.file());
+    }
+
+    @Test
+    void aCacheIsUsedOnlyOnceItExistsAndUnlessTheUserChoseOtherwise() throws Exception {
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", dir);
+        assertThat(cache.useOptions(List.of())).isEmpty();
+        Files.writeString(cache.file(), "cache");
+        assertThat(cache.useOptions(List.of())).contains("-XX:AOTCache=" + cache.file(), "-Xlog:aot=off");
+        assertThat(cache.useOptions(List.of("-Xshare:off"))).isEmpty();
+        assertThat(cache.useOptions(List.of("-XX:AOTCache=/elsewhere.aot"))).isEmpty();
+    }
+
+    @Test
+    void aJarThatNamesOthersInItsManifestIsNotTrained() throws Exception {
+        assertThat(AotCache.forPaths(jar("a.jar", "classes/").toString(), "", dir).jarsHaveNoClassPathAttribute())
+                .isFalse();
+        assertThat(AotCache.forPaths(jar("b.jar", null).toString(), "", dir).jarsHaveNoClassPathAttribute())
+                .isTrue();
+    }
+
+    @Test
+    void installMovesTheTrainingOutputIntoPlace() throws Exception {
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", dir);
+        Path output = cache.trainingFile(42);
+        Files.writeString(output, "trained");
+        cache.install(output);
+        assertThat(Files.readString(cache.file())).isEqualTo("trained");
+        assertThat(output).doesNotExist();
+    }
+}
