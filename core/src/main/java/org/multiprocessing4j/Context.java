@@ -29,6 +29,38 @@ public final class Context {
         return new Process(target, name);
     }
 
+    public Lock newLock() {
+        return new Lock();
+    }
+
+    public RLock newRLock() {
+        return new RLock();
+    }
+
+    public Semaphore newSemaphore(int value) {
+        return new Semaphore(value);
+    }
+
+    public BoundedSemaphore newBoundedSemaphore(int value) {
+        return new BoundedSemaphore(value);
+    }
+
+    public Condition newCondition() {
+        return new Condition();
+    }
+
+    public Condition newCondition(RLock lock) {
+        return new Condition(lock);
+    }
+
+    public Event newEvent() {
+        return new Event();
+    }
+
+    public Barrier newBarrier(int parties) {
+        return new Barrier(parties);
+    }
+
     @Override
     public String toString() {
         return "Context[" + startMethod + "]";

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.sys.JvmCommand;
 
 /**
  * An AOT cache (JDK 25, JEPs 483 and 514) for child JVMs: the classes a child's bootstrap loads,
@@ -87,13 +88,7 @@ final class AotCache {
             }
             trainingStarted = true;
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JavaCommand.DEFAULT_OPTIONS);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(AotTrainer.class.getName());
-        command.add(file.toString());
+        List<String> command = JvmCommand.of(AotTrainer.class, JavaCommand.DEFAULT_OPTIONS, List.of(file.toString()));
         try {
             java.lang.Process trainer = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

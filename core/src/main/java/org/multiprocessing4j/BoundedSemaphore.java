@@ -1,0 +1,18 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+
+/**
+ * A semaphore that refuses to be released above its initial value, Python's
+ * {@code multiprocessing.BoundedSemaphore}: such a release throws {@link IllegalStateException}
+ * ({@code "semaphore or lock released too many times"}) and changes nothing.
+ */
+public final class BoundedSemaphore extends Semaphore {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /** A semaphore with {@code value} permits, never more. */
+    public BoundedSemaphore(int value) {
+        super(value, value);
+    }
+}

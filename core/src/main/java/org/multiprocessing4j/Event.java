@@ -1,0 +1,80 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import org.multiprocessing4j.internal.shm.Atomics;
+import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.sys.Futex;
+
+/**
+ * A flag shared by processes that threads can wait for, Python's {@code multiprocessing.Event}.
+ * ({@code wait} is {@link #await} here: {@code Object.wait} is taken.)
+ *
+ * <p>The flag is one word ({@link SharedLayout.Event}); {@link #set()} writes it and wakes every
+ * waiter, and a waiter sleeps on it while it reads 0.
+ */
+public final class Event implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final int CLEAR = 0;
+    private static final int SET = 1;
+
+    private final SharedSegment segment;
+    private final long flag;
+
+    /** A new event, clear. */
+    public Event() {
+        this.segment = SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
+        this.flag = SharedLayout.Header.SIZE + SharedLayout.Event.FLAG;
+    }
+
+    public boolean isSet() {
+        return (int) Atomics.INT.getVolatile(segment.memory(), flag) == SET;
+    }
+
+    /** Sets the flag and wakes every thread of every process waiting for it. */
+    public void set() {
+        Atomics.INT.setVolatile(segment.memory(), flag, SET);
+        Futex.wakeAll(segment.word(flag));
+    }
+
+    public void clear() {
+        Atomics.INT.setVolatile(segment.memory(), flag, CLEAR);
+    }
+
+    /** Blocks until the flag is set. */
+    public void await() throws InterruptedException {
+        await(Deadline.never());
+    }
+
+    /**
+     * Blocks until the flag is set or {@code timeout} passes; zero or negative does not block.
+     *
+     * @return true if the flag is set
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+        return await(Deadline.after(timeout));
+    }
+
+    private boolean await(Deadline deadline) throws InterruptedException {
+        MemorySegment memory = segment.memory();
+        MemorySegment word = segment.word(flag);
+        while ((int) Atomics.INT.getVolatile(memory, flag) != SET) {
+            if (deadline.passed()) {
+                return false;
+            }
+            Deadline.checkInterrupt();
+            Futex.await(word, CLEAR, deadline.slice());
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "<Event(" + (isSet() ? "set" : "unset") + ")>";
+    }
+}

@@ -1,0 +1,135 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.RobustMutex;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+
+/**
+ * A lock shared by processes, Python's {@code multiprocessing.Lock}: not recursive, and any thread
+ * of any process may release it. It is also a {@link java.util.concurrent.locks.Lock}.
+ *
+ * <p>The lock is a word in shared memory ({@link RobustMutex}); a handle is a {@link Serializable}
+ * reference to it, so a Lock captured by a task, held in a field of a {@link Process} subclass or
+ * sent through a queue is the same lock in every process. Uncontended, acquire and release are one
+ * atomic instruction each, with no system call.
+ *
+ * <p>Beyond Python: if the process holding the lock dies, even by SIGKILL, a waiter takes the lock
+ * over within {@link Deadline#SLICE} of noticing, and {@link #previousOwnerDied()} then tells the
+ * new holder that what the lock protects may be half-updated.
+ */
+public final class Lock implements java.util.concurrent.locks.Lock, Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final RobustMutex mutex;
+
+    /** A new, unlocked lock. */
+    public Lock() {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
+        this.mutex = new RobustMutex(segment, SharedLayout.Header.SIZE);
+    }
+
+    /**
+     * Blocks until the lock is acquired.
+     *
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held
+     */
+    public void acquire() throws InterruptedException {
+        mutex.acquire(Deadline.never());
+    }
+
+    /**
+     * Python's {@code acquire(block)}: with {@code false}, one attempt that never blocks; with
+     * {@code true}, blocks until acquired, not interruptibly (an interrupt is kept for later).
+     *
+     * @return true if acquired
+     */
+    public boolean acquire(boolean block) {
+        if (!block) {
+            return mutex.tryAcquire();
+        }
+        lock();
+        return true;
+    }
+
+    /**
+     * Blocks at most {@code timeout}; a zero or negative timeout makes one attempt.
+     *
+     * @return true if acquired
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held
+     */
+    public boolean acquire(Duration timeout) throws InterruptedException {
+        return mutex.acquire(Deadline.after(timeout));
+    }
+
+    /**
+     * Releases the lock, whichever thread or process holds it.
+     *
+     * @throws IllegalStateException if it is not locked
+     */
+    public void release() {
+        mutex.release();
+    }
+
+    /** Acquires and returns the {@link Held} that releases: {@code try (var h = lock.hold()) {...}}. */
+    public Held hold() throws InterruptedException {
+        acquire();
+        return this::release;
+    }
+
+    /** True if some thread of some process holds the lock. */
+    public boolean isLocked() {
+        return mutex.isLocked();
+    }
+
+    /** True if the current holder took the lock over from a process that died holding it. */
+    public boolean previousOwnerDied() {
+        return mutex.ownerDied();
+    }
+
+    @Override
+    public void lock() {
+        Uninterruptibly.acquire(mutex);
+    }
+
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        acquire();
+    }
+
+    @Override
+    public boolean tryLock() {
+        return mutex.tryAcquire();
+    }
+
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        return acquire(Duration.of(time, unit.toChronoUnit()));
+    }
+
+    @Override
+    public void unlock() {
+        release();
+    }
+
+    /**
+     * Not supported: as in Python, a {@link Condition} works over an {@link RLock}.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public java.util.concurrent.locks.Condition newCondition() {
+        throw new UnsupportedOperationException("a Condition works over an RLock: use new Condition(rlock)");
+    }
+
+    @Override
+    public String toString() {
+        int owner = mutex.ownerPid();
+        return "<Lock(" + (owner == 0 ? "unlocked" : "owner pid=" + owner) + ")>";
+    }
+}

@@ -1,0 +1,97 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+import org.multiprocessing4j.internal.shm.SharedSemaphore;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+
+/**
+ * A counting semaphore shared by processes, Python's {@code multiprocessing.Semaphore}: release has
+ * no upper bound. See {@link BoundedSemaphore} for one that refuses to go above its initial value.
+ *
+ * <p>Beyond Python: permits that a process acquired and had not released when it died, even by
+ * SIGKILL, are given back within {@link Deadline#SLICE} of a waiter noticing (or of a call to
+ * {@link #value()}).
+ */
+public class Semaphore implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final SharedSemaphore semaphore;
+
+    /**
+     * A semaphore with {@code value} permits.
+     *
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public Semaphore(int value) {
+        this(value, SharedLayout.Semaphore.UNBOUNDED);
+    }
+
+    Semaphore(int value, int bound) {
+        if (value < 0) {
+            throw new IllegalArgumentException("semaphore initial value must be >= 0, not " + value);
+        }
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
+        this.semaphore = new SharedSemaphore(segment, SharedLayout.Header.SIZE);
+        semaphore.initialize(value, bound);
+    }
+
+    /** Blocks until a permit is taken; throws InterruptedException (no permit taken) if interrupted. */
+    public void acquire() throws InterruptedException {
+        semaphore.acquire(Deadline.never());
+    }
+
+    /** With {@code false}, one attempt that never blocks; with {@code true}, as {@link #acquire()} but not interruptibly. */
+    public boolean acquire(boolean block) {
+        if (!block) {
+            return semaphore.tryAcquire();
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                acquire();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+
+    /** Blocks at most {@code timeout} (zero or negative: one attempt); returns true if a permit was taken. */
+    public boolean acquire(Duration timeout) throws InterruptedException {
+        return semaphore.acquire(Deadline.after(timeout));
+    }
+
+    /**
+     * Adds a permit, waking one waiter.
+     *
+     * @throws IllegalStateException for a {@link BoundedSemaphore} already at its initial value
+     */
+    public void release() {
+        semaphore.release();
+    }
+
+    /** Acquires a permit and returns the {@link Held} that releases it. */
+    public Held hold() throws InterruptedException {
+        acquire();
+        return this::release;
+    }
+
+    /** The permits available now (Python's {@code get_value()}). */
+    public int value() {
+        return semaphore.value();
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + "(value=" + value() + ")>";
+    }
+}

@@ -1,0 +1,53 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import org.multiprocessing4j.internal.shm.Atomics;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+
+/**
+ * A {@code double} in shared memory, Python's {@code Value('d')}, stored as its IEEE bits in a
+ * long: get and set are atomic, and {@link #addAndGet} and {@link #compareAndSet} are compare-and-set
+ * on the bits (so compareAndSet compares bits: -0.0 is not 0.0, and NaN equals the same NaN).
+ * Made by {@link Value#ofDouble}.
+ */
+public final class SharedDouble extends SharedCell {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    SharedDouble(double initial) {
+        super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK);
+        set(initial);
+    }
+
+    public double get() {
+        return Double.longBitsToDouble((long) Atomics.LONG.getVolatile(memory(), data));
+    }
+
+    public void set(double value) {
+        Atomics.LONG.setVolatile(memory(), data, Double.doubleToRawLongBits(value));
+    }
+
+    public double addAndGet(double delta) {
+        return getAndAdd(delta) + delta;
+    }
+
+    public double getAndAdd(double delta) {
+        while (true) {
+            long bits = (long) Atomics.LONG.getVolatile(memory(), data);
+            double previous = Double.longBitsToDouble(bits);
+            if (Atomics.LONG.compareAndSet(memory(), data, bits, Double.doubleToRawLongBits(previous + delta))) {
+                return previous;
+            }
+        }
+    }
+
+    public boolean compareAndSet(double expected, double value) {
+        return Atomics.LONG.compareAndSet(memory(), data, Double.doubleToRawLongBits(expected),
+                Double.doubleToRawLongBits(value));
+    }
+
+    @Override
+    public String toString() {
+        return "<SharedDouble(" + get() + ")>";
+    }
+}

@@ -1,0 +1,68 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import java.util.Objects;
+import org.multiprocessing4j.internal.shm.Atomics;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+
+/**
+ * A fixed-length {@code double[]} in shared memory, Python's {@code Array('d', ...)}, each element
+ * stored as its IEEE bits: element reads and writes are atomic, {@link #addAndGet} is a
+ * compare-and-set loop. Made by {@link Array#ofDoubles}.
+ */
+public final class SharedDoubleArray extends SharedCell {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final int length;
+
+    SharedDoubleArray(double[] initial) {
+        super(SharedLayout.Header.KIND_ARRAY, SharedLayout.Array.ELEMENTS + (long) initial.length * Double.BYTES,
+                SharedLayout.Array.ELEMENTS, SharedLayout.Array.LOCK);
+        this.length = initial.length;
+        for (int i = 0; i < length; i++) {
+            set(i, initial[i]);
+        }
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public double get(int i) {
+        return Double.longBitsToDouble((long) Atomics.LONG.getVolatile(memory(), offset(i)));
+    }
+
+    public void set(int i, double value) {
+        Atomics.LONG.setVolatile(memory(), offset(i), Double.doubleToRawLongBits(value));
+    }
+
+    public double addAndGet(int i, double delta) {
+        long offset = offset(i);
+        while (true) {
+            long bits = (long) Atomics.LONG.getVolatile(memory(), offset);
+            double updated = Double.longBitsToDouble(bits) + delta;
+            if (Atomics.LONG.compareAndSet(memory(), offset, bits, Double.doubleToRawLongBits(updated))) {
+                return updated;
+            }
+        }
+    }
+
+    /** A copy; each element is read atomically, the whole only under {@link #lock()}. */
+    public double[] toArray() {
+        double[] copy = new double[length];
+        for (int i = 0; i < length; i++) {
+            copy[i] = get(i);
+        }
+        return copy;
+    }
+
+    private long offset(int i) {
+        return data + (long) Objects.checkIndex(i, length) * Double.BYTES;
+    }
+
+    @Override
+    public String toString() {
+        return "<SharedDoubleArray" + java.util.Arrays.toString(toArray()) + ">";
+    }
+}

@@ -1,0 +1,66 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import java.util.Objects;
+import org.multiprocessing4j.internal.shm.Atomics;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+
+/**
+ * A fixed-length {@code int[]} in shared memory, Python's {@code Array('i', n)}: each element
+ * access is atomic, as an {@link java.util.concurrent.atomic.AtomicIntegerArray}'s; {@link #lock()}
+ * guards updates that span several elements. Made by {@link Array#ofInts}.
+ */
+public final class SharedIntArray extends SharedCell {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final int length;
+
+    SharedIntArray(int length) {
+        super(SharedLayout.Header.KIND_ARRAY, SharedLayout.Array.ELEMENTS + (long) length * Integer.BYTES,
+                SharedLayout.Array.ELEMENTS, SharedLayout.Array.LOCK);
+        this.length = length;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public int get(int i) {
+        return (int) Atomics.INT.getVolatile(memory(), offset(i));
+    }
+
+    public void set(int i, int value) {
+        Atomics.INT.setVolatile(memory(), offset(i), value);
+    }
+
+    public int addAndGet(int i, int delta) {
+        return (int) Atomics.INT.getAndAdd(memory(), offset(i), delta) + delta;
+    }
+
+    public int getAndAdd(int i, int delta) {
+        return (int) Atomics.INT.getAndAdd(memory(), offset(i), delta);
+    }
+
+    public boolean compareAndSet(int i, int expected, int value) {
+        return Atomics.INT.compareAndSet(memory(), offset(i), expected, value);
+    }
+
+    /** A copy; each element is read atomically, the whole only under {@link #lock()}. */
+    public int[] toArray() {
+        int[] copy = new int[length];
+        for (int i = 0; i < length; i++) {
+            copy[i] = get(i);
+        }
+        return copy;
+    }
+
+    private long offset(int i) {
+        return data + (long) Objects.checkIndex(i, length) * Integer.BYTES;
+    }
+
+    @Override
+    public String toString() {
+        return "<SharedIntArray" + java.util.Arrays.toString(toArray()) + ">";
+    }
+}

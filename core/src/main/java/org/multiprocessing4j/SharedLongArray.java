@@ -1,0 +1,66 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import java.util.Objects;
+import org.multiprocessing4j.internal.shm.Atomics;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+
+/**
+ * A fixed-length {@code long[]} in shared memory, Python's {@code Array('q', n)}: each element
+ * access is atomic, as an {@link java.util.concurrent.atomic.AtomicLongArray}'s; {@link #lock()}
+ * guards updates that span several elements. Made by {@link Array#ofLongs}.
+ */
+public final class SharedLongArray extends SharedCell {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final int length;
+
+    SharedLongArray(int length) {
+        super(SharedLayout.Header.KIND_ARRAY, SharedLayout.Array.ELEMENTS + (long) length * Long.BYTES,
+                SharedLayout.Array.ELEMENTS, SharedLayout.Array.LOCK);
+        this.length = length;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public long get(int i) {
+        return (long) Atomics.LONG.getVolatile(memory(), offset(i));
+    }
+
+    public void set(int i, long value) {
+        Atomics.LONG.setVolatile(memory(), offset(i), value);
+    }
+
+    public long addAndGet(int i, long delta) {
+        return (long) Atomics.LONG.getAndAdd(memory(), offset(i), delta) + delta;
+    }
+
+    public long getAndAdd(int i, long delta) {
+        return (long) Atomics.LONG.getAndAdd(memory(), offset(i), delta);
+    }
+
+    public boolean compareAndSet(int i, long expected, long value) {
+        return Atomics.LONG.compareAndSet(memory(), offset(i), expected, value);
+    }
+
+    /** A copy; each element is read atomically, the whole only under {@link #lock()}. */
+    public long[] toArray() {
+        long[] copy = new long[length];
+        for (int i = 0; i < length; i++) {
+            copy[i] = get(i);
+        }
+        return copy;
+    }
+
+    private long offset(int i) {
+        return data + (long) Objects.checkIndex(i, length) * Long.BYTES;
+    }
+
+    @Override
+    public String toString() {
+        return "<SharedLongArray" + java.util.Arrays.toString(toArray()) + ">";
+    }
+}

@@ -1,0 +1,136 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import org.multiprocessing4j.internal.sys.Futex;
+
+/**
+ * A mutual exclusion word in shared memory that survives the death of its holder: the word holds
+ * the owner's pid ({@link SharedLayout.Mutex}), so a waiter can see that the owner is gone and take
+ * the mutex over, marking it {@code OWNER_DIED} for the new owner to see.
+ *
+ * <p>Acquire is one compare-and-set from FREE to the caller's pid; release is one atomic exchange
+ * to FREE, plus a futex wake only if the WAITERS bit was set. A contended acquirer spins
+ * {@link Deadline#SPINS} times, then sets WAITERS and sleeps on the word in slices; after each it
+ * checks for interruption and whether the owner's pid still runs. A waiter that wakes and acquires
+ * sets WAITERS itself, since others may still sleep (Drepper's "mutex2").
+ *
+ * <p>Memory ordering: every access to the word is volatile or a CAS (sequentially consistent), and
+ * what a holder wrote before release is visible to the next acquirer through the release and the
+ * acquiring CAS of the same word, in this process or another.
+ *
+ * <p>The owner is a process, not a thread: any thread of any process may release (as Python's
+ * Lock), and a thread that acquires twice waits for itself. Recursion is {@code RLock}'s business.
+ */
+public final class RobustMutex implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final int SELF = (int) Liveness.selfPid();
+
+    private final SharedSegment segment;
+    private final long state;
+
+    /** The mutex whose word is at {@code base} in {@code segment}. */
+    public RobustMutex(SharedSegment segment, long base) {
+        if (Liveness.selfPid() > SharedLayout.Mutex.PID_MASK) {
+            throw new IllegalStateException("pid " + Liveness.selfPid() + " does not fit a mutex word");
+        }
+        this.segment = segment;
+        this.state = base + SharedLayout.Mutex.STATE;
+    }
+
+    /** One attempt, never blocks. */
+    public boolean tryAcquire() {
+        return Atomics.INT.compareAndSet(segment.memory(), state, SharedLayout.Mutex.FREE, SELF);
+    }
+
+    /**
+     * Acquires before {@code deadline}.
+     *
+     * @return false if the deadline passed first
+     * @throws InterruptedException if interrupted while waiting; the mutex is then not held
+     */
+    public boolean acquire(Deadline deadline) throws InterruptedException {
+        MemorySegment memory = segment.memory();
+        if (Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF)) {
+            return true;
+        }
+        for (int i = 0; i < Deadline.SPINS; i++) {
+            Thread.onSpinWait();
+            if ((int) Atomics.INT.getVolatile(memory, state) == SharedLayout.Mutex.FREE
+                    && Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF)) {
+                return true;
+            }
+        }
+        MemorySegment word = segment.word(state);
+        while (true) {
+            int current = (int) Atomics.INT.getVolatile(memory, state);
+            if (current == SharedLayout.Mutex.FREE) {
+                if (Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF | SharedLayout.Mutex.WAITERS)) {
+                    return true;
+                }
+                continue;
+            }
+            if ((current & SharedLayout.Mutex.WAITERS) == 0
+                    && !Atomics.INT.compareAndSet(memory, state, current, current | SharedLayout.Mutex.WAITERS)) {
+                continue;
+            }
+            current |= SharedLayout.Mutex.WAITERS;
+            if (deadline.passed()) {
+                return false;
+            }
+            Deadline.checkInterrupt();
+            Futex.await(word, current, deadline.slice());
+            Deadline.checkInterrupt();
+            if (takeOverFromDeadOwner(memory)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Releases, whoever holds it.
+     *
+     * @throws IllegalStateException if it is not held
+     */
+    public void release() {
+        int previous = (int) Atomics.INT.getAndSet(segment.memory(), state, SharedLayout.Mutex.FREE);
+        if (previous == SharedLayout.Mutex.FREE) {
+            throw new IllegalStateException("semaphore or lock released too many times");
+        }
+        if ((previous & SharedLayout.Mutex.WAITERS) != 0) {
+            Futex.wake(segment.word(state), 1);
+        }
+    }
+
+    /** The pid of the holding process, or 0 if free. */
+    public int ownerPid() {
+        return (int) Atomics.INT.getVolatile(segment.memory(), state) & SharedLayout.Mutex.PID_MASK;
+    }
+
+    /** True if held by a thread of this process. */
+    public boolean heldByThisProcess() {
+        return ownerPid() == SELF;
+    }
+
+    /** True if the current holder took it over from a process that died holding it. */
+    public boolean ownerDied() {
+        return ((int) Atomics.INT.getVolatile(segment.memory(), state) & SharedLayout.Mutex.OWNER_DIED) != 0;
+    }
+
+    public boolean isLocked() {
+        return (int) Atomics.INT.getVolatile(segment.memory(), state) != SharedLayout.Mutex.FREE;
+    }
+
+    private boolean takeOverFromDeadOwner(MemorySegment memory) {
+        int current = (int) Atomics.INT.getVolatile(memory, state);
+        int owner = current & SharedLayout.Mutex.PID_MASK;
+        if (current == SharedLayout.Mutex.FREE || owner == SELF
+                || Liveness.startTime(owner) != Liveness.NOT_RUNNING) {
+            return false;
+        }
+        return Atomics.INT.compareAndSet(memory, state, current,
+                SELF | SharedLayout.Mutex.WAITERS | SharedLayout.Mutex.OWNER_DIED);
+    }
+}

@@ -1,0 +1,177 @@
+package org.multiprocessing4j.internal.shm;
+
+/**
+ * The layout of every shared segment and of every primitive in it: the one place that says which
+ * bytes mean what. All offsets are in bytes from the start of the segment's file; all words are
+ * accessed with volatile or atomic operations, native byte order.
+ *
+ * <p>A segment is a {@link Header} followed by a body. Primitives that a process waits on keep
+ * their futex word on a cache line of its own ({@link #CACHE_LINE} apart), so that a waiter
+ * spinning on one word does not slow writers of the next.
+ */
+public final class SharedLayout {
+    public static final int CACHE_LINE = 64;
+
+    private SharedLayout() {}
+
+    /**
+     * The segment header: who may still use the segment. Each user slot is a (pid, start time)
+     * pair; a process registers itself when it maps the segment, and a segment with no live user is
+     * deleted by the {@link ResourceTracker}.
+     *
+     * <pre>
+     *  0    int   MAGIC ('MP4S')
+     *  4    int   VERSION
+     *  8    int   kind, one of the KIND_* constants
+     *  12   int   (padding)
+     *  16   long  body size in bytes
+     *  24..63     (padding to a cache line)
+     *  64   USER_SLOTS x (long pid, long start time): 0 pid = free slot
+     * </pre>
+     */
+    public static final class Header {
+        public static final int MAGIC = 0x4D50_3453;
+        public static final int VERSION = 1;
+        public static final int MAGIC_OFFSET = 0;
+        public static final int VERSION_OFFSET = 4;
+        public static final int KIND_OFFSET = 8;
+        public static final int BODY_SIZE_OFFSET = 16;
+        public static final int USER_SLOTS_OFFSET = CACHE_LINE;
+        public static final int USER_SLOTS = 64;
+        public static final int USER_SLOT_SIZE = 2 * Long.BYTES;
+        public static final int USER_PID = 0;
+        public static final int USER_START_TIME = Long.BYTES;
+        /** Where the body starts: after the slots, on a cache line. */
+        public static final int SIZE = USER_SLOTS_OFFSET + USER_SLOTS * USER_SLOT_SIZE;
+
+        public static final int KIND_LOCK = 1;
+        public static final int KIND_RLOCK = 2;
+        public static final int KIND_SEMAPHORE = 3;
+        public static final int KIND_CONDITION = 4;
+        public static final int KIND_EVENT = 5;
+        public static final int KIND_BARRIER = 6;
+        public static final int KIND_VALUE = 7;
+        public static final int KIND_ARRAY = 8;
+
+        private Header() {}
+    }
+
+    /**
+     * A robust mutex word ({@link RobustMutex}), a cache line:
+     *
+     * <pre>
+     *  0    int   state: 0 = free; else the owner's pid (bits 0..29) | OWNER_DIED | WAITERS
+     *  8    long  owner thread id (recursive mutex only; 0 when free)
+     *  16   int   hold count (recursive mutex only)
+     * </pre>
+     * WAITERS means someone may sleep on the word, so a release must wake it; OWNER_DIED means the
+     * current owner took the mutex over from a process that died holding it.
+     */
+    public static final class Mutex {
+        public static final int STATE = 0;
+        public static final int OWNER_THREAD = 8;
+        public static final int HOLD_COUNT = 16;
+        public static final int SIZE = CACHE_LINE;
+        public static final int FREE = 0;
+        public static final int PID_MASK = (1 << 30) - 1;
+        public static final int OWNER_DIED = 1 << 30;
+        public static final int WAITERS = 1 << 31;
+
+        private Mutex() {}
+    }
+
+    /**
+     * A counting semaphore ({@link SharedSemaphore}):
+     *
+     * <pre>
+     *  0    int   permits available (futex word)
+     *  4    int   sleepers: processes or threads that may be waiting on the word
+     *  8    int   bound: the initial value of a bounded semaphore, or -1
+     *  64   HOLDER_SLOTS x long: pid (high 32 bits) | permits it holds (low 32 bits); 0 = free
+     * </pre>
+     * The holder slots let the permits of a process that died be given back.
+     */
+    public static final class Semaphore {
+        public static final int PERMITS = 0;
+        public static final int SLEEPERS = 4;
+        public static final int BOUND = 8;
+        public static final int UNBOUNDED = -1;
+        public static final int HOLDER_SLOTS_OFFSET = CACHE_LINE;
+        public static final int HOLDER_SLOTS = 64;
+        public static final int SIZE = HOLDER_SLOTS_OFFSET + HOLDER_SLOTS * Long.BYTES;
+
+        private Semaphore() {}
+    }
+
+    /**
+     * A condition variable; the lock it uses is an RLock of its own segment.
+     *
+     * <pre>
+     *  0    int   sequence, advanced by every signal (futex word)
+     *  4    int   waiters: threads inside await
+     *  8    int   tokens: signals not yet taken by a waiter
+     * </pre>
+     */
+    public static final class Condition {
+        public static final int SEQUENCE = 0;
+        public static final int WAITERS = 4;
+        public static final int TOKENS = 8;
+        public static final int SIZE = CACHE_LINE;
+
+        private Condition() {}
+    }
+
+    /**
+     * A shared value: the RLock that guards compound updates, then the value on its own line.
+     * Offsets are from the start of the body.
+     */
+    public static final class Value {
+        public static final int LOCK = 0;
+        public static final int VALUE = Mutex.SIZE;
+        public static final int SIZE = VALUE + CACHE_LINE;
+
+        private Value() {}
+    }
+
+    /** A shared array: its RLock, its length (a long), then the elements, from the body start. */
+    public static final class Array {
+        public static final int LOCK = 0;
+        public static final int LENGTH = Mutex.SIZE;
+        public static final int ELEMENTS = LENGTH + CACHE_LINE;
+
+        private Array() {}
+    }
+
+    /** An event: {@code 0 int flag} (0 clear, 1 set; futex word). */
+    public static final class Event {
+        public static final int FLAG = 0;
+        public static final int SIZE = CACHE_LINE;
+
+        private Event() {}
+    }
+
+    /**
+     * A barrier; its fields change only under its own robust mutex, which follows at
+     * {@link #MUTEX}.
+     *
+     * <pre>
+     *  0    int   generation, advanced when a generation passes or breaks (futex word)
+     *  4    int   parties waiting in this generation
+     *  8    int   broken: 1 after abort() or a timeout, until reset()
+     *  12   int   the last generation that broke; its waiters throw BrokenBarrierException
+     *  16   int   parties
+     *  64   mutex
+     * </pre>
+     */
+    public static final class Barrier {
+        public static final int GENERATION = 0;
+        public static final int COUNT = 4;
+        public static final int BROKEN = 8;
+        public static final int BROKEN_GENERATION = 12;
+        public static final int PARTIES = 16;
+        public static final int MUTEX = CACHE_LINE;
+        public static final int SIZE = MUTEX + Mutex.SIZE;
+
+        private Barrier() {}
+    }
+}

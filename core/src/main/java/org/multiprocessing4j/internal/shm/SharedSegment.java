@@ -1,0 +1,226 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.multiprocessing4j.internal.channel.AuthKey;
+
+/**
+ * A file under {@code /dev/shm}, mapped into this process: the memory the synchronization
+ * primitives and shared values live in.
+ *
+ * <p>Names are {@code mp4j-<tree>-<random>}, where {@code <tree>} names the process tree (the
+ * root's pid and start time, inherited by every child), so that the tree's
+ * {@link ResourceTracker} finds them. Files are readable by their owner only (0600).
+ *
+ * <p>A segment is mapped at most once per process, however many handles refer to it, and stays
+ * mapped while the process lives. Every process that maps it registers itself in the header
+ * ({@link SharedLayout.Header}); the tracker deletes the file once no registered user is alive. A
+ * new segment is written and registered under a temporary name and then renamed, so the tracker
+ * never sees one without its creator.
+ *
+ * <p>Serialized, a segment is its name ({@link Descriptor}); deserialized, it is attached, so any
+ * handle that holds one re-attaches in the process it is sent to.
+ */
+public final class SharedSegment implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    public static final Path DIRECTORY = Path.of("/dev/shm");
+    static final String PREFIX = "mp4j-";
+    private static final String CREATING_SUFFIX = ".new";
+    private static final int RANDOM_BYTES = 8;
+    private static final long PAGE = 4096;
+
+    private static volatile String treeTag =
+            Liveness.selfPid() + "-" + Liveness.selfStartTime();
+    private static final Map<String, SharedSegment> MAPPED = new ConcurrentHashMap<>();
+
+    private final String name;
+    private final MemorySegment memory;
+
+    private SharedSegment(String name, MemorySegment memory) {
+        this.name = name;
+        this.memory = memory;
+    }
+
+    /** The name shared by the segments of this process tree. */
+    public static String treeTag() {
+        return treeTag;
+    }
+
+    /** Called once in a child, before any segment is made: it joins its parent's tree. */
+    public static void inheritTreeTag(String tag) {
+        treeTag = tag;
+    }
+
+    /**
+     * Creates a zeroed segment with {@code bodySize} bytes after the header, registers this
+     * process as its user, and makes sure the tree's resource tracker runs.
+     *
+     * @throws UncheckedIOException if /dev/shm cannot hold it
+     */
+    public static SharedSegment create(int kind, long bodySize) {
+        String name = PREFIX + treeTag + "-" + HexFormat.of().formatHex(AuthKey.randomBytes(RANDOM_BYTES));
+        long size = roundUpToPage(SharedLayout.Header.SIZE + bodySize);
+        Path creating = DIRECTORY.resolve(name + CREATING_SUFFIX);
+        try {
+            SharedSegment segment;
+            try (FileChannel channel = FileChannel.open(creating, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+                channel.write(ByteBuffer.allocate(1), size - 1);
+                segment = new SharedSegment(name, channel.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.global()));
+            }
+            MemorySegment m = segment.memory;
+            m.set(ValueLayout.JAVA_INT, SharedLayout.Header.VERSION_OFFSET, SharedLayout.Header.VERSION);
+            m.set(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET, kind);
+            m.set(ValueLayout.JAVA_LONG, SharedLayout.Header.BODY_SIZE_OFFSET, bodySize);
+            m.set(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET, SharedLayout.Header.MAGIC);
+            segment.register();
+            Files.move(creating, DIRECTORY.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            MAPPED.put(name, segment);
+            ResourceTracker.ensureRunning(treeTag);
+            return segment;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(creating);
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+            throw new UncheckedIOException("cannot create shared memory in " + DIRECTORY + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The segment called {@code name}, mapped into this process (once) and registered.
+     *
+     * @throws UncheckedIOException if it does not exist any more (every process that used it has
+     *     ended) or is not one of ours
+     */
+    public static SharedSegment attach(String name) {
+        SharedSegment segment = MAPPED.get(name);
+        if (segment != null) {
+            return segment;
+        }
+        synchronized (MAPPED) {
+            segment = MAPPED.get(name);
+            if (segment == null) {
+                segment = map(name);
+                segment.register();
+                MAPPED.put(name, segment);
+            }
+            return segment;
+        }
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Descriptor(name);
+    }
+
+    /** What a segment is on the wire: its name. */
+    private record Descriptor(String name) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return SharedSegment.attach(name);
+        }
+    }
+
+    private static SharedSegment map(String name) {
+        if (!name.startsWith(PREFIX) || name.contains("/")) {
+            throw new IllegalArgumentException("not a multiprocessing4j segment name: " + name);
+        }
+        Path path = DIRECTORY.resolve(name);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), Arena.global());
+            if (memory.byteSize() < SharedLayout.Header.SIZE
+                    || memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET) != SharedLayout.Header.MAGIC) {
+                throw new IOException("not a multiprocessing4j segment");
+            }
+            return new SharedSegment(name, memory);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("shared segment " + name
+                    + " no longer exists: every process that used it has ended", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map shared segment " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The whole mapping, header included: primitives address it with {@link SharedLayout} offsets. */
+    public MemorySegment memory() {
+        return memory;
+    }
+
+    /** The 4-byte word at {@code offset}, as the futex calls take it. */
+    public MemorySegment word(long offset) {
+        return memory.asSlice(offset, Integer.BYTES);
+    }
+
+    /**
+     * Takes a free user slot, or one of a dead process. With every slot held by a live process this
+     * process goes unregistered: it still works, but the file may be deleted before it is done
+     * (its mapping stays valid; only new attachments fail).
+     */
+    private void register() {
+        for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            long pid = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_PID);
+            if (pid == Liveness.selfPid()) {
+                return;
+            }
+        }
+        for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            long pid = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_PID);
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_START_TIME);
+            boolean free = pid == 0 || (start != 0 && !Liveness.isAlive(pid, start));
+            if (free && Atomics.LONG.compareAndSet(memory, slot + SharedLayout.Header.USER_PID, pid, Liveness.selfPid())) {
+                Atomics.LONG.setVolatile(memory, slot + SharedLayout.Header.USER_START_TIME, Liveness.selfStartTime());
+                return;
+            }
+        }
+    }
+
+    /**
+     * True if a process registered in the header of {@code memory} is alive, or is still writing
+     * its slot (start time not yet set).
+     */
+    static boolean hasLiveUser(MemorySegment memory) {
+        for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            long pid = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_PID);
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_START_TIME);
+            if (pid != 0 && (start == 0 || Liveness.isAlive(pid, start))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long slotOffset(int i) {
+        return SharedLayout.Header.USER_SLOTS_OFFSET + (long) i * SharedLayout.Header.USER_SLOT_SIZE;
+    }
+
+    private static long roundUpToPage(long size) {
+        return (size + PAGE - 1) / PAGE * PAGE;
+    }
+}

@@ -1,0 +1,173 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import org.multiprocessing4j.internal.sys.Futex;
+
+/**
+ * A counting semaphore in shared memory ({@link SharedLayout.Semaphore}) that gives back the
+ * permits of a process that dies holding them.
+ *
+ * <p>Acquire is a CAS that decrements a positive count; release is an atomic increment, plus a
+ * futex wake only if someone may sleep. A sleeper increments SLEEPERS before it reads the count for
+ * the last time and the releaser increments the count before it reads SLEEPERS; both are
+ * sequentially consistent, so one of the two sees the other and no wake-up is lost.
+ *
+ * <p>Each process records in a holder slot how many permits it acquired and has not released
+ * itself. A waiter that wakes from a slice looks for slots of dead processes and returns their
+ * permits. A permit acquired by one process and released by another is therefore not returned
+ * twice only if the releaser is the acquirer; a release on another's behalf is not attributed.
+ */
+public final class SharedSemaphore implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final long SELF = Liveness.selfPid();
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+
+    private final SharedSegment segment;
+    private final long base;
+
+    public SharedSemaphore(SharedSegment segment, long base) {
+        this.segment = segment;
+        this.base = base;
+    }
+
+    /** Writes the initial state of a new semaphore. */
+    public void initialize(int permits, int bound) {
+        MemorySegment memory = segment.memory();
+        Atomics.INT.setVolatile(memory, base + SharedLayout.Semaphore.BOUND, bound);
+        Atomics.INT.setVolatile(memory, base + SharedLayout.Semaphore.PERMITS, permits);
+    }
+
+    public boolean tryAcquire() {
+        MemorySegment memory = segment.memory();
+        int permits = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS);
+        while (permits > 0) {
+            if (Atomics.INT.compareAndSet(memory, base + SharedLayout.Semaphore.PERMITS, permits, permits - 1)) {
+                recordHeld(memory, 1);
+                return true;
+            }
+            permits = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS);
+        }
+        return false;
+    }
+
+    /**
+     * Acquires one permit before {@code deadline}.
+     *
+     * @return false if the deadline passed first
+     * @throws InterruptedException if interrupted while waiting; no permit is then held
+     */
+    public boolean acquire(Deadline deadline) throws InterruptedException {
+        if (tryAcquire()) {
+            return true;
+        }
+        for (int i = 0; i < Deadline.SPINS; i++) {
+            Thread.onSpinWait();
+            if (tryAcquire()) {
+                return true;
+            }
+        }
+        MemorySegment memory = segment.memory();
+        MemorySegment word = segment.word(base + SharedLayout.Semaphore.PERMITS);
+        while (true) {
+            if (tryAcquire()) {
+                return true;
+            }
+            if (deadline.passed()) {
+                return false;
+            }
+            Deadline.checkInterrupt();
+            Atomics.INT.getAndAdd(memory, base + SharedLayout.Semaphore.SLEEPERS, 1);
+            try {
+                if ((int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS) <= 0) {
+                    Futex.await(word, 0, deadline.slice());
+                }
+            } finally {
+                Atomics.INT.getAndAdd(memory, base + SharedLayout.Semaphore.SLEEPERS, -1);
+            }
+            Deadline.checkInterrupt();
+            returnPermitsOfTheDead();
+        }
+    }
+
+    /**
+     * Adds a permit.
+     *
+     * @throws IllegalStateException if the semaphore is bounded and already at its bound
+     */
+    public void release() {
+        MemorySegment memory = segment.memory();
+        int bound = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.BOUND);
+        if (bound == SharedLayout.Semaphore.UNBOUNDED) {
+            Atomics.INT.getAndAdd(memory, base + SharedLayout.Semaphore.PERMITS, 1);
+        } else {
+            int permits;
+            do {
+                permits = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS);
+                if (permits >= bound) {
+                    throw new IllegalStateException("semaphore or lock released too many times");
+                }
+            } while (!Atomics.INT.compareAndSet(memory, base + SharedLayout.Semaphore.PERMITS, permits, permits + 1));
+        }
+        recordHeld(memory, -1);
+        if ((int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.SLEEPERS) > 0) {
+            Futex.wake(segment.word(base + SharedLayout.Semaphore.PERMITS), 1);
+        }
+    }
+
+    /** The permits available now, after giving back those of dead processes. */
+    public int value() {
+        returnPermitsOfTheDead();
+        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Semaphore.PERMITS);
+    }
+
+    /** Adjusts this process's holder slot by {@code delta}; a slot that reaches zero is freed. */
+    private void recordHeld(MemorySegment memory, int delta) {
+        for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            long value = (long) Atomics.LONG.getVolatile(memory, slot);
+            if ((value >>> Integer.SIZE) == SELF) {
+                long held = (value & COUNT_MASK) + delta;
+                long updated = held <= 0 ? 0 : (SELF << Integer.SIZE) | held;
+                if (Atomics.LONG.compareAndSet(memory, slot, value, updated)) {
+                    return;
+                }
+                i = -1; // raced with ourselves from another thread: look again
+                continue;
+            }
+        }
+        if (delta <= 0) {
+            return; // a release on another process's behalf
+        }
+        for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            if (Atomics.LONG.compareAndSet(memory, slot, 0L, (SELF << Integer.SIZE) | delta)) {
+                return;
+            }
+        }
+        // Every slot taken: this permit will not be given back if this process dies holding it.
+    }
+
+    private void returnPermitsOfTheDead() {
+        MemorySegment memory = segment.memory();
+        for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            long value = (long) Atomics.LONG.getVolatile(memory, slot);
+            long pid = value >>> Integer.SIZE;
+            if (value == 0 || pid == SELF || Liveness.startTime(pid) != Liveness.NOT_RUNNING) {
+                continue;
+            }
+            if (Atomics.LONG.compareAndSet(memory, slot, value, 0L)) {
+                int held = (int) (value & COUNT_MASK);
+                Atomics.INT.getAndAdd(memory, base + SharedLayout.Semaphore.PERMITS, held);
+                Futex.wake(segment.word(base + SharedLayout.Semaphore.PERMITS), held);
+            }
+        }
+    }
+
+    private long slotOffset(int i) {
+        return base + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET + (long) i * Long.BYTES;
+    }
+}
