@@ -13,7 +13,8 @@ import org.multiprocessing4j.internal.launch.ChildMain;
 
 /**
  * Runs after every other test class ({@code @Order(MAX_VALUE)}): whatever the tests did, including
- * killing parents, no child JVM and no socket directory of ours is left on the machine.
+ * killing parents, no child JVM, no socket directory and no shared memory of an ended process tree
+ * is left on the machine. (This JVM's own shared memory stays while it lives: it is a user.)
  */
 @Order(Integer.MAX_VALUE)
 @Timeout(60)
@@ -44,6 +45,16 @@ class LeakCheckTest {
             }
         } while (!left.isEmpty() && System.nanoTime() < deadline && sleep());
         assertThat(left).as("control socket directories left in the temporary directory").isEmpty();
+    }
+
+    @Test
+    void noSharedMemoryOfAnEndedProcessTreeIsLeft() throws Exception {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        List<Path> left;
+        do {
+            left = SharedMemoryLeakTest.segmentsOfOtherTrees();
+        } while (!left.isEmpty() && System.nanoTime() < deadline && sleep());
+        assertThat(left).as("shared memory left in /dev/shm by process trees that have ended").isEmpty();
     }
 
     private static boolean sleep() throws InterruptedException {

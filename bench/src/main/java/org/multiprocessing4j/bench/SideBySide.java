@@ -26,6 +26,15 @@ public final class SideBySide {
         }
         System.out.printf(Locale.ROOT, "%-28s %12s %12s %8s%n", "workload", "java", "cpython", "ratio");
 
+        double lockJava = Workloads.lockUncontendedMops(10_000_000);
+        double lockPython = python(script, "lock_uncontended(1_000_000) / 1e6");
+        row("lock_uncontended", lockJava, lockPython, "M/s", true);
+        double contendedJava = Workloads.lockContendedMops(2_000_000);
+        double contendedPython = python(script, "lock_contended(200_000) / 1e6");
+        row("lock_contended_2proc", contendedJava, contendedPython, "M/s", true);
+        double steadyJava = Workloads.lockContendedSteadyMops(2_000_000);
+        row("lock_contended (no start)", steadyJava, contendedPython, "M/s", true);
+
         double java = Workloads.startJoinMillis(runs);
         double spawn = python(script, "start_join('spawn', " + runs + ") * 1e3");
         double fork = python(script, "start_join('fork', " + runs + ") * 1e3");

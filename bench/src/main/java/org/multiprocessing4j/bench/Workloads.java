@@ -2,7 +2,12 @@ package org.multiprocessing4j.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.multiprocessing4j.Event;
+import org.multiprocessing4j.Lock;
 import org.multiprocessing4j.Process;
+import org.multiprocessing4j.Semaphore;
+import org.multiprocessing4j.SharedLong;
+import org.multiprocessing4j.Value;
 
 /** The workloads of ../shared/bench/python_mp_bench.py, in Java, shared by JMH and SideBySide. */
 final class Workloads {
@@ -34,6 +39,88 @@ final class Workloads {
     /** The program that {@link #bareJvmMillis} runs. */
     public static final class EmptyMain {
         public static void main(String[] args) {}
+    }
+
+    /** Millions of uncontended acquire+release pairs per second, as python_mp_bench's lock_uncontended. */
+    static double lockUncontendedMops(int n) throws InterruptedException {
+        Lock lock = new Lock();
+        for (int i = 0; i < n; i++) { // warm-up: let the JIT compile the fast path
+            lock.acquire();
+            lock.release();
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            lock.acquire();
+            lock.release();
+        }
+        return n / ((System.nanoTime() - start) / 1e9) / 1e6;
+    }
+
+    /**
+     * Millions of increments per second by two processes that each add 1 to a shared long
+     * {@code n} times under one Lock, timed from start to join: python_mp_bench's lock_contended.
+     */
+    static double lockContendedMops(int n) throws InterruptedException {
+        Lock lock = new Lock();
+        SharedLong counter = Value.ofLong(0);
+        Process[] workers = new Process[2];
+        long start = System.nanoTime();
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Process(() -> contend(lock, counter, n));
+            workers[w].start();
+        }
+        for (Process worker : workers) {
+            worker.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (counter.get() != 2L * n) {
+            throw new IllegalStateException("lost updates: " + counter.get() + " of " + 2L * n);
+        }
+        return 2.0 * n / seconds / 1e6;
+    }
+
+    /**
+     * As {@link #lockContendedMops}, but timed from the moment both started workers are released
+     * until both are done: the contended lock alone, without JVM start and exit.
+     */
+    static double lockContendedSteadyMops(int n) throws InterruptedException {
+        Lock lock = new Lock();
+        SharedLong counter = Value.ofLong(0);
+        Semaphore ready = new Semaphore(0);
+        Semaphore done = new Semaphore(0);
+        Event go = new Event();
+        Process[] workers = new Process[2];
+        for (int w = 0; w < workers.length; w++) {
+            workers[w] = new Process(() -> {
+                ready.release();
+                go.await();
+                contend(lock, counter, n);
+                done.release();
+            });
+            workers[w].start();
+        }
+        ready.acquire();
+        ready.acquire();
+        long start = System.nanoTime();
+        go.set();
+        done.acquire();
+        done.acquire();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (Process worker : workers) {
+            worker.join();
+        }
+        if (counter.get() != 2L * n) {
+            throw new IllegalStateException("lost updates: " + counter.get() + " of " + 2L * n);
+        }
+        return 2.0 * n / seconds / 1e6;
+    }
+
+    static void contend(Lock lock, SharedLong counter, int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            lock.acquire();
+            counter.set(counter.get() + 1);
+            lock.release();
+        }
     }
 
     /** Mean milliseconds of {@link #startJoinOnce} over {@code n} runs, after one warm-up run. */

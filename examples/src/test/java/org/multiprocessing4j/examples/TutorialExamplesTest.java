@@ -31,6 +31,16 @@ class TutorialExamplesTest {
     }
 
     @Test
+    void withTheLockTwoTimesThreeThousandLinesComeOutWhole() throws Exception {
+        try (JavaProgram program = JavaProgram.start(LockedPrinting.class, "3000", "0")) {
+            assertThat(program.waitFor(LIMIT)).isZero();
+            List<String> lines = program.output();
+            assertThat(lines).hasSize(6000).containsOnly("hello A", "hello B");
+            assertThat(lines.stream().filter("hello A"::equals)).hasSize(3000);
+        }
+    }
+
+    @Test
     void theDaemonEndsWithMainWhileTheOtherRunsOn() throws Exception {
         try (JavaProgram program = JavaProgram.start(DaemonProcess.class)) {
             assertThat(program.waitFor(LIMIT)).isZero();

@@ -1,0 +1,70 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.testing.Gate;
+
+/** Python's _TestEvent.test_event. */
+@Timeout(60)
+class EventTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void waitsTimeOutUntilSetThenReturnAtOnceAndAChildCanSetIt() throws Exception {
+        Event event = new Event();
+        assertThat(event.isSet()).isFalse();
+        assertThat(event.await(Duration.ZERO)).isFalse();
+        long start = System.nanoTime();
+        assertThat(event.await(Duration.ofMillis(100))).isFalse();
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(100L, 160L);
+
+        event.set();
+        assertThat(event.isSet()).isTrue();
+        event.await();
+        assertThat(event.await(Duration.ofMillis(100))).isTrue();
+
+        event.clear();
+        assertThat(event.isSet()).isFalse();
+        String go = dir.resolve("go").toString();
+        Process p = new Process(() -> {
+            Gate.await(go);
+            event.set();
+        });
+        p.start();
+        Gate.open(go);
+        event.await();
+        assertThat(event.isSet()).isTrue();
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void oneSetWakesEveryWaitingProcess() throws Exception {
+        Event event = new Event();
+        Semaphore started = new Semaphore(0);
+        Process[] waiters = new Process[3];
+        for (int i = 0; i < waiters.length; i++) {
+            waiters[i] = new Process(() -> {
+                started.release();
+                if (!event.await(Duration.ofSeconds(30))) {
+                    System.exit(3);
+                }
+            });
+            waiters[i].start();
+        }
+        for (int i = 0; i < waiters.length; i++) {
+            assertThat(started.acquire(Duration.ofSeconds(30))).isTrue();
+        }
+        event.set();
+        for (Process w : waiters) {
+            w.join();
+            assertThat(w.exitCode()).hasValue(0);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.testing.Gate;
+import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.Pids;
+
+/** Shared memory goes away once no live process uses it, however its users ended. */
+@Timeout(120)
+class SharedMemoryLeakTest {
+    private static final Duration PROGRAM_LIMIT = Duration.ofSeconds(60);
+    private static final Duration CLEANUP_LIMIT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    private static Set<Path> segmentsOf(String tree) throws IOException {
+        try (var files = Files.list(SharedSegment.DIRECTORY)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("mp4j-" + tree))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    private static void awaitGone(Set<Path> files) throws InterruptedException {
+        long deadline = System.nanoTime() + CLEANUP_LIMIT.toNanos();
+        while (files.stream().anyMatch(Files::exists)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("still in /dev/shm after " + CLEANUP_LIMIT + ": "
+                        + files.stream().filter(Files::exists).toList());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Makes shared memory, and a child that holds the lock and makes more; then waits to be killed. */
+    public static class SharedMemoryHolders {
+        public static void main(String[] args) throws Exception {
+            Lock lock = new Lock();
+            SharedLong value = Value.ofLong(42);
+            String held = args[0];
+            Process child = new Process(() -> {
+                lock.acquire();
+                Event own = new Event();
+                own.set();
+                value.addAndGet(1);
+                Gate.open(held);
+                Thread.sleep(Long.MAX_VALUE);
+            });
+            child.start();
+            Gate.await(held);
+            System.out.println(SharedSegment.treeTag() + " " + child.pid().getAsLong());
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void whenEveryUserIsKilledTheTrackerRemovesTheSegments() throws Exception {
+        String held = dir.resolve("held").toString();
+        try (JavaProgram program = JavaProgram.start(SharedMemoryHolders.class, held)) {
+            String[] words = program.nextLine(PROGRAM_LIMIT).split(" ");
+            String tree = words[0];
+            long childPid = Long.parseLong(words[1]);
+            Set<Path> segments = segmentsOf(tree);
+            assertThat(segments.stream().filter(p -> !p.toString().endsWith(".tracker"))).hasSize(3);
+
+            new ProcessBuilder("kill", "-KILL", Long.toString(childPid)).start().waitFor();
+            program.process().destroyForcibly();
+            program.process().onExit().get(10, TimeUnit.SECONDS);
+            Pids.awaitGone(childPid, Duration.ofSeconds(5));
+
+            awaitGone(segments);
+        }
+    }
+
+    @Test
+    void aSegmentOnlyAKilledChildUsedIsRemovedWhileTheParentLives() throws Exception {
+        String tree = SharedSegment.treeTag();
+        Set<Path> before = segmentsOf(tree);
+        String made = dir.resolve("made").toString();
+        Process p = new Process(() -> {
+            Lock own = new Lock();
+            own.acquire();
+            Gate.open(made);
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        p.start();
+        Gate.await(made);
+        Set<Path> childs = segmentsOf(tree);
+        childs.removeAll(before);
+        assertThat(childs).hasSize(1);
+        p.kill();
+        p.join();
+        awaitGone(childs);
+    }
+
+    @Test
+    void aSegmentUsedByALiveProcessStays() throws Exception {
+        String tree = SharedSegment.treeTag();
+        Set<Path> before = segmentsOf(tree);
+        Event mine = new Event();
+        Set<Path> created = segmentsOf(tree);
+        created.removeAll(before);
+        Process p = new Process(mine::set);
+        p.start();
+        p.join();
+        Thread.sleep(3 * 250); // three sweeps of the tracker
+        assertThat(created).allMatch(Files::exists);
+        assertThat(mine.isSet()).isTrue();
+    }
+
+    /** Lists leftovers of other trees for LeakCheckTest. */
+    static List<Path> segmentsOfOtherTrees() throws IOException {
+        String mine = SharedSegment.treeTag();
+        try (var files = Files.list(SharedSegment.DIRECTORY)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("mp4j-"))
+                    .filter(f -> !f.getFileName().toString().startsWith("mp4j-" + mine))
+                    .toList();
+        }
+    }
+}
