@@ -90,20 +90,31 @@ class BarrierTest {
         assertThat(seen.get(1)).as("someone was released before the action ran").isZero();
     }
 
-    @Test
-    void abortBreaksTheBarrierForEveryWaiter() throws Exception {
-        Barrier barrier = new Barrier(N);
-        SharedInt broken = Value.ofInt(0);
+    /**
+     * Starts the other parties, each counting in {@code broken} a BrokenBarrierException from its
+     * first await and then running {@code after}; returns once they all wait.
+     */
+    private static List<Object> startBreakableParties(Barrier barrier, SharedInt broken,
+            org.multiprocessing4j.function.SerializableRunnable after) throws InterruptedException {
         List<Object> parties = startParties(() -> {
             try {
                 barrier.await();
             } catch (BrokenBarrierException e) {
                 broken.addAndGet(1);
             }
+            after.run();
         });
         while (barrier.nWaiting() < N - 1) {
             Thread.sleep(5);
         }
+        return parties;
+    }
+
+    @Test
+    void abortBreaksTheBarrierForEveryWaiter() throws Exception {
+        Barrier barrier = new Barrier(N);
+        SharedInt broken = Value.ofInt(0);
+        List<Object> parties = startBreakableParties(barrier, broken, () -> { });
         barrier.abort();
         joinAll(parties);
         assertThat(broken.get()).isEqualTo(N - 1);
@@ -115,17 +126,7 @@ class BarrierTest {
     void resetBreaksTheCurrentWaitersThenTheBarrierWorksAgain() throws Exception {
         Barrier barrier = new Barrier(N);
         SharedInt broken = Value.ofInt(0);
-        List<Object> parties = startParties(() -> {
-            try {
-                barrier.await();
-            } catch (BrokenBarrierException e) {
-                broken.addAndGet(1);
-            }
-            barrier.await();
-        });
-        while (barrier.nWaiting() < N - 1) {
-            Thread.sleep(5);
-        }
+        List<Object> parties = startBreakableParties(barrier, broken, barrier::await);
         barrier.reset();
         assertThat(barrier.isBroken()).isFalse();
         barrier.await(Duration.ofSeconds(30));

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multiprocessing4j.testing.Interrupts;
 
 /** Handles reach children in every way a task can carry them, and blocked waits can be interrupted. */
 @Timeout(60)
@@ -60,41 +59,18 @@ class HandleTransferTest {
         child.join();
     }
 
-    private static Throwable interruptWhileBlocked(ThrowingRunnable blocking) throws Exception {
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                blocking.run();
-                outcome.complete(null);
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-        });
-        t.start();
-        while (t.getState() == Thread.State.NEW) {
-            Thread.onSpinWait();
-        }
-        Thread.sleep(50); // let it block; the assertion is that the interrupt ends it
-        t.interrupt();
-        return outcome.get(5, TimeUnit.SECONDS);
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
     @Test
     void interruptingABlockedSemaphoreEventOrBarrierWaitThrows() throws Exception {
         Semaphore semaphore = new Semaphore(0);
-        assertThat(interruptWhileBlocked(semaphore::acquire)).isInstanceOf(InterruptedException.class);
+        assertThat(Interrupts.whileBlocked(semaphore::acquire)).isInstanceOf(InterruptedException.class);
         semaphore.release();
         assertThat(semaphore.acquire(Duration.ZERO)).as("the semaphore stays consistent").isTrue();
 
         Event event = new Event();
-        assertThat(interruptWhileBlocked(event::await)).isInstanceOf(InterruptedException.class);
+        assertThat(Interrupts.whileBlocked(event::await)).isInstanceOf(InterruptedException.class);
 
         Barrier barrier = new Barrier(2);
-        assertThat(interruptWhileBlocked(barrier::await)).isInstanceOf(InterruptedException.class);
+        assertThat(Interrupts.whileBlocked(barrier::await)).isInstanceOf(InterruptedException.class);
         assertThat(barrier.isBroken()).isTrue();
         assertThatThrownBy(barrier::await).isInstanceOf(java.util.concurrent.BrokenBarrierException.class);
     }

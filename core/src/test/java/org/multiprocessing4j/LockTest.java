@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.testing.Gate;
+import org.multiprocessing4j.testing.Interrupts;
 
 /** Python's _TestLock scenarios, across processes, plus what Python lacks: recovery from a dead owner. */
 @Timeout(60)
@@ -143,21 +144,7 @@ class LockTest {
     void interruptingAWaiterThrowsAndLeavesTheLockConsistent() throws Exception {
         Lock lock = new Lock();
         lock.acquire();
-        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread waiter = new Thread(() -> {
-            try {
-                lock.acquire();
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        waiter.start();
-        while (waiter.getState() != Thread.State.RUNNABLE && waiter.isAlive()) {
-            Thread.onSpinWait();
-        }
-        waiter.interrupt();
-        assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+        assertThat(Interrupts.whileBlocked(lock::acquire)).isInstanceOf(InterruptedException.class);
         assertThat(lock.isLocked()).isTrue();
         lock.release();
         assertThat(lock.acquire(Duration.ofSeconds(1))).isTrue();
