@@ -64,7 +64,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
      * @throws InterruptedException if interrupted while waiting; the lock is then not held
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return mutex.acquire(Deadline.after(timeout));
+        return mutex.tryAcquire() || mutex.acquire(Deadline.after(timeout));
     }
 
     /**
@@ -79,8 +79,19 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
     /** Acquires and returns the {@link Held} that releases: {@code try (var h = lock.hold()) {...}}. */
     public Held hold() throws InterruptedException {
         acquire();
-        return this::release;
+        return releaser();
     }
+
+    /** One {@link Held} per handle (any thread may release a Lock), so hold() allocates nothing. */
+    private Held releaser() {
+        Held r = releaser;
+        if (r == null) {
+            releaser = r = this::release;
+        }
+        return r;
+    }
+
+    private transient Held releaser;
 
     /** True if some thread of some process holds the lock. */
     public boolean isLocked() {

@@ -80,8 +80,14 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
     /** Acquires and returns the {@link Held} that releases once. */
     public Held hold() throws InterruptedException {
         acquire();
-        return this::release;
+        Held r = releaser;
+        if (r == null) {
+            releaser = r = this::release; // release checks the calling thread, so one instance serves all
+        }
+        return r;
     }
+
+    private transient Held releaser;
 
     /** True if the calling thread owns the lock. */
     public boolean isHeldByCurrentThread() {

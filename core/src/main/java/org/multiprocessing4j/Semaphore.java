@@ -67,7 +67,7 @@ public class Semaphore implements Serializable {
 
     /** Blocks at most {@code timeout} (zero or negative: one attempt); returns true if a permit was taken. */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return semaphore.acquire(Deadline.after(timeout));
+        return semaphore.tryAcquire() || semaphore.acquire(Deadline.after(timeout));
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Locale;
  * Each workload in Java, then the same workload in CPython from ../shared/bench/python_mp_bench.py,
  * in the same sitting, with the ratio: this machine is noisy, and only ratios compare across runs.
  *
- * <p>Run from the repository root: {@code java -cp bench/target/benchmarks.jar
+ * <p>Run from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * org.multiprocessing4j.bench.SideBySide [runs]}. The Python script is looked up at
  * {@code ../shared/bench} or at {@code -Dmp4j.python.bench=<path>}.
  */

@@ -22,15 +22,18 @@ public final class Deadline {
     /** A deadline {@code timeout} from now; {@code null} or a huge timeout never ends. */
     public static Deadline after(Duration timeout) {
         if (timeout == null) {
-            return new Deadline(Long.MAX_VALUE);
+            return NEVER;
         }
         long nanos = Math.max(0, timeout.toNanos() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : timeout.toNanos());
         return new Deadline(System.nanoTime() + nanos);
     }
 
+    /** The deadline that never passes; one shared instance, so an untimed wait allocates nothing. */
     public static Deadline never() {
-        return new Deadline(Long.MAX_VALUE);
+        return NEVER;
     }
+
+    private static final Deadline NEVER = new Deadline(Long.MAX_VALUE);
 
     public boolean passed() {
         return end != Long.MAX_VALUE && System.nanoTime() - end >= 0;
