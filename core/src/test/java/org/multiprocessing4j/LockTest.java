@@ -173,6 +173,21 @@ class LockTest {
     }
 
     @Test
+    void evenATryLockTakesOverTheLockOfADeadProcess() throws Exception {
+        Lock lock = new Lock();
+        Process p = new Process(() -> {
+            lock.acquire();
+            Runtime.getRuntime().halt(0);
+        });
+        p.start();
+        p.join();
+        Thread.sleep(20); // past the interval between liveness checks of this handle
+        assertThat(lock.tryLock()).isTrue();
+        assertThat(lock.previousOwnerDied()).isTrue();
+        lock.release();
+    }
+
+    @Test
     void anRLockHeldByAProcessThatExitedIsTakenOver() throws Exception {
         RLock lock = new RLock();
         Process p = new Process(() -> {

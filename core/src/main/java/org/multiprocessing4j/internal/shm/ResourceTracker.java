@@ -24,8 +24,8 @@ import org.multiprocessing4j.internal.sys.JvmCommand;
  * <p>The first segment made in a tree starts one tracker for the tree; its pid and start time go
  * in the lock file {@code /dev/shm/mp4j-<tree>.tracker}, and a process that finds a live tracker
  * there starts none. Every {@link #POLL}, the tracker deletes each {@code mp4j-<tree>-*} segment
- * whose registered users are all dead, and a {@code .new} file left by a creator that died within
- * {@link #ABANDONED_AFTER}. It exits when the tree's root process has ended and nothing of the
+ * whose registered users are all dead, a {@code .new} file left by a creator that died within
+ * {@link #ABANDONED_AFTER}, and the spill files of a ring whose segment is gone. It exits when the tree's root process has ended and nothing of the
  * tree is left; it runs with a small heap and a single compiler thread.
  */
 public final class ResourceTracker {
@@ -94,6 +94,15 @@ public final class ResourceTracker {
                 if (name.endsWith(".new")) {
                     FileTime modified = Files.getLastModifiedTime(file);
                     if (modified.toInstant().isBefore(abandoned)) {
+                        Files.deleteIfExists(file);
+                    }
+                    continue;
+                }
+                if (MessageRing.isSpillOf(name)) {
+                    // A large message in flight belongs to its ring, not to whoever wrote it.
+                    if (Files.exists(file.resolveSibling(MessageRing.spillOwner(name)))) {
+                        remaining++;
+                    } else {
                         Files.deleteIfExists(file);
                     }
                     continue;

@@ -40,10 +40,26 @@ public final class RobustMutex implements Serializable {
         this.state = base + SharedLayout.Mutex.STATE;
     }
 
-    /** One attempt, never blocks. */
+    /**
+     * One attempt, never blocks. A mutex whose owner died is taken over; whether the owner lives is
+     * looked up at most every {@link #LIVENESS_CHECK_INTERVAL_NANOS} per handle, since it reads
+     * {@code /proc} and a failed attempt on a live mutex must stay cheap.
+     */
     public boolean tryAcquire() {
-        return Atomics.INT.compareAndSet(segment.memory(), state, SharedLayout.Mutex.FREE, SELF);
+        MemorySegment memory = segment.memory();
+        if (Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF)) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - lastLivenessCheck < LIVENESS_CHECK_INTERVAL_NANOS) {
+            return false;
+        }
+        lastLivenessCheck = now;
+        return takeOverFromDeadOwner(memory);
     }
+
+    private static final long LIVENESS_CHECK_INTERVAL_NANOS = 10_000_000;
+    private transient long lastLivenessCheck = System.nanoTime() - LIVENESS_CHECK_INTERVAL_NANOS;
 
     /**
      * Acquires before {@code deadline}.
@@ -78,7 +94,8 @@ public final class RobustMutex implements Serializable {
             }
             current |= SharedLayout.Mutex.WAITERS;
             if (deadline.passed()) {
-                return false;
+                // A dead owner's mutex is free: even a caller that cannot wait takes it over.
+                return takeOverFromDeadOwner(memory);
             }
             Deadline.checkInterrupt();
             Futex.await(word, current, deadline.slice());

@@ -52,6 +52,8 @@ public final class SharedLayout {
         public static final int KIND_BARRIER = 6;
         public static final int KIND_VALUE = 7;
         public static final int KIND_ARRAY = 8;
+        public static final int KIND_QUEUE = 9;
+        public static final int KIND_PIPE = 10;
 
         private Header() {}
     }
@@ -140,6 +142,64 @@ public final class SharedLayout {
         public static final int ELEMENTS = LENGTH + CACHE_LINE;
 
         private Array() {}
+    }
+
+    /**
+     * A message ring ({@link MessageRing}): one direction of a queue or a pipe. Writers serialize
+     * on the writer mutex and readers on the reader mutex, so that inside each it is a
+     * single-producer single-consumer ring of bytes. Offsets from the ring's base:
+     *
+     * <pre>
+     *  0    writer mutex
+     *  64   reader mutex
+     *  128  long  tail: bytes ever written and committed (own cache line)
+     *  192  long  head: bytes ever read and committed (own cache line)
+     *  256  int   data sequence (futex word), advanced by each commit of a frame
+     *  260  int   data sleepers
+     *  320  int   space sequence (futex word), advanced by each commit of a read
+     *  324  int   space sleepers
+     *  384  int   items in the ring          392  int  capacity of the data area, a power of two
+     *  388  int   maxsize in items, 0 = none 396  int  unfinished tasks (JoinableQueue)
+     *  400  int   tasks sequence (futex word) 404 int  closed: the sending end was closed
+     *  448  SENDER_SLOTS x (long pid, long start time): the processes that hold the sending end
+     *  704  data, capacity bytes
+     * </pre>
+     * A frame in the data area is a {@link #FRAME_HEADER}-byte header (int payload length, int
+     * CRC-32C of the payload, int kind, int unused), then the payload, padded to 8 bytes; it may
+     * wrap around the end of the area. A frame is visible to readers once tail moves past it, and
+     * gone once head does: a process that dies in the middle of either leaves the ring as it was.
+     */
+    public static final class Ring {
+        public static final int WRITER_MUTEX = 0;
+        public static final int READER_MUTEX = Mutex.SIZE;
+        public static final int TAIL = 2 * CACHE_LINE;
+        public static final int HEAD = 3 * CACHE_LINE;
+        public static final int DATA_SEQUENCE = 4 * CACHE_LINE;
+        public static final int DATA_SLEEPERS = DATA_SEQUENCE + 4;
+        public static final int SPACE_SEQUENCE = 5 * CACHE_LINE;
+        public static final int SPACE_SLEEPERS = SPACE_SEQUENCE + 4;
+        public static final int ITEMS = 6 * CACHE_LINE;
+        public static final int MAXSIZE = ITEMS + 4;
+        public static final int CAPACITY = ITEMS + 8;
+        public static final int UNFINISHED = ITEMS + 12;
+        public static final int TASKS_SEQUENCE = ITEMS + 16;
+        public static final int CLOSED = ITEMS + 20;
+        public static final int SENDER_SLOTS_OFFSET = 7 * CACHE_LINE;
+        public static final int SENDER_SLOTS = 16;
+        public static final int SENDER_SLOT_SIZE = 2 * Long.BYTES;
+        public static final int DATA = SENDER_SLOTS_OFFSET + SENDER_SLOTS * SENDER_SLOT_SIZE;
+        public static final int FRAME_HEADER = 16;
+        public static final int FRAME_LENGTH = 0;
+        public static final int FRAME_CHECKSUM = 4;
+        public static final int FRAME_KIND = 8;
+        public static final int FRAME_ALIGNMENT = 8;
+
+        private Ring() {}
+
+        /** Bytes a ring with a data area of {@code capacity} bytes takes. */
+        public static long size(int capacity) {
+            return DATA + (long) capacity;
+        }
     }
 
     /** An event: {@code 0 int flag} (0 clear, 1 set; futex word). */

@@ -1,0 +1,34 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+
+/**
+ * A {@link Queue} that counts unfinished items, Python's {@code multiprocessing.JoinableQueue}:
+ * every put adds one, {@link #taskDone()} removes one, and {@link #join()} waits for zero.
+ */
+public class JoinableQueue<E> extends Queue<E> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    public JoinableQueue() {
+        super();
+    }
+
+    public JoinableQueue(int maxsize) {
+        super(maxsize);
+    }
+
+    /**
+     * Marks one item taken from the queue as processed.
+     *
+     * @throws IllegalStateException if called more times than items were put
+     */
+    public void taskDone() {
+        ring().taskDone();
+    }
+
+    /** Blocks until every item ever put has been marked done by {@link #taskDone()}. */
+    public void join() throws InterruptedException {
+        ring().awaitTasksDone();
+    }
+}

@@ -1,0 +1,214 @@
+package org.multiprocessing4j;
+
+import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.AbstractQueue;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.MessageRing;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.wire.Codec;
+
+/**
+ * A queue shared by processes, Python's {@code multiprocessing.Queue}, and a
+ * {@link BlockingQueue}: any number of processes and threads put and take.
+ *
+ * <p>Items travel as bytes through a ring in shared memory ({@link MessageRing}): boxed primitives,
+ * strings, {@code byte[]} and primitive arrays in a compact form, anything else through Java
+ * serialization behind an {@code ObjectInputFilter}. An item is serialized in the caller before
+ * the queue is touched, so one that cannot be serialized fails in {@code put} with an
+ * {@link IllegalArgumentException} naming its class, and the queue is unchanged. Items larger than
+ * a quarter of the ring go through a file beside it, so any size goes through, in order.
+ *
+ * <p>Unlike Python's there is no feeder thread: {@code put} has written the item to shared memory
+ * when it returns. A process that puts items and exits never hangs on exit, and its items stay in
+ * the queue. A {@code put} blocks when the queue holds {@code maxsize} items, or when the ring
+ * ({@value #DEFAULT_CAPACITY} bytes) is full of unread items.
+ *
+ * <p>Items put by one process arrive in the order they were put; items of several producers
+ * interleave. A process killed while taking leaves the queue consistent: the item it had not
+ * finished taking stays at the head.
+ *
+ * <p>{@link #iterator()}, {@code contains} and {@code remove(Object)} are not supported: the queue's
+ * contents live in another process's view as much as in this one's.
+ */
+public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    /** Bytes of the shared ring of a queue. */
+    public static final int DEFAULT_CAPACITY = 1 << 20;
+
+    private final MessageRing ring;
+    private transient volatile boolean closed;
+
+    /** An unbounded queue. */
+    public Queue() {
+        this(0);
+    }
+
+    /** A queue of at most {@code maxsize} items; zero or negative means unbounded, as in Python. */
+    public Queue(int maxsize) {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_QUEUE,
+                SharedLayout.Ring.size(DEFAULT_CAPACITY));
+        this.ring = new MessageRing(segment, SharedLayout.Header.SIZE);
+        ring.initialize(DEFAULT_CAPACITY, Math.max(0, maxsize));
+    }
+
+    /** Blocks until there is room, then adds {@code e}. */
+    @Override
+    public void put(E e) throws InterruptedException {
+        ring.put(encode(e), Deadline.never());
+    }
+
+    /** Adds {@code e} if there is room now; never blocks. */
+    @Override
+    public boolean offer(E e) {
+        try {
+            return ring.put(encode(e), Deadline.after(Duration.ZERO));
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Adds {@code e}, waiting at most {@code timeout} for room; false if there was none. */
+    @Override
+    public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
+        return ring.put(encode(e), Deadline.after(Duration.of(timeout, unit.toChronoUnit())));
+    }
+
+    /** Blocks until an item is there and removes it. */
+    @Override
+    public E take() throws InterruptedException {
+        return decode(read(Deadline.never(), true));
+    }
+
+    /** Removes an item if there is one now, else returns null. */
+    @Override
+    public E poll() {
+        try {
+            return poll(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Removes an item, waiting at most {@code timeout} for one; null if none came. */
+    @Override
+    public E poll(long timeout, TimeUnit unit) throws InterruptedException {
+        byte[] bytes = read(Deadline.after(Duration.of(timeout, unit.toChronoUnit())), true);
+        return bytes == null ? null : decode(bytes);
+    }
+
+    /** The head item without removing it, or null if the queue is empty. */
+    @Override
+    public E peek() {
+        try {
+            byte[] bytes = read(Deadline.after(Duration.ZERO), false);
+            return bytes == null ? null : decode(bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** How many items are in the queue now (Python's {@code qsize()}). */
+    @Override
+    public int size() {
+        return ring.items();
+    }
+
+    @Override
+    public int remainingCapacity() {
+        int maxsize = ring.maxsize();
+        return maxsize == 0 ? Integer.MAX_VALUE : Math.max(0, maxsize - ring.items());
+    }
+
+    /** True if the queue holds maxsize items (Python's {@code full()}). */
+    public boolean isFull() {
+        return remainingCapacity() == 0;
+    }
+
+    @Override
+    public int drainTo(Collection<? super E> c) {
+        return drainTo(c, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public int drainTo(Collection<? super E> c, int maxElements) {
+        Objects.requireNonNull(c);
+        if (c == this) {
+            throw new IllegalArgumentException("cannot drain a queue into itself");
+        }
+        int n = 0;
+        E e;
+        while (n < maxElements && (e = poll()) != null) {
+            c.add(e);
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * This process will put no more items, Python's {@code close()}: later {@code put}s and takes
+     * in this process throw IllegalStateException. Other processes are not affected; closing twice
+     * is fine.
+     */
+    public void close() {
+        closed = true;
+    }
+
+    /** Not supported: a shared queue cannot be iterated. */
+    @Override
+    public Iterator<E> iterator() {
+        throw new UnsupportedOperationException("a Queue shared by processes cannot be iterated");
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + "(size=" + size() + ")>";
+    }
+
+    /** The ring, for JoinableQueue. */
+    MessageRing ring() {
+        return ring;
+    }
+
+    private byte[] encode(E e) {
+        checkOpen();
+        return Codec.encode(e, "an item put on a " + getClass().getSimpleName());
+    }
+
+    private byte[] read(Deadline deadline, boolean consume) throws InterruptedException {
+        checkOpen();
+        try {
+            return consume ? ring.take(deadline) : ring.peek(deadline);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private E decode(byte[] bytes) {
+        try {
+            return (E) Codec.decode(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read an item of " + this + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(getClass().getSimpleName() + " is closed");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.multiprocessing4j;
+
+import java.io.Serial;
+import java.io.Serializable;
+
+/**
+ * A minimal queue shared by processes, Python's {@code multiprocessing.SimpleQueue}: put, take,
+ * isEmpty and close, no bound and no timeouts. It has the same transport and guarantees as
+ * {@link Queue}.
+ */
+public class SimpleQueue<E> implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final Queue<E> queue = new Queue<>();
+
+    /** Adds {@code item}; blocks only while the shared ring is full. */
+    public void put(E item) throws InterruptedException {
+        queue.put(item);
+    }
+
+    /** Blocks until an item is there and removes it. */
+    public E take() throws InterruptedException {
+        return queue.take();
+    }
+
+    public boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    /** This process will use the queue no more; closing twice is fine. */
+    public void close() {
+        queue.close();
+    }
+
+    @Override
+    public String toString() {
+        return "<SimpleQueue(size=" + queue.size() + ")>";
+    }
+}

@@ -1,0 +1,430 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.zip.CRC32C;
+import org.multiprocessing4j.internal.channel.AuthKey;
+import org.multiprocessing4j.internal.sys.Futex;
+import org.multiprocessing4j.internal.wire.CorruptFrameException;
+
+/**
+ * One direction of a queue or a pipe: messages of bytes in a ring in shared memory
+ * ({@link SharedLayout.Ring}), any number of writing and reading processes.
+ *
+ * <p>Writers take the writer mutex, wait for room, copy the frame in and publish it by moving
+ * {@code tail}; readers take the reader mutex, wait for a frame, copy it out, check its CRC-32C and
+ * consume it by moving {@code head}. Both mutexes are robust, and a frame is published or consumed
+ * by one store, so a process killed with either mutex leaves a consistent ring: the next reader
+ * reads the frame the dead one had not consumed.
+ *
+ * <p>A payload larger than a quarter of the ring goes in a spill file beside the ring's segment
+ * ({@code <segment>.spill.<random>}) and the frame holds its name; the reader deletes the file. The
+ * tracker deletes spill files whose ring is gone. So a message of any size goes through, in order.
+ *
+ * <p>Memory ordering: the frame's bytes are written before the volatile store of {@code tail} and
+ * read after the volatile load that observes it; the same holds for {@code head} and the room it
+ * frees. A waiter increments a sleeper count before its last look and the other side advances the
+ * sequence before it reads the count, both sequentially consistent, so no wake-up is lost.
+ */
+public final class MessageRing implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final int INLINE = 1;
+    private static final int SPILLED = 2;
+    private static final int SPILL_FRACTION = 4;
+    private static final String SPILL_INFIX = ".spill.";
+
+    private final SharedSegment segment;
+    private final long base;
+    private final RobustMutex writer;
+    private final RobustMutex reader;
+
+    public MessageRing(SharedSegment segment, long base) {
+        this.segment = segment;
+        this.base = base;
+        this.writer = new RobustMutex(segment, base + SharedLayout.Ring.WRITER_MUTEX);
+        this.reader = new RobustMutex(segment, base + SharedLayout.Ring.READER_MUTEX);
+    }
+
+    /** Writes the initial state of a new ring; {@code capacity} must be a power of two. */
+    public void initialize(int capacity, int maxsize) {
+        if (Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity must be a power of two, not " + capacity);
+        }
+        MemorySegment memory = segment.memory();
+        Atomics.INT.setVolatile(memory, base + SharedLayout.Ring.CAPACITY, capacity);
+        Atomics.INT.setVolatile(memory, base + SharedLayout.Ring.MAXSIZE, maxsize);
+    }
+
+    /** The name spill files of a ring in {@code segment} start with, for the tracker. */
+    static boolean isSpillOf(String fileName) {
+        return fileName.contains(SPILL_INFIX);
+    }
+
+    /** The segment a spill file belongs to. */
+    static String spillOwner(String fileName) {
+        return fileName.substring(0, fileName.indexOf(SPILL_INFIX));
+    }
+
+    /**
+     * Appends one message, waiting until {@code deadline} for room (and for the item count to be
+     * under maxsize).
+     *
+     * @return false if the deadline passed first; nothing was written
+     */
+    public boolean put(byte[] payload, Deadline deadline) throws InterruptedException {
+        int capacity = capacity();
+        boolean spill = payload.length > capacity / SPILL_FRACTION;
+        byte[] body = spill ? spill(payload) : payload;
+        if (!writer.acquire(deadline)) {
+            discardSpill(spill, body);
+            return false;
+        }
+        try {
+            long frame = frameSize(body.length);
+            if (!hasRoom(frame, capacity) && !awaitRoom(frame, capacity, deadline)) {
+                discardSpill(spill, body);
+                return false;
+            }
+            MemorySegment memory = segment.memory();
+            long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            ByteBuffer header = ByteBuffer.allocate(SharedLayout.Ring.FRAME_HEADER).order(java.nio.ByteOrder.nativeOrder())
+                    .putInt(SharedLayout.Ring.FRAME_LENGTH, body.length)
+                    .putInt(SharedLayout.Ring.FRAME_CHECKSUM, (int) crc.getValue())
+                    .putInt(SharedLayout.Ring.FRAME_KIND, spill ? SPILLED : INLINE);
+            copyIn(header.array(), tail, capacity);
+            copyIn(body, tail + SharedLayout.Ring.FRAME_HEADER, capacity);
+            Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.TAIL, tail + frame);
+            Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.ITEMS, 1);
+            Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.UNFINISHED, 1);
+            signal(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS);
+            return true;
+        } finally {
+            writer.release();
+        }
+    }
+
+    /**
+     * Removes the oldest message, waiting until {@code deadline} for one.
+     *
+     * @return the payload, or null if the deadline passed first
+     * @throws EOFException if the ring is empty and its sending end is closed or dead
+     * @throws CorruptFrameException if the frame's bytes were damaged; the frame is dropped and the
+     *     ring stays usable
+     */
+    public byte[] take(Deadline deadline) throws InterruptedException, IOException {
+        return read(deadline, true);
+    }
+
+    /** The oldest message without removing it, or null if none arrives before {@code deadline}. */
+    public byte[] peek(Deadline deadline) throws InterruptedException, IOException {
+        return read(deadline, false);
+    }
+
+    /** True if a message is waiting, or the sending end has closed or died (a read would not block). */
+    public boolean readable() {
+        return items() > 0 || senderGone();
+    }
+
+    /** Waits until {@link #readable()} or the deadline; returns whether it is readable. */
+    public boolean awaitReadable(Deadline deadline) throws InterruptedException {
+        return readable() || await(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS, deadline,
+                this::readable, false);
+    }
+
+    public int items() {
+        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.ITEMS);
+    }
+
+    public int maxsize() {
+        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.MAXSIZE);
+    }
+
+    /** JoinableQueue's task_done: one fewer unfinished item. */
+    public void taskDone() {
+        MemorySegment memory = segment.memory();
+        int unfinished;
+        do {
+            unfinished = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.UNFINISHED);
+            if (unfinished <= 0) {
+                throw new IllegalStateException("task_done() called too many times");
+            }
+        } while (!Atomics.INT.compareAndSet(memory, base + SharedLayout.Ring.UNFINISHED, unfinished, unfinished - 1));
+        if (unfinished == 1) {
+            Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.TASKS_SEQUENCE, 1);
+            Futex.wakeAll(segment.word(base + SharedLayout.Ring.TASKS_SEQUENCE));
+        }
+    }
+
+    /** JoinableQueue's join: waits until every item put has been marked done. */
+    public void awaitTasksDone() throws InterruptedException {
+        MemorySegment memory = segment.memory();
+        MemorySegment word = segment.word(base + SharedLayout.Ring.TASKS_SEQUENCE);
+        while (true) {
+            int sequence = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.TASKS_SEQUENCE);
+            if ((int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.UNFINISHED) == 0) {
+                return;
+            }
+            Deadline.checkInterrupt();
+            Futex.await(word, sequence, Deadline.SLICE);
+        }
+    }
+
+    /** Marks the sending end closed, in every process, and wakes readers so they see it. */
+    public void closeSender() {
+        Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Ring.CLOSED, 1);
+        signal(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS);
+    }
+
+    public boolean senderClosed() {
+        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.CLOSED) != 0;
+    }
+
+    /** Records this process as a holder of the sending end, so that its death closes the end. */
+    public void registerSender() {
+        MemorySegment memory = segment.memory();
+        long pid = Liveness.selfPid();
+        for (int i = 0; i < SharedLayout.Ring.SENDER_SLOTS; i++) {
+            if ((long) Atomics.LONG.getVolatile(memory, senderSlot(i)) == pid) {
+                return;
+            }
+        }
+        for (int i = 0; i < SharedLayout.Ring.SENDER_SLOTS; i++) {
+            long slot = senderSlot(i);
+            long holder = (long) Atomics.LONG.getVolatile(memory, slot);
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + Long.BYTES);
+            boolean free = holder == 0 || (start != 0 && !Liveness.isAlive(holder, start));
+            if (free && Atomics.LONG.compareAndSet(memory, slot, holder, pid)) {
+                Atomics.LONG.setVolatile(memory, slot + Long.BYTES, Liveness.selfStartTime());
+                return;
+            }
+        }
+    }
+
+    /** True if the sending end was closed, or every process that held it has died. */
+    public boolean senderGone() {
+        if (senderClosed()) {
+            return true;
+        }
+        MemorySegment memory = segment.memory();
+        boolean anyHolder = false;
+        for (int i = 0; i < SharedLayout.Ring.SENDER_SLOTS; i++) {
+            long slot = senderSlot(i);
+            long holder = (long) Atomics.LONG.getVolatile(memory, slot);
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + Long.BYTES);
+            if (holder != 0) {
+                anyHolder = true;
+                if (start == 0 || Liveness.isAlive(holder, start)) {
+                    return false;
+                }
+            }
+        }
+        return anyHolder;
+    }
+
+    private byte[] read(Deadline deadline, boolean consume) throws InterruptedException, IOException {
+        if (!reader.acquire(deadline)) {
+            return null;
+        }
+        try {
+            MemorySegment memory = segment.memory();
+            if (!hasData() && !awaitData(deadline)) {
+                if (items() == 0 && senderGone()) {
+                    throw new EOFException("the other end is closed and everything sent has been read");
+                }
+                return null;
+            }
+            int capacity = capacity();
+            long head = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+            long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
+            byte[] header = new byte[SharedLayout.Ring.FRAME_HEADER];
+            copyOut(head, header, capacity);
+            ByteBuffer h = ByteBuffer.wrap(header).order(java.nio.ByteOrder.nativeOrder());
+            int length = h.getInt(SharedLayout.Ring.FRAME_LENGTH);
+            int checksum = h.getInt(SharedLayout.Ring.FRAME_CHECKSUM);
+            int kind = h.getInt(SharedLayout.Ring.FRAME_KIND);
+            if (length < 0 || frameSize(length) > tail - head || (kind != INLINE && kind != SPILLED)) {
+                // The header itself is damaged: nothing after it can be trusted, so drop all of it.
+                consume(memory, tail - head, (int) Math.max(1, items()));
+                throw new CorruptFrameException("corrupt queue frame: length " + length + ", kind " + kind
+                        + "; the unread contents of the ring were dropped");
+            }
+            byte[] body = new byte[length];
+            copyOut(head + SharedLayout.Ring.FRAME_HEADER, body, capacity);
+            CRC32C crc = new CRC32C();
+            crc.update(body);
+            if ((int) crc.getValue() != checksum) {
+                consume(memory, frameSize(length), 1);
+                throw new CorruptFrameException("corrupt queue frame: checksum mismatch on a frame of "
+                        + length + " bytes; the frame was dropped");
+            }
+            if (!consume) {
+                return kind == SPILLED ? readSpill(body, false) : body;
+            }
+            consume(memory, frameSize(length), 1);
+            return kind == SPILLED ? readSpill(body, true) : body;
+        } finally {
+            reader.release();
+        }
+    }
+
+    private void consume(MemorySegment memory, long bytes, int frames) {
+        long head = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+        Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.HEAD, head + bytes);
+        Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.ITEMS, -frames);
+        signal(SharedLayout.Ring.SPACE_SEQUENCE, SharedLayout.Ring.SPACE_SLEEPERS);
+    }
+
+    /** Holding the writer mutex: waits for {@code frame} bytes of room and an item slot. */
+    private boolean awaitRoom(long frame, int capacity, Deadline deadline) throws InterruptedException {
+        if (frame > capacity) {
+            throw new IllegalStateException("a frame of " + frame + " bytes cannot fit a ring of " + capacity);
+        }
+        return await(SharedLayout.Ring.SPACE_SEQUENCE, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
+                () -> hasRoom(frame, capacity), false);
+    }
+
+    private boolean hasRoom(long frame, int capacity) {
+        MemorySegment memory = segment.memory();
+        long used = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL)
+                - (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+        int maxsize = maxsize();
+        return capacity - used >= frame && (maxsize <= 0 || items() < maxsize);
+    }
+
+    /** Holding the reader mutex: waits for a frame; false at the deadline or if the sender is gone. */
+    private boolean awaitData(Deadline deadline) throws InterruptedException {
+        return await(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true);
+    }
+
+    private boolean hasData() {
+        MemorySegment memory = segment.memory();
+        return (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL)
+                != (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+    }
+
+    /** Spins, then sleeps on the sequence word in slices, until {@code ready} or the deadline. */
+    private boolean await(int sequence, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
+            boolean stopWhenSenderGone) throws InterruptedException {
+        if (ready.getAsBoolean()) {
+            return true;
+        }
+        for (int i = 0; i < Deadline.SPINS; i++) {
+            Thread.onSpinWait();
+            if (ready.getAsBoolean()) {
+                return true;
+            }
+        }
+        MemorySegment memory = segment.memory();
+        MemorySegment word = segment.word(base + sequence);
+        while (true) {
+            int seen = (int) Atomics.INT.getVolatile(memory, base + sequence);
+            Atomics.INT.getAndAdd(memory, base + sleepers, 1);
+            try {
+                if (ready.getAsBoolean()) {
+                    return true;
+                }
+                if (deadline.passed() || (stopWhenSenderGone && senderGone())) {
+                    return false;
+                }
+                Deadline.checkInterrupt();
+                Futex.await(word, seen, deadline.slice());
+            } finally {
+                Atomics.INT.getAndAdd(memory, base + sleepers, -1);
+            }
+        }
+    }
+
+    /** Advances a sequence word and wakes its sleepers, if any. */
+    private void signal(int sequence, int sleepers) {
+        MemorySegment memory = segment.memory();
+        Atomics.INT.getAndAdd(memory, base + sequence, 1);
+        if ((int) Atomics.INT.getVolatile(memory, base + sleepers) > 0) {
+            Futex.wakeAll(segment.word(base + sequence));
+        }
+    }
+
+    private int capacity() {
+        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.CAPACITY);
+    }
+
+    private static long frameSize(int length) {
+        long padded = ((long) length + SharedLayout.Ring.FRAME_ALIGNMENT - 1)
+                / SharedLayout.Ring.FRAME_ALIGNMENT * SharedLayout.Ring.FRAME_ALIGNMENT;
+        return SharedLayout.Ring.FRAME_HEADER + padded;
+    }
+
+    private void copyIn(byte[] bytes, long position, int capacity) {
+        long data = base + SharedLayout.Ring.DATA;
+        int start = (int) (position & (capacity - 1));
+        int first = Math.min(bytes.length, capacity - start);
+        MemorySegment memory = segment.memory();
+        MemorySegment.copy(bytes, 0, memory, ValueLayout.JAVA_BYTE, data + start, first);
+        MemorySegment.copy(bytes, first, memory, ValueLayout.JAVA_BYTE, data, bytes.length - first);
+    }
+
+    private void copyOut(long position, byte[] bytes, int capacity) {
+        long data = base + SharedLayout.Ring.DATA;
+        int start = (int) (position & (capacity - 1));
+        int first = Math.min(bytes.length, capacity - start);
+        MemorySegment memory = segment.memory();
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data + start, bytes, 0, first);
+        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data, bytes, first, bytes.length - first);
+    }
+
+    private long senderSlot(int i) {
+        return base + SharedLayout.Ring.SENDER_SLOTS_OFFSET + (long) i * SharedLayout.Ring.SENDER_SLOT_SIZE;
+    }
+
+    /** Writes a large payload to a spill file; returns the file's name as the frame's body. */
+    private byte[] spill(byte[] payload) {
+        String name = segment.name() + SPILL_INFIX + HexFormat.of().formatHex(AuthKey.randomBytes(8));
+        Path path = SharedSegment.DIRECTORY.resolve(name);
+        try (FileChannel out = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
+            ByteBuffer buf = ByteBuffer.wrap(payload);
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write a large message to " + path, e);
+        }
+        return name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void discardSpill(boolean spilled, byte[] body) {
+        if (spilled) {
+            try {
+                Files.deleteIfExists(SharedSegment.DIRECTORY.resolve(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                // the tracker deletes it with the ring
+            }
+        }
+    }
+
+    private static byte[] readSpill(byte[] nameBytes, boolean delete) throws IOException {
+        String name = new String(nameBytes, java.nio.charset.StandardCharsets.UTF_8);
+        if (name.contains("/") || !isSpillOf(name)) {
+            throw new CorruptFrameException("corrupt queue frame: not a spill file name");
+        }
+        Path path = SharedSegment.DIRECTORY.resolve(name);
+        byte[] payload = Files.readAllBytes(path);
+        if (delete) {
+            Files.deleteIfExists(path);
+        }
+        return payload;
+    }
+}

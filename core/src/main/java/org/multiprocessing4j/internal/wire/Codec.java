@@ -1,0 +1,125 @@
+package org.multiprocessing4j.internal.wire;
+
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * How items are turned into bytes for queues and pipes: a one-byte tag, then the value. The common
+ * types (null, boxed primitives, String, byte[] and primitive arrays) have a compact form of their
+ * own; anything else is {@link java.io.Serializable} and goes through {@link JavaSerialization},
+ * whose reads pass the {@link SerialFilter}. All numbers are big-endian.
+ */
+public final class Codec {
+    static final byte NULL = 0;
+    static final byte INT = 1;
+    static final byte LONG = 2;
+    static final byte DOUBLE = 3;
+    static final byte FLOAT = 4;
+    static final byte SHORT = 5;
+    static final byte BYTE = 6;
+    static final byte CHAR = 7;
+    static final byte BOOLEAN = 8;
+    static final byte STRING = 9;
+    static final byte BYTES = 10;
+    static final byte INTS = 11;
+    static final byte LONGS = 12;
+    static final byte DOUBLES = 13;
+    static final byte SERIALIZED = 20;
+    private static final int TAG = 1;
+
+    private Codec() {}
+
+    /**
+     * The bytes of {@code value}.
+     *
+     * @param what names the value in an error, e.g. {@code "an item put on a Queue"}
+     * @throws IllegalArgumentException naming the class if the value cannot be serialized
+     */
+    public static byte[] encode(Object value, String what) {
+        return switch (value) {
+            case null -> new byte[] {NULL};
+            case Integer i -> ByteBuffer.allocate(TAG + Integer.BYTES).put(INT).putInt(i).array();
+            case Long l -> ByteBuffer.allocate(TAG + Long.BYTES).put(LONG).putLong(l).array();
+            case Double d -> ByteBuffer.allocate(TAG + Double.BYTES).put(DOUBLE).putDouble(d).array();
+            case Float f -> ByteBuffer.allocate(TAG + Float.BYTES).put(FLOAT).putFloat(f).array();
+            case Short s -> ByteBuffer.allocate(TAG + Short.BYTES).put(SHORT).putShort(s).array();
+            case Byte b -> new byte[] {BYTE, b};
+            case Character c -> ByteBuffer.allocate(TAG + Character.BYTES).put(CHAR).putChar(c).array();
+            case Boolean b -> new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
+            case String s -> tagged(STRING, s.getBytes(StandardCharsets.UTF_8));
+            case byte[] bytes -> tagged(BYTES, bytes);
+            case int[] ints -> {
+                ByteBuffer buf = ByteBuffer.allocate(TAG + ints.length * Integer.BYTES).put(INTS);
+                buf.asIntBuffer().put(ints);
+                yield buf.array();
+            }
+            case long[] longs -> {
+                ByteBuffer buf = ByteBuffer.allocate(TAG + longs.length * Long.BYTES).put(LONGS);
+                buf.asLongBuffer().put(longs);
+                yield buf.array();
+            }
+            case double[] doubles -> {
+                ByteBuffer buf = ByteBuffer.allocate(TAG + doubles.length * Double.BYTES).put(DOUBLES);
+                buf.asDoubleBuffer().put(doubles);
+                yield buf.array();
+            }
+            default -> tagged(SERIALIZED, JavaSerialization.toBytes(value, what));
+        };
+    }
+
+    /**
+     * The value whose bytes these are.
+     *
+     * @throws StreamCorruptedException if the bytes are not an encoded value
+     * @throws IOException if a serialized value's class is missing or rejected by the filter
+     */
+    public static Object decode(byte[] bytes) throws IOException {
+        if (bytes.length < TAG) {
+            throw new StreamCorruptedException("an encoded value has at least a tag byte");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes, TAG, bytes.length - TAG).slice();
+        try {
+            return switch (bytes[0]) {
+                case NULL -> null;
+                case INT -> buf.getInt();
+                case LONG -> buf.getLong();
+                case DOUBLE -> buf.getDouble();
+                case FLOAT -> buf.getFloat();
+                case SHORT -> buf.getShort();
+                case BYTE -> buf.get();
+                case CHAR -> buf.getChar();
+                case BOOLEAN -> buf.get() != 0;
+                case STRING -> new String(bytes, TAG, bytes.length - TAG, StandardCharsets.UTF_8);
+                case BYTES -> java.util.Arrays.copyOfRange(bytes, TAG, bytes.length);
+                case INTS -> {
+                    int[] ints = new int[buf.remaining() / Integer.BYTES];
+                    buf.asIntBuffer().get(ints);
+                    yield ints;
+                }
+                case LONGS -> {
+                    long[] longs = new long[buf.remaining() / Long.BYTES];
+                    buf.asLongBuffer().get(longs);
+                    yield longs;
+                }
+                case DOUBLES -> {
+                    double[] doubles = new double[buf.remaining() / Double.BYTES];
+                    buf.asDoubleBuffer().get(doubles);
+                    yield doubles;
+                }
+                case SERIALIZED -> JavaSerialization.fromBytes(java.util.Arrays.copyOfRange(bytes, TAG, bytes.length));
+                default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);
+            };
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new StreamCorruptedException("an encoded value of tag " + bytes[0] + " is cut short");
+        }
+    }
+
+    private static byte[] tagged(byte tag, byte[] body) {
+        byte[] bytes = new byte[TAG + body.length];
+        bytes[0] = tag;
+        System.arraycopy(body, 0, bytes, TAG, body.length);
+        return bytes;
+    }
+}
