@@ -76,6 +76,33 @@ class HandleTransferTest {
     }
 
     @Test
+    void handlesSentThroughAQueueOrAPipeWorkInTheProcessThatReceivesThem() throws Exception {
+        Queue<Object> mailbox = new Queue<>();
+        Pipe pipe = Pipe.open();
+        Lock lock = new Lock();
+        Process child = new Process(() -> {
+            Lock received = (Lock) mailbox.take();
+            Connection end = (Connection) mailbox.take();
+            @SuppressWarnings("unchecked")
+            Queue<Integer> viaPipe = (Queue<Integer>) end.recv();
+            received.release(); // the parent's lock, released here
+            viaPipe.put(42);
+            end.send("done");
+        });
+        child.start();
+        lock.acquire();
+        mailbox.put(lock);
+        mailbox.put(pipe.second());
+        Queue<Integer> numbers = new Queue<>();
+        pipe.first().send(numbers);
+        assertThat(lock.acquire(Duration.ofSeconds(30))).as("the child released the lock it was sent").isTrue();
+        assertThat(numbers.take()).isEqualTo(42);
+        assertThat(pipe.first().recv()).isEqualTo("done");
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+    }
+
+    @Test
     void aConditionWaiterIsWokenByAChildProcess() throws Exception {
         Condition cond = new Condition();
         cond.acquire();

@@ -35,6 +35,15 @@ public final class SideBySide {
         double steadyJava = Workloads.lockContendedSteadyMops(2_000_000);
         row("lock_contended (no start)", steadyJava, contendedPython, "M/s", true);
 
+        row("queue_1to1_small", Workloads.queueThroughput(2_000_000) / 1e3,
+                python(script, "queue_throughput(200_000) / 1e3"), "k/s", true);
+        row("pipe_roundtrip", Workloads.pipeRoundTripMicros(20_000),
+                python(script, "pipe_roundtrip(20_000) * 1e6"), "us", false);
+        row("queue_1mib", Workloads.largeMessages(1 << 20, 200, false),
+                python(script, "large_messages(1 << 20, 200, False)"), "MiB/s", true);
+        row("pipe_64mib", Workloads.largeMessages(64 << 20, 8, true),
+                python(script, "large_messages(64 << 20, 8, True)"), "MiB/s", true);
+
         double java = Workloads.startJoinMillis(runs);
         double spawn = python(script, "start_join('spawn', " + runs + ") * 1e3");
         double fork = python(script, "start_join('fork', " + runs + ") * 1e3");
@@ -47,7 +56,7 @@ public final class SideBySide {
     /** One line; the ratio is how many times better Java is (>1 is better). */
     private static void row(String name, double java, double cpython, String unit, boolean higherIsBetter) {
         double ratio = higherIsBetter ? java / cpython : cpython / java;
-        System.out.printf(Locale.ROOT, "%-28s %9.2f %-2s %9.2f %-2s %7.2fx%n", name, java, unit, cpython, unit, ratio);
+        System.out.printf(Locale.ROOT, "%-28s %9.2f %-5s %9.2f %-5s %7.2fx%n", name, java, unit, cpython, unit, ratio);
     }
 
     /** Evaluates {@code expression} over the functions of the CPython benchmark script. */

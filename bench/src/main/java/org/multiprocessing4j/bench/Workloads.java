@@ -2,9 +2,12 @@ package org.multiprocessing4j.bench;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.Event;
 import org.multiprocessing4j.Lock;
+import org.multiprocessing4j.Pipe;
 import org.multiprocessing4j.Process;
+import org.multiprocessing4j.Queue;
 import org.multiprocessing4j.Semaphore;
 import org.multiprocessing4j.SharedLong;
 import org.multiprocessing4j.Value;
@@ -121,6 +124,82 @@ final class Workloads {
             counter.set(counter.get() + 1);
             lock.release();
         }
+    }
+
+    /** Items per second from a child that puts n Integers (then null) to the parent: queue_throughput. */
+    static double queueThroughput(int n) throws InterruptedException {
+        Queue<Integer> q = new Queue<>();
+        Process producer = new Process(() -> {
+            for (int i = 0; i < n; i++) {
+                q.put(i);
+            }
+            q.put(null);
+        });
+        long start = System.nanoTime();
+        producer.start();
+        int got = 0;
+        while (q.take() != null) {
+            got++;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        producer.join();
+        if (got != n) {
+            throw new IllegalStateException("got " + got + " of " + n);
+        }
+        return n / seconds;
+    }
+
+    /** Microseconds per send+recv round trip with an echoing child, after one warm-up: pipe_roundtrip. */
+    static double pipeRoundTripMicros(int n) throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.second();
+        Process echo = new Process(() -> {
+            for (int i = 0; i < n; i++) {
+                child.send(child.recv());
+            }
+        });
+        echo.start();
+        Connection conn = pipe.first();
+        conn.send(0);
+        conn.recv();
+        long start = System.nanoTime();
+        for (int i = 0; i < n - 1; i++) {
+            conn.send(i);
+            conn.recv();
+        }
+        double micros = (System.nanoTime() - start) / 1e3 / (n - 1);
+        echo.join();
+        return micros;
+    }
+
+    /** MiB/s of n messages of {@code size} random bytes from a child, through a Queue or a one-way Pipe. */
+    static double largeMessages(int size, int n, boolean usePipe) throws Exception {
+        Pipe pipe = usePipe ? Pipe.open(false) : null;
+        Queue<byte[]> q = usePipe ? null : new Queue<>();
+        Connection sendEnd = usePipe ? pipe.second() : null;
+        Process producer = new Process(() -> {
+            byte[] payload = new byte[size];
+            new java.util.Random(7).nextBytes(payload);
+            for (int i = 0; i < n; i++) {
+                if (usePipe) {
+                    sendEnd.sendBytes(payload);
+                } else {
+                    q.put(payload);
+                }
+            }
+        });
+        long start = System.nanoTime();
+        producer.start();
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            total += usePipe ? pipe.first().recvBytes().length : q.take().length;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        producer.join();
+        if (total != (long) size * n) {
+            throw new IllegalStateException("received " + total + " bytes of " + (long) size * n);
+        }
+        return total / seconds / (1 << 20);
     }
 
     /** Mean milliseconds of {@link #startJoinOnce} over {@code n} runs, after one warm-up run. */

@@ -35,6 +35,8 @@ public final class ResourceTracker {
     private static final List<String> SMALL_JVM = List.of("-Xmx16m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData");
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private static volatile boolean ensured;
 
     private ResourceTracker() {}
@@ -53,7 +55,12 @@ public final class ResourceTracker {
                 return;
             }
             try {
-                new ProcessBuilder(JvmCommand.of(ResourceTracker.class, SMALL_JVM, List.of(tree)))
+                List<String> command = new java.util.ArrayList<>();
+                if (Files.isExecutable(SETSID)) {
+                    command.add(SETSID.toString()); // its own session: a Ctrl-C or a group kill spares it
+                }
+                command.addAll(JvmCommand.of(ResourceTracker.class, SMALL_JVM, List.of(tree)));
+                new ProcessBuilder(command)
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -71,15 +78,44 @@ public final class ResourceTracker {
         if (!takeLock(lock)) {
             return; // another tracker serves this tree
         }
-        String[] root = tree.split("-");
-        long rootPid = Long.parseLong(root[0]);
-        long rootStart = Long.parseLong(root[1]);
         try {
-            while (sweep(tree) > 0 || Liveness.isAlive(rootPid, rootStart)) {
+            sweepAbandonedTrees();
+            while (sweep(tree) > 0 || rootAlive(tree)) {
                 Thread.sleep(POLL);
             }
         } finally {
             Files.deleteIfExists(lock);
+        }
+    }
+
+    /**
+     * Cleans up after trees whose root and tracker are both gone (a tracker killed along with its
+     * process group, say): what no live process uses is deleted, and then their lock files.
+     */
+    static void sweepAbandonedTrees() throws IOException {
+        java.util.Set<String> trees = new java.util.HashSet<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(SharedSegment.DIRECTORY, SharedSegment.PREFIX + "*")) {
+            for (Path file : files) {
+                String[] parts = file.getFileName().toString().substring(SharedSegment.PREFIX.length()).split("[-.]");
+                if (parts.length >= 2) {
+                    trees.add(parts[0] + "-" + parts[1]);
+                }
+            }
+        }
+        for (String other : trees) {
+            Path otherLock = lockFile(other);
+            if (!rootAlive(other) && !trackerAlive(otherLock) && sweep(other) == 0) {
+                Files.deleteIfExists(otherLock);
+            }
+        }
+    }
+
+    private static boolean rootAlive(String tree) {
+        String[] root = tree.split("-");
+        try {
+            return Liveness.isAlive(Long.parseLong(root[0]), Long.parseLong(root[1]));
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -1,0 +1,183 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.EOFException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Python's _TestConnection, _TestPoll and TestWait scenarios. */
+@Timeout(120)
+class PipeTest {
+    /** Echoes every message back until the other end closes. */
+    static void echo(Connection conn) throws Exception {
+        try {
+            while (true) {
+                conn.send(conn.recv());
+            }
+        } catch (EOFException e) {
+            conn.close();
+        }
+    }
+
+    @Test
+    void anEchoChildRoundTripsObjectsAndBytesAndSeesTheCloseAsEof() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection conn = pipe.first();
+        Connection child = pipe.second();
+        Process p = new Process(() -> echo(child));
+        p.start();
+
+        List<Object> seq = Arrays.asList(1, 2.25, null);
+        conn.send(seq);
+        assertThat(conn.recv()).isEqualTo(seq);
+
+        byte[] msg = "hello".getBytes();
+        conn.sendBytes(msg);
+        assertThat(conn.recvBytes()).isEqualTo(msg);
+
+        assertThat(conn.poll()).isFalse();
+        long start = System.nanoTime();
+        assertThat(conn.poll(Duration.ofMillis(100))).isFalse();
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(100L, 170L);
+        assertThat(conn.poll(Duration.ofMillis(-1))).isFalse();
+
+        conn.send(null);
+        assertThat(conn.poll(Duration.ofSeconds(30))).isTrue();
+        assertThat(conn.recv()).isNull();
+
+        byte[] big = new byte[16 << 20];
+        new java.util.Random(3).nextBytes(big);
+        conn.sendBytes(big);
+        assertThat(conn.recvBytes()).isEqualTo(big);
+
+        conn.close(); // the child reads EOF, closes its end and exits
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThatThrownBy(conn::recv).isInstanceOf(IllegalStateException.class).hasMessage("handle is closed");
+    }
+
+    @Test
+    void recvAfterThePeerClosedAndAllWasReadIsEof() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.second();
+        Process p = new Process(() -> {
+            child.send("last words");
+            child.close();
+        });
+        p.start();
+        p.join();
+        assertThat(pipe.first().recv()).isEqualTo("last words");
+        assertThatThrownBy(pipe.first()::recv).isInstanceOf(EOFException.class);
+        assertThat(pipe.first().poll()).as("EOF is readable: recv would not block").isTrue();
+    }
+
+    @Test
+    void aPeerThatDiesClosesItsEndEvenThoughTheParentKeepsACopy() throws Exception {
+        Pipe pipe = Pipe.open(false);
+        Connection reader = pipe.first();
+        Connection writer = pipe.second(); // the parent keeps this copy, unused
+        Process p = new Process(() -> {
+            writer.send(1);
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        p.start();
+        assertThat(reader.recv()).isEqualTo(1);
+        p.kill();
+        p.join();
+        assertThatThrownBy(reader::recv).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void aOneWayPipesEndsRefuseTheWrongDirection() {
+        Pipe pipe = Pipe.open(false);
+        Connection reader = pipe.first();
+        Connection writer = pipe.second();
+        assertThatThrownBy(() -> reader.send(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("connection is read-only");
+        assertThatThrownBy(writer::recv).isInstanceOf(IllegalStateException.class)
+                .hasMessage("connection is write-only");
+        assertThatThrownBy(writer::poll).isInstanceOf(IllegalStateException.class);
+        writer.send("one way");
+        assertThat(reader.poll()).isTrue();
+    }
+
+    @Test
+    void messageBoundariesAreKept() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.second().sendBytes("a".getBytes());
+        pipe.second().sendBytes("b".getBytes());
+        pipe.second().sendBytes("cd".getBytes());
+        pipe.second().sendBytes(new byte[0]);
+        assertThat(new String(pipe.first().recvBytes())).isEqualTo("a");
+        assertThat(new String(pipe.first().recvBytes())).isEqualTo("b");
+        assertThat(new String(pipe.first().recvBytes())).isEqualTo("cd");
+        assertThat(pipe.first().poll()).isTrue();
+        assertThat(pipe.first().recvBytes()).isEmpty();
+    }
+
+    @Test
+    void waitAnyCollectsEveryMessageFromSeveralChildrenUntilEachEnds() throws Exception {
+        List<Connection> readers = new ArrayList<>();
+        List<Process> children = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Pipe pipe = Pipe.open(false);
+            Connection writer = pipe.second();
+            int id = i;
+            Process p = new Process(() -> {
+                for (int k = 0; k < 5; k++) {
+                    writer.send(id * 10 + k);
+                }
+                writer.close();
+            });
+            p.start();
+            children.add(p);
+            readers.add(pipe.first());
+        }
+        Map<Connection, List<Integer>> got = new HashMap<>();
+        List<Connection> open = new ArrayList<>(readers);
+        while (!open.isEmpty()) {
+            for (Connection ready : Connection.waitAny(open, Duration.ofSeconds(30))) {
+                try {
+                    got.computeIfAbsent(ready, k -> new ArrayList<>()).add((Integer) ready.recv());
+                } catch (EOFException e) {
+                    open.remove(ready);
+                }
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            int id = i;
+            assertThat(got.get(readers.get(i))).containsExactly(id * 10, id * 10 + 1, id * 10 + 2, id * 10 + 3, id * 10 + 4);
+        }
+        for (Process p : children) {
+            p.join();
+        }
+    }
+
+    @Test
+    void waitAnyTimesOutEmptyAndANegativeTimeoutReturnsAtOnce() {
+        List<Connection> conns = List.of(Pipe.open().first(), Pipe.open().first());
+        long start = System.nanoTime();
+        assertThat(Connection.waitAny(conns, Duration.ofMillis(200))).isEmpty();
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(200L, 280L);
+        start = System.nanoTime();
+        assertThat(Connection.waitAny(conns, Duration.ofMillis(-1))).isEmpty();
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(50L);
+    }
+
+    @Test
+    void aMessageThatCannotBeSerializedFailsInSendNamingItsClass() throws Exception {
+        Pipe pipe = Pipe.open();
+        assertThatThrownBy(() -> pipe.first().send(new Object())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+        pipe.first().send("still fine");
+        assertThat(pipe.second().recv()).isEqualTo("still fine");
+    }
+}

@@ -1,0 +1,64 @@
+package org.multiprocessing4j.internal.shm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multiprocessing4j.internal.wire.CorruptFrameException;
+
+/** Damaged bytes in a ring are named, and do not take the ring down. */
+@Timeout(30)
+class MessageRingTest {
+    private static final int CAPACITY = 4096;
+
+    private static MessageRing ring(SharedSegment segment) {
+        MessageRing ring = new MessageRing(segment, SharedLayout.Header.SIZE);
+        ring.initialize(CAPACITY, 0);
+        return ring;
+    }
+
+    private static long dataOffset() {
+        return SharedLayout.Header.SIZE + SharedLayout.Ring.DATA;
+    }
+
+    @Test
+    void aFlippedPayloadByteIsAChecksumErrorAndTheNextFrameReadsFine() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_QUEUE, SharedLayout.Ring.size(CAPACITY));
+        MessageRing ring = ring(segment);
+        ring.put("first".getBytes(), Deadline.never());
+        ring.put("second".getBytes(), Deadline.never());
+        long payload = dataOffset() + SharedLayout.Ring.FRAME_HEADER;
+        byte b = segment.memory().get(ValueLayout.JAVA_BYTE, payload);
+        segment.memory().set(ValueLayout.JAVA_BYTE, payload, (byte) (b ^ 0x40));
+        assertThatThrownBy(() -> ring.take(Deadline.never())).isInstanceOf(CorruptFrameException.class)
+                .hasMessageContaining("checksum mismatch");
+        assertThat(new String(ring.take(Deadline.never()))).isEqualTo("second");
+        assertThat(ring.items()).isZero();
+    }
+
+    @Test
+    void aDamagedHeaderDropsWhatCannotBeTrustedAndTheRingGoesOn() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_QUEUE, SharedLayout.Ring.size(CAPACITY));
+        MessageRing ring = ring(segment);
+        ring.put("doomed".getBytes(), Deadline.never());
+        segment.memory().set(ValueLayout.JAVA_INT, dataOffset() + SharedLayout.Ring.FRAME_LENGTH, 1 << 30);
+        assertThatThrownBy(() -> ring.take(Deadline.never())).isInstanceOf(CorruptFrameException.class)
+                .hasMessageContaining("corrupt queue frame: length 1073741824");
+        ring.put("fresh".getBytes(), Deadline.never());
+        assertThat(new String(ring.take(Deadline.never()))).isEqualTo("fresh");
+    }
+
+    @Test
+    void framesWrapAroundTheEndOfTheRing() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_QUEUE, SharedLayout.Ring.size(CAPACITY));
+        MessageRing ring = ring(segment);
+        for (int i = 0; i < 1000; i++) {
+            byte[] message = new byte[i % 700];
+            java.util.Arrays.fill(message, (byte) i);
+            ring.put(message, Deadline.never());
+            assertThat(ring.take(Deadline.never())).isEqualTo(message);
+        }
+    }
+}
