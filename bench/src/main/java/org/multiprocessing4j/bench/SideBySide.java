@@ -35,10 +35,13 @@ public final class SideBySide {
         double steadyJava = Workloads.lockContendedSteadyMops(2_000_000);
         row("lock_contended (no start)", steadyJava, contendedPython, "M/s", true);
 
-        row("queue_1to1_small", Workloads.queueThroughput(2_000_000) / 1e3,
-                python(script, "queue_throughput(200_000) / 1e3"), "k/s", true);
-        row("pipe_roundtrip", Workloads.pipeRoundTripMicros(20_000),
-                python(script, "pipe_roundtrip(20_000) * 1e6"), "us", false);
+        double queuePython = python(script, "queue_throughput(200_000) / 1e3");
+        row("queue_1to1_small", Workloads.queueThroughput(2_000_000, 0) / 1e3, queuePython, "k/s", true);
+        row("queue_1to1_small (warm)", Workloads.queueThroughput(2_000_000, 1_000_000) / 1e3, queuePython,
+                "k/s", true);
+        double pipePython = python(script, "pipe_roundtrip(20_000) * 1e6");
+        row("pipe_roundtrip", Workloads.pipeRoundTripMicros(20_000, 0), pipePython, "us", false);
+        row("pipe_roundtrip (warm)", Workloads.pipeRoundTripMicros(20_000, 100_000), pipePython, "us", false);
         row("queue_1mib", Workloads.largeMessages(1 << 20, 200, false),
                 python(script, "large_messages(1 << 20, 200, False)"), "MiB/s", true);
         row("pipe_64mib", Workloads.largeMessages(64 << 20, 8, true),

@@ -126,17 +126,28 @@ final class Workloads {
         }
     }
 
-    /** Items per second from a child that puts n Integers (then null) to the parent: queue_throughput. */
-    static double queueThroughput(int n) throws InterruptedException {
+    /**
+     * Items per second from a child that puts n Integers (then null) to the parent: queue_throughput,
+     * timed from the child's start as CPython's; with {@code warmUp} > 0, timed only after that many
+     * items have gone through (the child's start and the JIT's warm-up excluded).
+     */
+    static double queueThroughput(int n, int warmUp) throws InterruptedException {
         Queue<Integer> q = new Queue<>();
+        int total = n + warmUp;
         Process producer = new Process(() -> {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < total; i++) {
                 q.put(i);
             }
             q.put(null);
         });
         long start = System.nanoTime();
         producer.start();
+        for (int i = 0; i < warmUp; i++) {
+            q.take();
+        }
+        if (warmUp > 0) {
+            start = System.nanoTime();
+        }
         int got = 0;
         while (q.take() != null) {
             got++;
@@ -149,19 +160,25 @@ final class Workloads {
         return n / seconds;
     }
 
-    /** Microseconds per send+recv round trip with an echoing child, after one warm-up: pipe_roundtrip. */
-    static double pipeRoundTripMicros(int n) throws Exception {
+    /**
+     * Microseconds per send+recv round trip with an echoing child: pipe_roundtrip, after one
+     * warm-up round trip as CPython's, or after {@code warmUp} of them, for the JIT.
+     */
+    static double pipeRoundTripMicros(int n, int warmUp) throws Exception {
         Pipe pipe = Pipe.open();
         Connection child = pipe.second();
+        int total = n + warmUp;
         Process echo = new Process(() -> {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < total; i++) {
                 child.send(child.recv());
             }
         });
         echo.start();
         Connection conn = pipe.first();
-        conn.send(0);
-        conn.recv();
+        for (int i = 0; i <= warmUp; i++) {
+            conn.send(0);
+            conn.recv();
+        }
         long start = System.nanoTime();
         for (int i = 0; i < n - 1; i++) {
             conn.send(i);

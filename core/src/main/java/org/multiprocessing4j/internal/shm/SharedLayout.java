@@ -165,8 +165,8 @@ public final class SharedLayout {
      *  704  data, capacity bytes
      * </pre>
      * A frame in the data area is a {@link #FRAME_HEADER}-byte header (int payload length, int
-     * CRC-32C of the payload, int kind, int unused), then the payload, padded to 8 bytes; it may
-     * wrap around the end of the area. A frame is visible to readers once tail moves past it, and
+     * CRC-32C of the payload, int kind, int unused), then the payload, padded to a multiple of the
+     * header's size, so that a header never straddles the end of the area (a payload may wrap). A frame is visible to readers once tail moves past it, and
      * gone once head does: a process that dies in the middle of either leaves the ring as it was.
      */
     public static final class Ring {
@@ -192,7 +192,7 @@ public final class SharedLayout {
         public static final int FRAME_LENGTH = 0;
         public static final int FRAME_CHECKSUM = 4;
         public static final int FRAME_KIND = 8;
-        public static final int FRAME_ALIGNMENT = 8;
+        public static final int FRAME_ALIGNMENT = FRAME_HEADER;
 
         private Ring() {}
 

@@ -51,6 +51,25 @@ class MessageRingTest {
     }
 
     @Test
+    void wrappingFramesNeverWriteIntoTheRingThatFollows() throws Exception {
+        long ringSize = SharedLayout.Ring.size(CAPACITY);
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_PIPE, 2 * ringSize);
+        MessageRing first = ring(segment);
+        MessageRing second = new MessageRing(segment, SharedLayout.Header.SIZE + ringSize);
+        second.initialize(CAPACITY, 0);
+        for (int i = 0; i < 2000; i++) {
+            byte[] message = new byte[(i * 37) % 300];
+            first.put(message, Deadline.never());
+            assertThat(first.take(Deadline.never())).hasSize(message.length);
+            long next = SharedLayout.Header.SIZE + ringSize;
+            assertThat(segment.memory().get(ValueLayout.JAVA_INT, next + SharedLayout.Ring.WRITER_MUTEX))
+                    .as("the next ring's writer mutex after frame %d", i).isZero();
+        }
+        second.put("intact".getBytes(), Deadline.after(java.time.Duration.ZERO));
+        assertThat(new String(second.take(Deadline.never()))).isEqualTo("intact");
+    }
+
+    @Test
     void framesWrapAroundTheEndOfTheRing() throws Exception {
         SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_QUEUE, SharedLayout.Ring.size(CAPACITY));
         MessageRing ring = ring(segment);
