@@ -16,17 +16,20 @@ final class ChildLaunch implements ChildTask {
     private final String parentName;
     private final long parentPid;
     private final String treeTag;
+    private final Serializer serializer;
 
     ChildLaunch(Process process, String parentName, long parentPid) {
         this.process = process;
         this.parentName = parentName;
         this.parentPid = parentPid;
         this.treeTag = SharedSegment.treeTag();
+        this.serializer = ProcessTree.serializer();
     }
 
     @Override
     public int runInChild() {
         SharedSegment.inheritTreeTag(treeTag);
+        ProcessTree.setSerializer(serializer);
         ProcessTree.becomeChild(process, new ParentProcess(parentName, parentPid));
         ProcessExit.installOnce(false);
         return process.bootstrap();

@@ -54,7 +54,7 @@ public final class Connection implements AutoCloseable, Serializable {
 
     /** Sends the bytes as one message; the other end gets them whole from {@link #recvBytes()}. */
     public void sendBytes(byte[] bytes) {
-        write(Codec.encode(bytes.clone(), "bytes"));
+        write(Codec.encode(bytes, "bytes")); // encoding copies: later changes to bytes are not sent
     }
 
     /**

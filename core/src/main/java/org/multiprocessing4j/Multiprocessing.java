@@ -45,6 +45,19 @@ public final class Multiprocessing {
         return CONTEXTS.get(method);
     }
 
+    /**
+     * Uses {@code serializer} for queue and pipe items without a compact form of their own, in this
+     * process and in the children it starts from now on; {@code null} restores Java serialization.
+     */
+    public static void setSerializer(Serializer serializer) {
+        ProcessTree.setSerializer(serializer);
+    }
+
+    /** The serializer set with {@link #setSerializer}, if any. */
+    public static Optional<Serializer> serializer() {
+        return Optional.ofNullable(ProcessTree.serializer());
+    }
+
     /** The default context, which uses {@link StartMethod#SPAWN}. */
     public static Context getContext() {
         return getContext(StartMethod.SPAWN);

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.multiprocessing4j.internal.wire.Codec;
 
 /**
  * Where this JVM stands in the tree of processes: the object for itself, for its parent (in a
@@ -20,7 +21,28 @@ final class ProcessTree {
     private static final AtomicInteger childCounter = new AtomicInteger();
     private static final Set<Process> children = ConcurrentHashMap.newKeySet();
 
+    private static volatile Serializer serializer;
+
     private ProcessTree() {}
+
+    static Serializer serializer() {
+        return serializer;
+    }
+
+    static void setSerializer(Serializer chosen) {
+        serializer = chosen;
+        Codec.setSerializer(chosen == null ? null : new Codec.ObjectSerializer() {
+            @Override
+            public byte[] serialize(Object value) {
+                return chosen.serialize(value);
+            }
+
+            @Override
+            public Object deserialize(byte[] bytes) throws java.io.IOException {
+                return chosen.deserialize(bytes);
+            }
+        });
+    }
 
     static Process current() {
         return current;

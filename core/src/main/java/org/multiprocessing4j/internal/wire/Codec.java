@@ -27,9 +27,24 @@ public final class Codec {
     static final byte LONGS = 12;
     static final byte DOUBLES = 13;
     static final byte SERIALIZED = 20;
+    static final byte CUSTOM = 21;
     private static final int TAG = 1;
 
+    /** A serializer plugged in for the values without a compact form; null for Java serialization. */
+    public interface ObjectSerializer {
+        byte[] serialize(Object value);
+
+        Object deserialize(byte[] bytes) throws IOException;
+    }
+
+    private static volatile ObjectSerializer custom;
+
     private Codec() {}
+
+    /** Uses {@code serializer} for values without a compact form, in this process; null restores Java serialization. */
+    public static void setSerializer(ObjectSerializer serializer) {
+        custom = serializer;
+    }
 
     /**
      * The bytes of {@code value}.
@@ -65,7 +80,12 @@ public final class Codec {
                 buf.asDoubleBuffer().put(doubles);
                 yield buf.array();
             }
-            default -> tagged(SERIALIZED, JavaSerialization.toBytes(value, what));
+            default -> {
+                ObjectSerializer serializer = custom;
+                yield serializer == null
+                        ? tagged(SERIALIZED, JavaSerialization.toBytes(value, what))
+                        : tagged(CUSTOM, serializer.serialize(value));
+            }
         };
     }
 
@@ -109,6 +129,14 @@ public final class Codec {
                     yield doubles;
                 }
                 case SERIALIZED -> JavaSerialization.fromBytes(java.util.Arrays.copyOfRange(bytes, TAG, bytes.length));
+                case CUSTOM -> {
+                    ObjectSerializer serializer = custom;
+                    if (serializer == null) {
+                        throw new java.io.InvalidClassException("this value was written by a plugged-in "
+                                + "Serializer, and this process has none: set it with Multiprocessing.setSerializer");
+                    }
+                    yield serializer.deserialize(java.util.Arrays.copyOfRange(bytes, TAG, bytes.length));
+                }
                 default -> throw new StreamCorruptedException("unknown value tag " + bytes[0]);
             };
         } catch (java.nio.BufferUnderflowException e) {
