@@ -103,18 +103,7 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
 
     @Override
     public void awaitUninterruptibly() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(this::await);
     }
 
     @Override

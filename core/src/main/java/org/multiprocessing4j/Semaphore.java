@@ -50,18 +50,7 @@ public class Semaphore implements Serializable {
         if (!block) {
             return semaphore.tryAcquire();
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                acquire();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.run(this::acquire);
         return true;
     }
 
