@@ -11,11 +11,11 @@ public class JoinableQueue<E> extends Queue<E> {
     private static final long serialVersionUID = 1L;
 
     public JoinableQueue() {
-        super();
+        this(0);
     }
 
     public JoinableQueue(int maxsize) {
-        super(maxsize);
+        super(maxsize, true);
     }
 
     /**

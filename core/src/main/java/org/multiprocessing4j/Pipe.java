@@ -34,12 +34,12 @@ public final class Pipe {
         long ringSize = SharedLayout.Ring.size(CAPACITY);
         SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_PIPE, rings * ringSize);
         MessageRing toFirst = new MessageRing(segment, SharedLayout.Header.SIZE);
-        toFirst.initialize(CAPACITY, 0);
+        toFirst.initialize(CAPACITY, 0, false);
         if (!duplex) {
             return new Pipe(new Connection(toFirst, null), new Connection(null, toFirst));
         }
         MessageRing toSecond = new MessageRing(segment, SharedLayout.Header.SIZE + ringSize);
-        toSecond.initialize(CAPACITY, 0);
+        toSecond.initialize(CAPACITY, 0, false);
         return new Pipe(new Connection(toFirst, toSecond), new Connection(toSecond, toFirst));
     }
 

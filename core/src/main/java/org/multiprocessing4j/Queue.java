@@ -56,10 +56,15 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
 
     /** A queue of at most {@code maxsize} items; zero or negative means unbounded, as in Python. */
     public Queue(int maxsize) {
+        this(maxsize, false);
+    }
+
+    /** For JoinableQueue: {@code joinable} queues count unfinished tasks. */
+    Queue(int maxsize, boolean joinable) {
         SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_QUEUE,
                 SharedLayout.Ring.size(DEFAULT_CAPACITY));
         this.ring = new MessageRing(segment, SharedLayout.Header.SIZE);
-        ring.initialize(DEFAULT_CAPACITY, Math.max(0, maxsize));
+        ring.initialize(DEFAULT_CAPACITY, Math.max(0, maxsize), joinable);
     }
 
     /** Blocks until there is room, then adds {@code e}. */

@@ -63,14 +63,18 @@ public final class MessageRing implements Serializable {
         this.reader = new RobustMutex(segment, base + SharedLayout.Ring.READER_MUTEX);
     }
 
-    /** Writes the initial state of a new ring; {@code capacity} must be a power of two. */
-    public void initialize(int capacity, int maxsize) {
+    /**
+     * Writes the initial state of a new ring; {@code capacity} must be a power of two, and
+     * {@code joinable} rings count unfinished tasks.
+     */
+    public void initialize(int capacity, int maxsize, boolean joinable) {
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("ring capacity must be a power of two, not " + capacity);
         }
         MemorySegment memory = segment.memory();
-        Atomics.INT.setVolatile(memory, base + SharedLayout.Ring.CAPACITY, capacity);
+        Atomics.INT.setVolatile(memory, base + SharedLayout.Ring.JOINABLE, joinable ? 1 : 0);
         Atomics.INT.setVolatile(memory, base + SharedLayout.Ring.MAXSIZE, maxsize);
+        Atomics.INT.setVolatile(memory, base + SharedLayout.Ring.CAPACITY, capacity);
     }
 
     /** The name spill files of a ring in {@code segment} start with, for the tracker. */
@@ -114,9 +118,13 @@ public final class MessageRing implements Serializable {
             memory.set(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_CHECKSUM, (int) crc.getValue());
             memory.set(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_KIND, spill ? SPILLED : INLINE);
             copyIn(body, tail + SharedLayout.Ring.FRAME_HEADER, capacity);
+            if (joinable) {
+                Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.UNFINISHED, 1);
+            }
+            // Only writers, one at a time, change these: plain volatile stores, no atomic add.
+            long written = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.FRAMES_WRITTEN);
+            Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.FRAMES_WRITTEN, written + 1);
             Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.TAIL, tail + frame);
-            Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.ITEMS, 1);
-            Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.UNFINISHED, 1);
             signal(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS);
             return true;
         } finally {
@@ -152,12 +160,17 @@ public final class MessageRing implements Serializable {
                 this::readable, false);
     }
 
+    /** Messages in the ring now: frames written minus frames read. */
     public int items() {
-        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.ITEMS);
+        MemorySegment memory = segment.memory();
+        long read = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.FRAMES_READ);
+        long written = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.FRAMES_WRITTEN);
+        return (int) Math.max(0, written - read);
     }
 
     public int maxsize() {
-        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.MAXSIZE);
+        readConstants();
+        return maxsize;
     }
 
     /** JoinableQueue's task_done: one fewer unfinished item. */
@@ -286,10 +299,12 @@ public final class MessageRing implements Serializable {
         }
     }
 
+    /** Holding the reader mutex: drops {@code frames} frames, {@code bytes} in all. */
     private void consume(MemorySegment memory, long bytes, int frames) {
+        long read = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.FRAMES_READ);
         long head = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+        Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.FRAMES_READ, read + frames);
         Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.HEAD, head + bytes);
-        Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.ITEMS, -frames);
         signal(SharedLayout.Ring.SPACE_SEQUENCE, SharedLayout.Ring.SPACE_SLEEPERS);
     }
 
@@ -356,18 +371,37 @@ public final class MessageRing implements Serializable {
         }
     }
 
-    /** Advances a sequence word and wakes its sleepers, if any. */
+    /**
+     * Advances a sequence word and wakes its sleepers, if any. The data sequence is advanced only
+     * under the writer mutex and the space sequence under the reader mutex, so a volatile store
+     * serves; closeSender may race one, which at worst costs a sleeper one slice.
+     */
     private void signal(int sequence, int sleepers) {
         MemorySegment memory = segment.memory();
-        Atomics.INT.getAndAdd(memory, base + sequence, 1);
+        Atomics.INT.setVolatile(memory, base + sequence, (int) Atomics.INT.getVolatile(memory, base + sequence) + 1);
         if ((int) Atomics.INT.getVolatile(memory, base + sleepers) > 0) {
             Futex.wakeAll(segment.word(base + sequence));
         }
     }
 
     private int capacity() {
-        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.CAPACITY);
+        readConstants();
+        return capacity;
     }
+
+    /** The ring's constants, read once per handle: they do not change after initialize. */
+    private void readConstants() {
+        if (capacity == 0) {
+            MemorySegment memory = segment.memory();
+            maxsize = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.MAXSIZE);
+            joinable = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.JOINABLE) != 0;
+            capacity = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.CAPACITY);
+        }
+    }
+
+    private transient int capacity;
+    private transient int maxsize;
+    private transient boolean joinable;
 
     private static long frameSize(int length) {
         long padded = ((long) length + SharedLayout.Ring.FRAME_ALIGNMENT - 1)

@@ -152,15 +152,17 @@ public final class SharedLayout {
      * <pre>
      *  0    writer mutex
      *  64   reader mutex
-     *  128  long  tail: bytes ever written and committed (own cache line)
-     *  192  long  head: bytes ever read and committed (own cache line)
+     *  128  long  tail: bytes ever written and committed; 136 long frames ever written
+     *             (written only under the writer mutex; own cache line)
+     *  192  long  head: bytes ever read and committed; 200 long frames ever read
+     *             (written only under the reader mutex; own cache line)
      *  256  int   data sequence (futex word), advanced by each commit of a frame
      *  260  int   data sleepers
      *  320  int   space sequence (futex word), advanced by each commit of a read
      *  324  int   space sleepers
-     *  384  int   items in the ring          392  int  capacity of the data area, a power of two
-     *  388  int   maxsize in items, 0 = none 396  int  unfinished tasks (JoinableQueue)
-     *  400  int   tasks sequence (futex word) 404 int  closed: the sending end was closed
+     *  384  int   joinable: 1 if unfinished tasks are counted  392  int  capacity, a power of two
+     *  388  int   maxsize in items, 0 = none                   396  int  unfinished tasks
+     *  400  int   tasks sequence (futex word)                  404  int  closed: the sending end was closed
      *  448  SENDER_SLOTS x (long pid, long start time): the processes that hold the sending end
      *  704  data, capacity bytes
      * </pre>
@@ -173,17 +175,19 @@ public final class SharedLayout {
         public static final int WRITER_MUTEX = 0;
         public static final int READER_MUTEX = Mutex.SIZE;
         public static final int TAIL = 2 * CACHE_LINE;
+        public static final int FRAMES_WRITTEN = TAIL + Long.BYTES;
         public static final int HEAD = 3 * CACHE_LINE;
+        public static final int FRAMES_READ = HEAD + Long.BYTES;
         public static final int DATA_SEQUENCE = 4 * CACHE_LINE;
         public static final int DATA_SLEEPERS = DATA_SEQUENCE + 4;
         public static final int SPACE_SEQUENCE = 5 * CACHE_LINE;
         public static final int SPACE_SLEEPERS = SPACE_SEQUENCE + 4;
-        public static final int ITEMS = 6 * CACHE_LINE;
-        public static final int MAXSIZE = ITEMS + 4;
-        public static final int CAPACITY = ITEMS + 8;
-        public static final int UNFINISHED = ITEMS + 12;
-        public static final int TASKS_SEQUENCE = ITEMS + 16;
-        public static final int CLOSED = ITEMS + 20;
+        public static final int JOINABLE = 6 * CACHE_LINE;
+        public static final int MAXSIZE = JOINABLE + 4;
+        public static final int CAPACITY = JOINABLE + 8;
+        public static final int UNFINISHED = JOINABLE + 12;
+        public static final int TASKS_SEQUENCE = JOINABLE + 16;
+        public static final int CLOSED = JOINABLE + 20;
         public static final int SENDER_SLOTS_OFFSET = 7 * CACHE_LINE;
         public static final int SENDER_SLOTS = 16;
         public static final int SENDER_SLOT_SIZE = 2 * Long.BYTES;

@@ -15,7 +15,7 @@ class MessageRingTest {
 
     private static MessageRing ring(SharedSegment segment) {
         MessageRing ring = new MessageRing(segment, SharedLayout.Header.SIZE);
-        ring.initialize(CAPACITY, 0);
+        ring.initialize(CAPACITY, 0, false);
         return ring;
     }
 
@@ -56,7 +56,7 @@ class MessageRingTest {
         SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_PIPE, 2 * ringSize);
         MessageRing first = ring(segment);
         MessageRing second = new MessageRing(segment, SharedLayout.Header.SIZE + ringSize);
-        second.initialize(CAPACITY, 0);
+        second.initialize(CAPACITY, 0, false);
         for (int i = 0; i < 2000; i++) {
             byte[] message = new byte[(i * 37) % 300];
             first.put(message, Deadline.never());
