@@ -328,12 +328,12 @@ public class Process implements Serializable {
      * the whole bootstrap, lambda deserialization included, as a real child's does.
      */
     private static byte[] trainingLaunch() {
-        Process empty = new Process(NOTHING, "AotTraining", new int[0], false);
+        Process empty = new Process(TRAINING, "AotTraining", new int[0], false);
         return JavaSerialization.toBytes(new ChildLaunch(empty, "MainProcess", ProcessHandle.current().pid()),
                 "the AOT training task");
     }
 
-    private static final SerializableRunnable NOTHING = () -> { };
+    private static final SerializableRunnable TRAINING = AotTraining::exercise;
 
     /** Python's {@code _identity}: the position of this process in the tree, e.g. [1, 2]. */
     int[] identity() {

@@ -1,0 +1,47 @@
+package org.multiprocessing4j;
+
+import java.io.EOFException;
+
+/**
+ * What the child that trains the AOT cache runs: the library's hot paths, within the one process,
+ * so that the cache holds their classes linked and their call sites (var handles on shared memory,
+ * the futex downcall) resolved, and children start on them without the interpreter's slow first
+ * thousands of operations. It runs once per class path, in the background.
+ */
+final class AotTraining {
+    private static final int ROUNDS = 5_000;
+
+    private AotTraining() {}
+
+    static void exercise() throws Exception {
+        Lock lock = new Lock();
+        for (int i = 0; i < ROUNDS; i++) {
+            lock.acquire();
+            lock.release();
+        }
+        Queue<Object> queue = new Queue<>();
+        for (int i = 0; i < ROUNDS; i++) {
+            queue.put(i);
+            queue.take();
+        }
+        Pipe pipe = Pipe.open();
+        Connection far = pipe.second();
+        Thread echo = new Thread(() -> {
+            try {
+                while (true) {
+                    far.send(far.recv());
+                }
+            } catch (EOFException | IllegalStateException e) {
+                // the near end closed: done
+            }
+        });
+        echo.start();
+        Connection near = pipe.first();
+        for (int i = 0; i < ROUNDS; i++) {
+            near.send(i);
+            near.recv();
+        }
+        near.close();
+        echo.join();
+    }
+}
