@@ -324,12 +324,13 @@ public class Process implements Serializable {
     }
 
     /**
-     * The LAUNCH payload of the child that trains the AOT cache: an empty task that goes through
-     * the whole bootstrap, lambda deserialization included, as a real child's does.
+     * The LAUNCH payload of the child that trains the AOT cache: a task that goes through the whole
+     * bootstrap, lambda deserialization included, as a real child's does, then runs the library's
+     * hot paths ({@link AotTraining}).
      */
     private static byte[] trainingLaunch() {
-        Process empty = new Process(TRAINING, "AotTraining", new int[0], false);
-        return JavaSerialization.toBytes(new ChildLaunch(empty, "MainProcess", ProcessHandle.current().pid()),
+        Process training = new Process(TRAINING, "AotTraining", new int[0], false);
+        return JavaSerialization.toBytes(new ChildLaunch(training, "MainProcess", ProcessHandle.current().pid()),
                 "the AOT training task");
     }
 

@@ -76,7 +76,7 @@ final class AotCache {
      * Launches an {@link AotTrainer} for this cache, the first time it is called in this JVM, if
      * the cache is missing and no trainer holds its lock. Does not wait.
      *
-     * @param trainingPayload an empty task, serialized, for the training child to run
+     * @param trainingPayload the training task, serialized, for the training child to run
      */
     void trainInBackground(byte[] trainingPayload) {
         if (trainingStarted || Files.exists(file) || Files.exists(lockFile())) {

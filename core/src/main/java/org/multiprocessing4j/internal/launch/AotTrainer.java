@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * Makes an {@link AotCache}: a JVM of its own, launched in the background by the first
- * {@code start()} that finds the cache missing, with an empty task serialized on its standard input.
+ * {@code start()} that finds the cache missing, with the training task serialized on its standard input.
  *
  * <p>It takes the cache's lock file (one trainer per cache; a lock older than {@link #STALE_LOCK}
  * is taken over), runs a training child through the real bootstrap with

@@ -77,7 +77,7 @@ public final class SpawnPopen implements ChildSession {
      * Starts a child JVM that will run the task serialized in {@code launchPayload}, with the
      * parent's standard output and error.
      *
-     * @param trainingPayload an empty task, serialized; asked for once, in the background, if an
+     * @param trainingPayload the training task, serialized; asked for once, in the background, if an
      *     {@link AotCache} for this class path should be made
      * @throws IOException if the JVM cannot be started
      */
