@@ -215,44 +215,14 @@ public final class MessageRing implements Serializable {
 
     /** Records this process as a holder of the sending end, so that its death closes the end. */
     public void registerSender() {
-        MemorySegment memory = segment.memory();
-        long pid = Liveness.selfPid();
-        for (int i = 0; i < SharedLayout.Ring.SENDER_SLOTS; i++) {
-            if ((long) Atomics.LONG.getVolatile(memory, senderSlot(i)) == pid) {
-                return;
-            }
-        }
-        for (int i = 0; i < SharedLayout.Ring.SENDER_SLOTS; i++) {
-            long slot = senderSlot(i);
-            long holder = (long) Atomics.LONG.getVolatile(memory, slot);
-            long start = (long) Atomics.LONG.getVolatile(memory, slot + Long.BYTES);
-            boolean free = holder == 0 || (start != 0 && !Liveness.isAlive(holder, start));
-            if (free && Atomics.LONG.compareAndSet(memory, slot, holder, pid)) {
-                Atomics.LONG.setVolatile(memory, slot + Long.BYTES, Liveness.selfStartTime());
-                return;
-            }
-        }
+        ProcessSlots.register(segment.memory(), base + SharedLayout.Ring.SENDER_SLOTS_OFFSET,
+                SharedLayout.Ring.SENDER_SLOTS);
     }
 
     /** True if the sending end was closed, or every process that held it has died. */
     public boolean senderGone() {
-        if (senderClosed()) {
-            return true;
-        }
-        MemorySegment memory = segment.memory();
-        boolean anyHolder = false;
-        for (int i = 0; i < SharedLayout.Ring.SENDER_SLOTS; i++) {
-            long slot = senderSlot(i);
-            long holder = (long) Atomics.LONG.getVolatile(memory, slot);
-            long start = (long) Atomics.LONG.getVolatile(memory, slot + Long.BYTES);
-            if (holder != 0) {
-                anyHolder = true;
-                if (start == 0 || Liveness.isAlive(holder, start)) {
-                    return false;
-                }
-            }
-        }
-        return anyHolder;
+        return senderClosed() || ProcessSlots.state(segment.memory(), base + SharedLayout.Ring.SENDER_SLOTS_OFFSET,
+                SharedLayout.Ring.SENDER_SLOTS) == ProcessSlots.State.ALL_DEAD;
     }
 
     private byte[] read(Deadline deadline, boolean consume) throws InterruptedException, IOException {
@@ -427,9 +397,6 @@ public final class MessageRing implements Serializable {
         MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data, bytes, first, bytes.length - first);
     }
 
-    private long senderSlot(int i) {
-        return base + SharedLayout.Ring.SENDER_SLOTS_OFFSET + (long) i * SharedLayout.Ring.SENDER_SLOT_SIZE;
-    }
 
     /** Writes a large payload to a spill file; returns the file's name as the frame's body. */
     private byte[] spill(byte[] payload) {

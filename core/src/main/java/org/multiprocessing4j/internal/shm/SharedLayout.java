@@ -38,11 +38,8 @@ public final class SharedLayout {
         public static final int BODY_SIZE_OFFSET = 16;
         public static final int USER_SLOTS_OFFSET = CACHE_LINE;
         public static final int USER_SLOTS = 64;
-        public static final int USER_SLOT_SIZE = 2 * Long.BYTES;
-        public static final int USER_PID = 0;
-        public static final int USER_START_TIME = Long.BYTES;
-        /** Where the body starts: after the slots, on a cache line. */
-        public static final int SIZE = USER_SLOTS_OFFSET + USER_SLOTS * USER_SLOT_SIZE;
+        /** Where the body starts: after the slots ({@link ProcessSlots}), on a cache line. */
+        public static final int SIZE = USER_SLOTS_OFFSET + USER_SLOTS * ProcessSlots.SLOT_SIZE;
 
         public static final int KIND_LOCK = 1;
         public static final int KIND_RLOCK = 2;
@@ -190,8 +187,7 @@ public final class SharedLayout {
         public static final int CLOSED = JOINABLE + 20;
         public static final int SENDER_SLOTS_OFFSET = 7 * CACHE_LINE;
         public static final int SENDER_SLOTS = 16;
-        public static final int SENDER_SLOT_SIZE = 2 * Long.BYTES;
-        public static final int DATA = SENDER_SLOTS_OFFSET + SENDER_SLOTS * SENDER_SLOT_SIZE;
+        public static final int DATA = SENDER_SLOTS_OFFSET + SENDER_SLOTS * ProcessSlots.SLOT_SIZE;
         public static final int FRAME_HEADER = 16;
         public static final int FRAME_LENGTH = 0;
         public static final int FRAME_CHECKSUM = 4;

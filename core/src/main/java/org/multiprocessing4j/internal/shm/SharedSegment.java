@@ -181,43 +181,13 @@ public final class SharedSegment implements Serializable {
      * (its mapping stays valid; only new attachments fail).
      */
     private void register() {
-        for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) {
-            long slot = slotOffset(i);
-            long pid = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_PID);
-            if (pid == Liveness.selfPid()) {
-                return;
-            }
-        }
-        for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) {
-            long slot = slotOffset(i);
-            long pid = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_PID);
-            long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_START_TIME);
-            boolean free = pid == 0 || (start != 0 && !Liveness.isAlive(pid, start));
-            if (free && Atomics.LONG.compareAndSet(memory, slot + SharedLayout.Header.USER_PID, pid, Liveness.selfPid())) {
-                Atomics.LONG.setVolatile(memory, slot + SharedLayout.Header.USER_START_TIME, Liveness.selfStartTime());
-                return;
-            }
-        }
+        ProcessSlots.register(memory, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS);
     }
 
-    /**
-     * True if a process registered in the header of {@code memory} is alive, or is still writing
-     * its slot (start time not yet set).
-     */
+    /** True if a process registered in the header of {@code memory} is alive, or still registering. */
     static boolean hasLiveUser(MemorySegment memory) {
-        for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) {
-            long slot = slotOffset(i);
-            long pid = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_PID);
-            long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Header.USER_START_TIME);
-            if (pid != 0 && (start == 0 || Liveness.isAlive(pid, start))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static long slotOffset(int i) {
-        return SharedLayout.Header.USER_SLOTS_OFFSET + (long) i * SharedLayout.Header.USER_SLOT_SIZE;
+        return ProcessSlots.state(memory, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS)
+                == ProcessSlots.State.ALIVE;
     }
 
     private static long roundUpToPage(long size) {

@@ -1,0 +1,63 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A table of processes in shared memory: slots of (long pid, long start time), 0 pid meaning
+ * free. A process registers itself once, in a free slot or in the slot of a dead process; the
+ * table tells whether any registered process is still alive. Segments use one for their users,
+ * message rings for the holders of their sending end.
+ *
+ * <p>A slot is claimed by a CAS on its pid and completed by a volatile store of the start time; a
+ * reader that sees a pid with start time 0 counts it alive, since it is being registered.
+ */
+final class ProcessSlots {
+    static final int SLOT_SIZE = 2 * Long.BYTES;
+    private static final int START_TIME = Long.BYTES;
+
+    private ProcessSlots() {}
+
+    /**
+     * Registers this process in the {@code count} slots at {@code offset}, unless it is there.
+     *
+     * @return false if every slot is held by a live process
+     */
+    static boolean register(MemorySegment memory, long offset, int count) {
+        long self = Liveness.selfPid();
+        for (int i = 0; i < count; i++) {
+            if ((long) Atomics.LONG.getVolatile(memory, offset + (long) i * SLOT_SIZE) == self) {
+                return true;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            long slot = offset + (long) i * SLOT_SIZE;
+            long pid = (long) Atomics.LONG.getVolatile(memory, slot);
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + START_TIME);
+            boolean free = pid == 0 || (start != 0 && !Liveness.isAlive(pid, start));
+            if (free && Atomics.LONG.compareAndSet(memory, slot, pid, self)) {
+                Atomics.LONG.setVolatile(memory, slot + START_TIME, Liveness.selfStartTime());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How the registered processes stand: none ever, some alive, or all dead. */
+    enum State { EMPTY, ALIVE, ALL_DEAD }
+
+    static State state(MemorySegment memory, long offset, int count) {
+        boolean any = false;
+        for (int i = 0; i < count; i++) {
+            long slot = offset + (long) i * SLOT_SIZE;
+            long pid = (long) Atomics.LONG.getVolatile(memory, slot);
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + START_TIME);
+            if (pid != 0) {
+                any = true;
+                if (start == 0 || Liveness.isAlive(pid, start)) {
+                    return State.ALIVE;
+                }
+            }
+        }
+        return any ? State.ALL_DEAD : State.EMPTY;
+    }
+}
