@@ -27,6 +27,7 @@ import org.multiprocessing4j.Process;
  * milliseconds (the tutorial: 1000).
  */
 public class LockedPrinting {
+    @SuppressWarnings("try") // the held lock is the point of the try, not a variable to use
     static void f(Lock lock, String n, long times, long pauseMillis) throws InterruptedException {
         for (long i = 0; i < times; i++) {
             try (Held held = lock.hold()) {
