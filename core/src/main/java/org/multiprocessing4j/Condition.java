@@ -154,8 +154,10 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
         MemorySegment memory = segment.memory();
         MemorySegment sequenceWord = segment.word(base + SharedLayout.Condition.SEQUENCE);
         Atomics.INT.getAndAdd(memory, base + SharedLayout.Condition.WAITERS, 1);
-        int holds = lock.releaseFully();
+        // Read while holding the lock, under which signals advance it: read after releasing, a
+        // signal in between would be taken as the starting point and its wake-up lost.
         int seen = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Condition.SEQUENCE);
+        int holds = lock.releaseFully();
         boolean interrupted = false;
         while (true) {
             if (!deadline.passed() && !interrupted
