@@ -74,12 +74,7 @@ public final class Connection implements AutoCloseable, Serializable {
 
     /** As {@link #recv()}, for a message sent with {@link #sendBytes}; for others, their encoded bytes. */
     public byte[] recvBytes() throws EOFException {
-        byte[] bytes = read();
-        try {
-            return Codec.decode(bytes) instanceof byte[] raw ? raw : bytes;
-        } catch (IOException e) {
-            return bytes;
-        }
+        return Codec.rawBytes(read());
     }
 
     /** True if a message is waiting or the other end is closed, so that recv would not block. */

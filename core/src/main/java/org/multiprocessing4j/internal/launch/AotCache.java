@@ -72,21 +72,26 @@ final class AotCache {
         return options;
     }
 
+    /** True once this JVM has launched, or decided against, a trainer for this cache. */
+    boolean trainingStarted() {
+        return trainingStarted;
+    }
+
     /**
      * Launches an {@link AotTrainer} for this cache, the first time it is called in this JVM, if
-     * the cache is missing and no trainer holds its lock. Does not wait.
+     * the cache is missing and no trainer holds its lock; later calls do nothing. Does not wait.
      *
      * @param trainingPayload the training task, serialized, for the training child to run
      */
     void trainInBackground(byte[] trainingPayload) {
-        if (trainingStarted || Files.exists(file) || Files.exists(lockFile())) {
-            return;
-        }
         synchronized (this) {
             if (trainingStarted) {
                 return;
             }
-            trainingStarted = true;
+            trainingStarted = true; // decided once per JVM, whatever the decision
+        }
+        if (Files.exists(file) || Files.exists(lockFile())) {
+            return;
         }
         List<String> command = JvmCommand.of(AotTrainer.class, JavaCommand.DEFAULT_OPTIONS, List.of(file.toString()));
         try {

@@ -90,7 +90,9 @@ public final class SpawnPopen implements ChildSession {
         List<String> options = new ArrayList<>(cache.useOptions(jvmOptions));
         options.addAll(jvmOptions);
         SpawnPopen child = new SpawnPopen(launchPayload, options, ProcessBuilder.Redirect.INHERIT);
-        Thread.ofVirtual().name("mp4j-aot-trainer").start(() -> cache.trainInBackground(trainingPayload.get()));
+        if (!cache.trainingStarted()) {
+            Thread.ofVirtual().name("mp4j-aot-trainer").start(() -> cache.trainInBackground(trainingPayload.get()));
+        }
         return child;
     }
 

@@ -154,10 +154,14 @@ public final class MessageRing implements Serializable {
         return items() > 0 || senderGone();
     }
 
-    /** Waits until {@link #readable()} or the deadline; returns whether it is readable. */
+    /**
+     * Waits until {@link #readable()} or the deadline; returns whether it is readable. It spins and
+     * sleeps on the data alone: whether the sender is gone reads /proc, so it is looked at only
+     * between sleeps, as {@link #take} does.
+     */
     public boolean awaitReadable(Deadline deadline) throws InterruptedException {
         return readable() || await(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS, deadline,
-                this::readable, false);
+                this::hasData, true) || senderGone();
     }
 
     /** Messages in the ring now: frames written minus frames read. */

@@ -144,6 +144,16 @@ public final class Codec {
         }
     }
 
+    /**
+     * The bytes of a value encoded from a {@code byte[]}, or, for any other value, its encoding as
+     * it is: nothing is deserialized.
+     */
+    public static byte[] rawBytes(byte[] encoded) {
+        return encoded.length >= TAG && encoded[0] == BYTES
+                ? java.util.Arrays.copyOfRange(encoded, TAG, encoded.length)
+                : encoded;
+    }
+
     private static byte[] tagged(byte tag, byte[] body) {
         byte[] bytes = new byte[TAG + body.length];
         bytes[0] = tag;
