@@ -44,7 +44,6 @@ public final class ControlServer {
 
     private static ControlServer instance;
     private static int users;
-    private static boolean swept;
 
     private final Path directory;
     private final Path socket;
@@ -52,10 +51,7 @@ public final class ControlServer {
     private final Map<ByteBuffer, ChildSession> expected = new ConcurrentHashMap<>();
 
     private ControlServer() throws IOException {
-        if (!swept) {
-            swept = true; // once per JVM: the server is made anew whenever children start after none
-            removeDirectoriesOfDeadProcesses();
-        }
+        removeDirectoriesOfDeadProcesses();
         directory = Files.createTempDirectory(DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         socket = directory.resolve(SOCKET_NAME);
