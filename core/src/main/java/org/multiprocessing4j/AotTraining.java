@@ -1,12 +1,15 @@
 package org.multiprocessing4j;
 
 import java.io.EOFException;
+import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.wire.JavaSerialization;
 
 /**
  * What the child that trains the AOT cache runs: the library's hot paths, within the one process,
  * so that the cache holds their classes linked and their call sites (var handles on shared memory,
  * the futex downcall) resolved, and children start on them without the interpreter's slow first
- * thousands of operations. It runs once per class path, in the background.
+ * thousands of operations. It runs once per class path, in the background. The training task itself
+ * takes the compact launch form ({@link ChildLaunch}), as most targets do.
  */
 final class AotTraining {
     private static final int ROUNDS = 5_000;
@@ -43,5 +46,10 @@ final class AotTraining {
         }
         near.close();
         echo.join();
+        // A target that captures a handle cannot take the compact launch form and goes through
+        // Java serialization, as a subclass of Process does: give that path's classes to the cache too.
+        SerializableRunnable capturesHandle = lock::release;
+        ChildLaunch launch = new ChildLaunch(new Process(capturesHandle), "MainProcess", ProcessHandle.current().pid());
+        JavaSerialization.fromBytes(JavaSerialization.toBytes(launch, "the training task"));
     }
 }

@@ -1,12 +1,28 @@
 package org.multiprocessing4j;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.Serial;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.ChildTask;
+import org.multiprocessing4j.internal.launch.TaskEncoding;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.wire.LambdaCodec;
 
 /**
- * The LAUNCH payload: the process to run, and what the child must know of its parent, including
- * the name of the process tree its shared memory belongs to.
+ * The task of a child's launch message: the process to run, and what the child must know of its
+ * parent, including the name of the process tree its shared memory belongs to.
+ *
+ * <p>It travels in Java serialization, or, when the process is a plain {@link Process} whose target
+ * {@link LambdaCodec} can write and no {@link Serializer} is plugged in, in a compact form that a
+ * child reads without {@link java.io.ObjectInputStream} ({@link TaskEncoding#COMPACT}): the parent's
+ * name, pid and tree tag, then the process's name, identity, daemon flag, JVM options and target.
  */
 final class ChildLaunch implements ChildTask {
     @Serial
@@ -24,6 +40,69 @@ final class ChildLaunch implements ChildTask {
         this.parentPid = parentPid;
         this.treeTag = SharedSegment.treeTag();
         this.serializer = ProcessTree.serializer();
+    }
+
+    /** Reads the compact form that {@link #encode} wrote; called by {@link TaskEncoding} in the child. */
+    private ChildLaunch(DataInputStream in) throws IOException {
+        parentName = in.readUTF();
+        parentPid = in.readLong();
+        treeTag = in.readUTF();
+        serializer = null;
+        String name = in.readUTF();
+        int[] identity = new int[in.readInt()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = in.readInt();
+        }
+        boolean daemon = in.readBoolean();
+        List<String> jvmOptions = new ArrayList<>();
+        for (int n = in.readInt(); n > 0; n--) {
+            jvmOptions.add(in.readUTF());
+        }
+        if (!(LambdaCodec.decode(in, ChildLaunch.class.getClassLoader()) instanceof SerializableRunnable target)) {
+            throw new InvalidObjectException("the target of " + name + " is not a SerializableRunnable");
+        }
+        process = Process.restored(target, name, identity, daemon, jvmOptions);
+    }
+
+    /**
+     * This task as a launch message carries it.
+     *
+     * @throws IllegalArgumentException naming the class that cannot be serialized
+     */
+    byte[] encode() {
+        byte[] target = serializer == null && process.getClass() == Process.class
+                ? LambdaCodec.encode(process.target())
+                : null;
+        if (target == null) {
+            return TaskEncoding.javaSerialized(this, process.name());
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + target.length);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(parentName);
+            out.writeLong(parentPid);
+            out.writeUTF(treeTag);
+            out.writeUTF(process.name());
+            int[] identity = process.identity();
+            out.writeInt(identity.length);
+            for (int position : identity) {
+                out.writeInt(position);
+            }
+            out.writeBoolean(process.isDaemon());
+            List<String> jvmOptions = process.jvmOptions();
+            out.writeInt(jvmOptions.size());
+            for (String option : jvmOptions) {
+                out.writeUTF(option);
+            }
+            out.write(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen writing to memory", e);
+        }
+        return TaskEncoding.compact(ChildLaunch.class, bytes.toByteArray());
+    }
+
+    /** The process to run. */
+    Process process() {
+        return process;
     }
 
     @Override

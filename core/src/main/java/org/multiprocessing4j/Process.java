@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
 import org.multiprocessing4j.internal.launch.UserThreads;
-import org.multiprocessing4j.internal.wire.JavaSerialization;
 
 /**
  * A task run in a child process, as Python's {@code multiprocessing.Process}: either a
@@ -86,6 +85,19 @@ public class Process implements Serializable {
         this.daemon = daemon;
     }
 
+    /** The copy of a plain process that a child reads from its launch message. */
+    static Process restored(SerializableRunnable target, String name, int[] identity, boolean daemon,
+            List<String> jvmOptions) {
+        Process process = new Process(target, name, identity, daemon);
+        process.jvmOptions = List.copyOf(jvmOptions);
+        return process;
+    }
+
+    /** The target given to the constructor; null for a subclass that overrides {@link #run()}. */
+    SerializableRunnable target() {
+        return target;
+    }
+
     /** The object for the process this code runs in, when it is a main process. */
     static Process mainProcess() {
         Process main = new Process(null, "MainProcess", new int[0], false);
@@ -127,8 +139,7 @@ public class Process implements Serializable {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
         Process parent = ProcessTree.current();
-        byte[] launch = JavaSerialization.toBytes(
-                new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()), name);
+        byte[] launch = new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()).encode();
         try {
             popen = SpawnPopen.start(launch, jvmOptions, Process::trainingLaunch);
         } catch (IOException e) {
@@ -324,17 +335,14 @@ public class Process implements Serializable {
     }
 
     /**
-     * The LAUNCH payload of the child that trains the AOT cache: a task that goes through the whole
+     * The serialized task of the child that trains the AOT cache: a task that goes through the whole
      * bootstrap, lambda deserialization included, as a real child's does, then runs the library's
      * hot paths ({@link AotTraining}).
      */
     private static byte[] trainingLaunch() {
-        Process training = new Process(TRAINING, "AotTraining", new int[0], false);
-        return JavaSerialization.toBytes(new ChildLaunch(training, "MainProcess", ProcessHandle.current().pid()),
-                "the AOT training task");
+        Process training = new Process(AotTraining::exercise, "AotTraining", new int[0], false);
+        return new ChildLaunch(training, "MainProcess", ProcessHandle.current().pid()).encode();
     }
-
-    private static final SerializableRunnable TRAINING = AotTraining::exercise;
 
     /** Python's {@code _identity}: the position of this process in the tree, e.g. [1, 2]. */
     int[] identity() {

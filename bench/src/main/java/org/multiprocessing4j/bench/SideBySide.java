@@ -12,7 +12,8 @@ import java.util.Locale;
  * in the same sitting, with the ratio: this machine is noisy, and only ratios compare across runs.
  *
  * <p>Run from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
- * org.multiprocessing4j.bench.SideBySide [runs]}. The Python script is looked up at
+ * org.multiprocessing4j.bench.SideBySide [runs [group]]}, where group is one of {@code lock}, {@code queue},
+ * {@code pipe}, {@code large} and {@code start} and runs only those rows. The Python script is looked up at
  * {@code ../shared/bench} or at {@code -Dmp4j.python.bench=<path>}.
  */
 public final class SideBySide {
@@ -20,12 +21,49 @@ public final class SideBySide {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        String group = args.length > 1 ? args[1] : "";
         Path script = Path.of(System.getProperty("mp4j.python.bench", "../shared/bench/python_mp_bench.py"));
         if (!Files.exists(script)) {
             throw new IllegalStateException("no CPython benchmark at " + script.toAbsolutePath());
         }
         System.out.printf(Locale.ROOT, "%-28s %12s %12s %8s%n", "workload", "java", "cpython", "ratio");
 
+        if (selected(group, "lock")) {
+            lockRows(script);
+        }
+        if (selected(group, "queue")) {
+            double queuePython = python(script, "queue_throughput(200_000) / 1e3");
+            row("queue_1to1_small", Workloads.queueThroughput(2_000_000, 0) / 1e3, queuePython, "k/s", true);
+            row("queue_1to1_small (warm)", Workloads.queueThroughput(2_000_000, 1_000_000) / 1e3, queuePython,
+                    "k/s", true);
+        }
+        if (selected(group, "pipe")) {
+            double pipePython = python(script, "pipe_roundtrip(20_000) * 1e6");
+            row("pipe_roundtrip", Workloads.pipeRoundTripMicros(20_000, 0), pipePython, "us", false);
+            row("pipe_roundtrip (warm)", Workloads.pipeRoundTripMicros(20_000, 100_000), pipePython, "us", false);
+        }
+        if (selected(group, "large")) {
+            row("queue_1mib", Workloads.largeMessages(1 << 20, 200, false),
+                    python(script, "large_messages(1 << 20, 200, False)"), "MiB/s", true);
+            row("pipe_64mib", Workloads.largeMessages(64 << 20, 8, true),
+                    python(script, "large_messages(64 << 20, 8, True)"), "MiB/s", true);
+        }
+        if (selected(group, "start")) {
+            double java = Workloads.startJoinMillis(runs);
+            double spawn = python(script, "start_join('spawn', " + runs + ") * 1e3");
+            double fork = python(script, "start_join('fork', " + runs + ") * 1e3");
+            double bareJvm = Workloads.bareJvmMillis(runs);
+            row("process_start_join (spawn)", java, spawn, "ms", false);
+            row("process_start_join (fork)", java, fork, "ms", false);
+            row("bare JVM, empty main (floor)", bareJvm, spawn, "ms", false);
+        }
+    }
+
+    private static boolean selected(String group, String name) {
+        return group.isEmpty() || group.equals(name);
+    }
+
+    private static void lockRows(Path script) throws Exception {
         double lockJava = Workloads.lockUncontendedMops(10_000_000);
         double lockPython = python(script, "lock_uncontended(1_000_000) / 1e6");
         row("lock_uncontended", lockJava, lockPython, "M/s", true);
@@ -36,26 +74,6 @@ public final class SideBySide {
         row("lock_contended_2proc", contendedJava, contendedPython, "M/s", true);
         double steadyJava = Workloads.lockContendedSteadyMops(2_000_000);
         row("lock_contended (no start)", steadyJava, contendedPython, "M/s", true);
-
-        double queuePython = python(script, "queue_throughput(200_000) / 1e3");
-        row("queue_1to1_small", Workloads.queueThroughput(2_000_000, 0) / 1e3, queuePython, "k/s", true);
-        row("queue_1to1_small (warm)", Workloads.queueThroughput(2_000_000, 1_000_000) / 1e3, queuePython,
-                "k/s", true);
-        double pipePython = python(script, "pipe_roundtrip(20_000) * 1e6");
-        row("pipe_roundtrip", Workloads.pipeRoundTripMicros(20_000, 0), pipePython, "us", false);
-        row("pipe_roundtrip (warm)", Workloads.pipeRoundTripMicros(20_000, 100_000), pipePython, "us", false);
-        row("queue_1mib", Workloads.largeMessages(1 << 20, 200, false),
-                python(script, "large_messages(1 << 20, 200, False)"), "MiB/s", true);
-        row("pipe_64mib", Workloads.largeMessages(64 << 20, 8, true),
-                python(script, "large_messages(64 << 20, 8, True)"), "MiB/s", true);
-
-        double java = Workloads.startJoinMillis(runs);
-        double spawn = python(script, "start_join('spawn', " + runs + ") * 1e3");
-        double fork = python(script, "start_join('fork', " + runs + ") * 1e3");
-        double bareJvm = Workloads.bareJvmMillis(runs);
-        row("process_start_join (spawn)", java, spawn, "ms", false);
-        row("process_start_join (fork)", java, fork, "ms", false);
-        row("bare JVM, empty main (floor)", bareJvm, spawn, "ms", false);
     }
 
     /** One line; the ratio is how many times better Java is (>1 is better). */

@@ -3,7 +3,7 @@ package org.multiprocessing4j.internal.launch;
 import java.io.Serializable;
 
 /**
- * What a parent sends to a new child in its LAUNCH frame: the process to become, with what the child
+ * What a parent sends to a new child in its {@link BootMessage}: the process to become, with what the child
  * must know of its parent. The implementation lives with the public {@code Process}, which is the
  * one thing the launch layer runs.
  */

@@ -1,9 +1,10 @@
 package org.multiprocessing4j.internal.launch;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.file.Path;
 import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.channel.AuthKey;
+import org.multiprocessing4j.internal.channel.ControlClient;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.wire.Frame;
 import org.multiprocessing4j.internal.wire.FrameChannel;
@@ -11,38 +12,44 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Tells the parent how this child is ending, since the JDK reports both {@code System.exit(143)} and
- * death by SIGTERM as status 143. At most one report is sent:
+ * Makes sure the parent can tell how this child ended, although the JDK reports both
+ * {@code System.exit(143)} and death by SIGTERM as status 143. The parent reads a status of 128 + N
+ * as death by signal N unless the child has said otherwise, so:
  *
  * <ul>
- *   <li>SIGTERM, SIGINT or SIGHUP: EXIT_SIGNALLED, then the JVM halts at once with status 128 + N.
- *       As in Python, where the default action of SIGTERM kills the process, no exit handler runs;
- *       the child's own children see it die and exit too.
- *   <li>any orderly shutdown (the task returned or threw, or {@code System.exit}): EXIT_ORDERLY
- *       from a shutdown hook; the parent then takes the OS exit status as it is.
+ *   <li>SIGTERM, SIGINT or SIGHUP halt the JVM at once with status 128 + N. As in Python, where the
+ *       default action of SIGTERM kills the process, no exit handler runs; the child's own children
+ *       see it die and exit too.
+ *   <li>an orderly shutdown whose status is known and cannot be mistaken for a signal's (the task
+ *       returned or threw, which gives 0 or 1) says nothing, and costs nothing;
+ *   <li>any other orderly shutdown ({@code System.exit(n)} called by the task, whose n only the JDK
+ *       knows) connects to the parent from a shutdown hook and sends EXIT_ORDERLY.
  * </ul>
- * After the report the control channel is closed. Besides telling the parent at once, this frees
- * the parent-watch thread from its blocking read: HotSpot's exit waits up to 300 ms for threads
- * that are in native code, and would otherwise wait for it on every exit.
  */
 final class ExitReport {
     private static final String[] TERMINATING_SIGNALS = {"TERM", "INT", "HUP"};
+    /** No status passed to {@link #exitingWith} yet. */
+    private static final int UNKNOWN = -1;
+    private static final int STATUS_MASK = 0xff;
+    private static final int MAX_SIGNAL = 64;
 
-    private final FrameChannel channel;
-    private final AtomicBoolean sent = new AtomicBoolean();
+    private final Path socket;
+    private final byte[] token;
+    private volatile int status = UNKNOWN;
 
-    private ExitReport(FrameChannel channel) {
-        this.channel = channel;
+    private ExitReport(Path socket, byte[] token) {
+        this.socket = socket;
+        this.token = token.clone();
     }
 
-    /** Installs the shutdown hook and the signal handlers that report through {@code channel}. */
-    static ExitReport install(FrameChannel channel) {
-        ExitReport report = new ExitReport(channel);
+    /** Installs the signal handlers and the shutdown hook of a child whose parent listens on {@code socket}. */
+    static ExitReport install(Path socket, byte[] token) {
+        ExitReport report = new ExitReport(socket, token);
         // Signal handlers first: a SIGTERM that came between the two would otherwise run the
         // JVM's own handler, and the hook would call a terminated child an orderly exit.
         for (String name : TERMINATING_SIGNALS) {
             try {
-                Signal.handle(new Signal(name), report.new SignalledExit());
+                Signal.handle(new Signal(name), new HaltOnSignal());
             } catch (IllegalArgumentException e) {
                 Log.debug("SIG" + name + " is reserved in this JVM (-Xrs?): " + e);
             }
@@ -51,36 +58,39 @@ final class ExitReport {
         return report;
     }
 
-    /** True once this JVM has started to exit in order or on a signal, and has told the parent. */
-    boolean sent() {
-        return sent.get();
+    /** Declares the status this JVM is about to exit with; call just before {@code System.exit}. */
+    void exitingWith(int exitStatus) {
+        status = exitStatus & STATUS_MASK;
+    }
+
+    /** True if the parent would read {@code status} as death by a signal. */
+    static boolean looksLikeSignal(int status) {
+        return status > SpawnPopen.SIGNAL_STATUS_BASE && status <= SpawnPopen.SIGNAL_STATUS_BASE + MAX_SIGNAL;
     }
 
     // Classes rather than lambdas: the first lambda costs a child JVM milliseconds of start-up.
     private final class OrderlyExit implements Runnable {
         @Override
         public void run() {
-            send(Frame.of(ControlProtocol.EXIT_ORDERLY));
-        }
-    }
-
-    private final class SignalledExit implements SignalHandler {
-        @Override
-        public void handle(Signal signal) {
-            int number = signal.getNumber();
-            send(new Frame(ControlProtocol.EXIT_SIGNALLED,
-                    ByteBuffer.allocate(Integer.BYTES).putInt(number).array()));
-            Runtime.getRuntime().halt(SpawnPopen.SIGNAL_STATUS_BASE + number);
-        }
-    }
-
-    private void send(Frame frame) {
-        if (sent.compareAndSet(false, true)) {
-            try (channel) {
-                channel.write(frame);
+            int known = status;
+            if (known != UNKNOWN && !looksLikeSignal(known)) {
+                return;
+            }
+            byte[] key = AuthKey.current();
+            try (FrameChannel channel = ControlClient.connect(socket, key, token)) {
+                channel.write(Frame.of(ControlProtocol.EXIT_ORDERLY));
             } catch (IOException e) {
                 Log.debug("could not report the exit to the parent: " + e);
+            } finally {
+                AuthKey.wipe(key);
             }
+        }
+    }
+
+    private static final class HaltOnSignal implements SignalHandler {
+        @Override
+        public void handle(Signal signal) {
+            Runtime.getRuntime().halt(SpawnPopen.SIGNAL_STATUS_BASE + signal.getNumber());
         }
     }
 }

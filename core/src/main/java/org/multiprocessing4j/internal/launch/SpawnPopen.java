@@ -2,10 +2,10 @@ package org.multiprocessing4j.internal.launch;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.multiprocessing4j.internal.Log;
 import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.channel.ChildSession;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
@@ -25,8 +26,10 @@ import org.multiprocessing4j.internal.wire.FrameChannel;
  * A child started as a fresh JVM (start method SPAWN), as seen from its parent; CPython's
  * {@code popen_spawn_posix}.
  *
- * <p>The child's exit code is settled once both the OS process has ended and its control channel
- * has been read to the end, so that an exit report the child sent just before dying is never
+ * <p>The task goes down the child's standard input ({@link BootMessage}). The child connects to the
+ * control channel only to report an exit that its status would misrepresent ({@link ExitReport}).
+ * The child's exit code is settled once both the OS process has ended and, if it connected, its
+ * control channel has been read to the end, so that a report sent just before dying is never
  * missed; {@link #decode} turns the two into Python's exit code. The channel is waited for at most
  * {@link #REPORT_GRACE} after the process has gone, in case a descendant still holds it open.
  */
@@ -36,18 +39,16 @@ public final class SpawnPopen implements ChildSession {
     /** The JDK reports death by signal N as exit status 128 + N. */
     static final int SIGNAL_STATUS_BASE = 128;
     private static final int MAX_SIGNAL = 64;
+    /** What a pipe holds before a write blocks: Linux's default of 16 pages. */
+    private static final int PIPE_CAPACITY = 64 * 1024;
 
     private final java.lang.Process os;
     private final byte[] token;
     private final CompletableFuture<Void> channelDrained = new CompletableFuture<>();
     private final CompletableFuture<Integer> exitCode;
-    private volatile byte[] launchPayload;
     private volatile boolean reportedOrderly;
-    private volatile int reportedSignal;
 
-    private SpawnPopen(byte[] launchPayload, List<String> jvmOptions, ProcessBuilder.Redirect output)
-            throws IOException {
-        this.launchPayload = launchPayload;
+    private SpawnPopen(byte[] task, List<String> jvmOptions, ProcessBuilder.Redirect output) throws IOException {
         this.token = AuthKey.randomBytes(ControlProtocol.TOKEN_LENGTH);
         ControlServer server = ControlServer.acquire();
         try {
@@ -68,9 +69,9 @@ public final class SpawnPopen implements ChildSession {
                     }
                     return channelDrained.completeOnTimeout(null, REPORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                 })
-                .thenApply(ignored -> decode(os.exitValue(), reportedOrderly, reportedSignal))
+                .thenApply(ignored -> decode(os.exitValue(), reportedOrderly))
                 .whenComplete((code, failure) -> ControlServer.release());
-        sendBootData();
+        sendBootMessage(task);
     }
 
     /**
@@ -102,14 +103,11 @@ public final class SpawnPopen implements ChildSession {
     }
 
     /**
-     * Python's exit code from the OS exit status and what the child reported: a reported signal
-     * gives -N; an orderly shutdown gives the status as it is (so {@code System.exit(130)} is 130);
-     * no report and a status of 128 + N means the child died of signal N, e.g. SIGKILL gives -9.
+     * Python's exit code from the OS exit status and whether the child reported an orderly exit:
+     * a reported one gives the status as it is (so {@code System.exit(130)} is 130); no report and a
+     * status of 128 + N means the child died of signal N, e.g. SIGKILL gives -9.
      */
-    static int decode(int status, boolean orderly, int signal) {
-        if (signal != 0) {
-            return -signal;
-        }
+    static int decode(int status, boolean orderly) {
         if (!orderly && status > SIGNAL_STATUS_BASE && status <= SIGNAL_STATUS_BASE + MAX_SIGNAL) {
             return -(status - SIGNAL_STATUS_BASE);
         }
@@ -170,36 +168,46 @@ public final class SpawnPopen implements ChildSession {
         os.destroyForcibly();
     }
 
-    /** Runs on the connection's thread once the child has authenticated. */
+    /** Runs on the connection's thread if the child connects, which it does only to report its exit. */
     @Override
     public void serve(FrameChannel channel) throws IOException {
         try {
-            channel.write(new Frame(ControlProtocol.LAUNCH, launchPayload));
-            launchPayload = null;
             for (Frame frame; (frame = channel.read()) != null; ) {
-                switch (frame.type()) {
-                    case ControlProtocol.EXIT_ORDERLY -> reportedOrderly = true;
-                    case ControlProtocol.EXIT_SIGNALLED -> reportedSignal = ByteBuffer.wrap(frame.payload()).getInt();
-                    default -> throw new CorruptFrameException(
+                if (frame.type() != ControlProtocol.EXIT_ORDERLY) {
+                    throw new CorruptFrameException(
                             "unexpected frame of type " + frame.type() + " from child " + os.pid());
                 }
+                reportedOrderly = true;
             }
         } finally {
             channelDrained.complete(null);
         }
     }
 
-    /** The authkey and this child's token go down the child's standard input, then it is closed. */
-    private void sendBootData() throws IOException {
+    /**
+     * Writes the {@link BootMessage} down the child's standard input and closes it. A message larger
+     * than a pipe holds is written by a thread of its own, so that {@code start()} does not wait for
+     * the child JVM to boot and read it. A write that fails means the child died first; its exit
+     * status tells why.
+     */
+    private void sendBootMessage(byte[] task) {
         byte[] key = AuthKey.current();
+        byte[] message = new BootMessage(key, token, ProcessHandle.current().pid(), task).encode();
+        AuthKey.wipe(key);
+        if (message.length <= PIPE_CAPACITY) {
+            writeToStdin(message);
+        } else {
+            Thread.ofPlatform().daemon().name("mp4j-launch-" + os.pid()).start(() -> writeToStdin(message));
+        }
+    }
+
+    private void writeToStdin(byte[] message) {
         try (OutputStream stdin = os.getOutputStream()) {
-            stdin.write(key);
-            stdin.write(token);
+            stdin.write(message);
         } catch (IOException e) {
-            os.destroyForcibly(); // it cannot start without them
-            throw e;
+            Log.debug("could not send child " + os.pid() + " its task: " + e);
         } finally {
-            AuthKey.wipe(key);
+            Arrays.fill(message, (byte) 0);
         }
     }
 }

@@ -46,6 +46,15 @@ public final class Codec {
         custom = serializer;
     }
 
+    /** True if {@code value} has a compact form of its own, so that decoding it needs no Java serialization. */
+    public static boolean hasCompactForm(Object value) {
+        return value == null || value instanceof Integer || value instanceof Long || value instanceof Double
+                || value instanceof Float || value instanceof Short || value instanceof Byte
+                || value instanceof Character || value instanceof Boolean || value instanceof String
+                || value instanceof byte[] || value instanceof int[] || value instanceof long[]
+                || value instanceof double[];
+    }
+
     /**
      * The bytes of {@code value}.
      *

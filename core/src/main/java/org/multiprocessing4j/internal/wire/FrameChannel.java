@@ -34,6 +34,16 @@ public final class FrameChannel implements AutoCloseable {
 
     /** Writes one frame, whole, before any other thread can write. */
     public void write(Frame frame) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(encode(frame));
+        synchronized (writeLock) {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+        }
+    }
+
+    /** The bytes of {@code frame} on the wire, header and checksum included. */
+    private static byte[] encode(Frame frame) {
         byte[] payload = frame.payload();
         ByteBuffer buf = ByteBuffer.allocate(Frame.HEADER_SIZE + payload.length);
         buf.putInt(Frame.MAGIC_OFFSET, Frame.MAGIC)
@@ -41,11 +51,7 @@ public final class FrameChannel implements AutoCloseable {
                 .putInt(Frame.LENGTH_OFFSET, payload.length)
                 .put(Frame.HEADER_SIZE, payload);
         buf.putInt(Frame.CHECKSUM_OFFSET, checksum(buf, payload.length));
-        synchronized (writeLock) {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-        }
+        return buf.array();
     }
 
     /**

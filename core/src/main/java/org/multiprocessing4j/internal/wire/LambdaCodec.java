@@ -1,0 +1,149 @@
+package org.multiprocessing4j.internal.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+
+/**
+ * Serializable lambdas without {@link java.io.ObjectInputStream}: the fields of the lambda's
+ * {@link SerializedLambda}, its captured values in {@link Codec}'s compact forms, and on the way back
+ * the capturing class's own {@code $deserializeLambda$}, which is what
+ * {@code SerializedLambda.readResolve} calls under Java serialization. It is called through a
+ * method handle, which a cold JVM makes faster than a reflective call.
+ *
+ * <p>It exists for start-up: the first {@code ObjectInputStream} of a JVM costs a child tens of
+ * milliseconds (the JDK sets up its serial filter configuration, which looks for a logging backend
+ * on the class path), while most targets are lambdas capturing numbers and strings. A lambda this
+ * codec cannot write whole ({@link #encode} returns null) goes through Java serialization as
+ * before. Only bytes from a trusted writer are decoded: {@code $deserializeLambda$} accepts only
+ * the lambdas its class defines, but nothing here passes the {@link SerialFilter}.
+ *
+ * <p>Layout, in {@link DataOutputStream}'s encodings: the capturing class's binary name, the
+ * functional interface class, method name and signature, the implementation method's kind, class,
+ * name and signature, the instantiated method type, the number of captured values, then each as
+ * its length and its {@link Codec} bytes.
+ */
+public final class LambdaCodec {
+    private static final String DESERIALIZE_LAMBDA = "$deserializeLambda$";
+    private static final MethodType DESERIALIZE_TYPE = MethodType.methodType(Object.class, SerializedLambda.class);
+    private static final String WRITE_REPLACE = "writeReplace";
+
+    private LambdaCodec() {}
+
+    /**
+     * The bytes of {@code value}, or null if it is not a serializable lambda whose captured values
+     * all have a compact form, or if its class's package is not open to this library.
+     */
+    public static byte[] encode(Object value) {
+        SerializedLambda lambda = serializedForm(value);
+        if (lambda == null) {
+            return null;
+        }
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+            if (!Codec.hasCompactForm(lambda.getCapturedArg(i))) {
+                return null;
+            }
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(lambda.getCapturingClass().replace('/', '.'));
+            out.writeUTF(lambda.getFunctionalInterfaceClass());
+            out.writeUTF(lambda.getFunctionalInterfaceMethodName());
+            out.writeUTF(lambda.getFunctionalInterfaceMethodSignature());
+            out.writeInt(lambda.getImplMethodKind());
+            out.writeUTF(lambda.getImplClass());
+            out.writeUTF(lambda.getImplMethodName());
+            out.writeUTF(lambda.getImplMethodSignature());
+            out.writeUTF(lambda.getInstantiatedMethodType());
+            out.writeInt(lambda.getCapturedArgCount());
+            for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+                byte[] arg = Codec.encode(lambda.getCapturedArg(i), "a captured value");
+                out.writeInt(arg.length);
+                out.write(arg);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen writing to memory", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The lambda whose bytes these are, made by its capturing class, which is loaded by
+     * {@code loader}.
+     *
+     * @throws IOException if the bytes are malformed, the class is missing, or the class refuses
+     *     the lambda
+     */
+    public static Object decode(DataInputStream in, ClassLoader loader) throws IOException {
+        String capturingName = in.readUTF();
+        Class<?> capturing;
+        try {
+            capturing = Class.forName(capturingName, false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new InvalidObjectException("the class " + capturingName + " of a lambda is not in this process");
+        }
+        String interfaceClass = in.readUTF();
+        String interfaceMethod = in.readUTF();
+        String interfaceSignature = in.readUTF();
+        int implKind = in.readInt();
+        String implClass = in.readUTF();
+        String implMethod = in.readUTF();
+        String implSignature = in.readUTF();
+        String instantiatedType = in.readUTF();
+        Object[] captured = new Object[in.readInt()];
+        for (int i = 0; i < captured.length; i++) {
+            captured[i] = Codec.decode(in.readNBytes(in.readInt()));
+        }
+        SerializedLambda lambda = new SerializedLambda(capturing, interfaceClass, interfaceMethod,
+                interfaceSignature, implKind, implClass, implMethod, implSignature, instantiatedType, captured);
+        MethodHandle deserialize;
+        try {
+            Module self = LambdaCodec.class.getModule();
+            if (!self.canRead(capturing.getModule())) {
+                self.addReads(capturing.getModule());
+            }
+            deserialize = MethodHandles.privateLookupIn(capturing, MethodHandles.lookup())
+                    .findStatic(capturing, DESERIALIZE_LAMBDA, DESERIALIZE_TYPE);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw failure(capturingName, implMethod, e);
+        }
+        try {
+            return (Object) deserialize.invokeExact(lambda);
+        } catch (Throwable e) {
+            throw failure(capturingName, implMethod, e);
+        }
+    }
+
+    private static InvalidObjectException failure(String capturingName, String implMethod, Throwable cause) {
+        InvalidObjectException failure =
+                new InvalidObjectException("cannot make the lambda " + implMethod + " of " + capturingName);
+        failure.initCause(cause);
+        return failure;
+    }
+
+    /** The serialized form of a serializable lambda whose package this library may open; else null. */
+    private static SerializedLambda serializedForm(Object value) {
+        if (value == null || !value.getClass().isSynthetic()) {
+            return null;
+        }
+        Class<?> type = value.getClass();
+        if (!type.getModule().isOpen(type.getPackageName(), LambdaCodec.class.getModule())) {
+            return null;
+        }
+        try {
+            Method writeReplace = type.getDeclaredMethod(WRITE_REPLACE);
+            writeReplace.setAccessible(true);
+            return writeReplace.invoke(value) instanceof SerializedLambda lambda ? lambda : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

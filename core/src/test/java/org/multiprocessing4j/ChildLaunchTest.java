@@ -1,0 +1,83 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.internal.launch.TaskEncoding;
+import org.multiprocessing4j.testing.Scratch;
+
+/**
+ * Which form a launch takes: compact, read without ObjectInputStream, for a plain process whose
+ * lambda captures plain values; Java serialization for everything else. Both come back whole.
+ */
+@Timeout(30)
+class ChildLaunchTest {
+    @TempDir
+    Path dir;
+
+    private static ChildLaunch launch(Process process) {
+        return new ChildLaunch(process, "MainProcess", 1234);
+    }
+
+    private static Process roundTrip(byte[] bytes) throws Exception {
+        return ((ChildLaunch) TaskEncoding.decode(bytes)).process();
+    }
+
+    @Test
+    void aPlainProcessWithALambdaOfPlainValuesIsCompactAndComesBackWhole() throws Exception {
+        String out = dir.resolve("out").toString();
+        int number = 3;
+        byte[] payload = {1, 2, 3};
+        Process process = new Process(() -> Scratch.write(out, number + ":" + payload.length), "Named");
+        process.setDaemon(true);
+        process.setJvmOptions(List.of("-Xmx64m", "-Dk=v"));
+
+        byte[] bytes = launch(process).encode();
+        assertThat(bytes[0]).isEqualTo(TaskEncoding.COMPACT);
+
+        Process back = roundTrip(bytes);
+        assertThat(back.name()).isEqualTo("Named");
+        assertThat(back.isDaemon()).isTrue();
+        assertThat(back.jvmOptions()).containsExactly("-Xmx64m", "-Dk=v");
+        assertThat(back.identity()).isEqualTo(process.identity());
+        back.run();
+        assertThat(Scratch.read(out)).isEqualTo("3:3");
+    }
+
+    @Test
+    void aCapturedHandleGoesThroughJavaSerialization() throws Exception {
+        Event event = new Event();
+        Process process = new Process(event::set);
+        byte[] bytes = launch(process).encode();
+        assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+        roundTrip(bytes).run();
+        assertThat(event.isSet()).isTrue();
+    }
+
+    @Test
+    void aSubclassGoesThroughJavaSerialization() throws Exception {
+        byte[] bytes = launch(new Subclass()).encode();
+        assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+        assertThat(roundTrip(bytes)).isInstanceOf(Subclass.class);
+    }
+
+    @Test
+    void aPluggedInSerializerGoesWithJavaSerialization() throws Exception {
+        Multiprocessing.setSerializer(new SerializerTest.PointSerializer());
+        try {
+            byte[] bytes = launch(new Process(() -> { })).encode();
+            assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+        } finally {
+            Multiprocessing.setSerializer(null);
+        }
+    }
+
+    static final class Subclass extends Process {
+        @Override
+        public void run() {}
+    }
+}

@@ -1,0 +1,85 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.internal.launch.ChildMain;
+import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.Scratch;
+
+/** How a child gets its task: down its standard input, whatever the task's size and form. */
+@Timeout(60)
+class LaunchTest {
+    /** Larger than a pipe holds, so the parent writes it while the child reads. */
+    private static final int LARGE = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLargeCapturedArrayReachesTheChildWhole() throws Exception {
+        String out = dir.resolve("out").toString();
+        byte[] data = new byte[LARGE];
+        new Random(42).nextBytes(data);
+        int expected = Arrays.hashCode(data);
+        Process p = new Process(() -> Scratch.write(out, data.length + ":" + Arrays.hashCode(data)));
+        p.start();
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThat(Scratch.read(out)).isEqualTo(LARGE + ":" + expected);
+    }
+
+    @Test
+    void aLargeCaptureWithoutACompactFormReachesTheChildWhole() throws Exception {
+        String out = dir.resolve("out").toString();
+        List<Integer> numbers = new ArrayList<>();
+        for (int i = 0; i < LARGE / 8; i++) {
+            numbers.add(i);
+        }
+        long expected = numbers.stream().mapToLong(Integer::longValue).sum();
+        Process p = new Process(() -> Scratch.write(out, Long.toString(numbers.stream().mapToLong(Integer::longValue).sum())));
+        p.start();
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThat(Scratch.read(out)).isEqualTo(Long.toString(expected));
+    }
+
+    @Test
+    void theChildsStandardInputIsAtItsEnd() throws Exception {
+        String out = dir.resolve("out").toString();
+        Process p = new Process(() -> Scratch.write(out, Integer.toString(System.in.read())));
+        p.start();
+        p.join();
+        assertThat(Scratch.read(out)).isEqualTo("-1");
+    }
+
+    @Test
+    void aChildGivenGarbageOnStandardInputSaysSoAndExits() throws Exception {
+        try (JavaProgram child = JavaProgram.start(ChildMain.class, dir.resolve("control").toString())) {
+            try (OutputStream stdin = child.process().getOutputStream()) {
+                stdin.write("not a launch message at all\n".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(child.waitFor(Duration.ofSeconds(30))).isEqualTo(ChildMain.EXIT_BOOTSTRAP_FAILED);
+            assertThat(child.stderr()).contains("could not start").contains("does not start with a launch message");
+        }
+    }
+
+    @Test
+    void aChildWhoseParentClosesStandardInputEarlyExits() throws Exception {
+        try (JavaProgram child = JavaProgram.start(ChildMain.class, dir.resolve("control").toString())) {
+            child.process().getOutputStream().close();
+            assertThat(child.waitFor(Duration.ofSeconds(30))).isEqualTo(ChildMain.EXIT_BOOTSTRAP_FAILED);
+            assertThat(child.stderr()).contains("could not start").contains("EOFException");
+        }
+    }
+}
