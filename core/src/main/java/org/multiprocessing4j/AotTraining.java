@@ -1,6 +1,7 @@
 package org.multiprocessing4j;
 
 import java.io.EOFException;
+import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.wire.JavaSerialization;
 
@@ -46,10 +47,12 @@ final class AotTraining {
         }
         near.close();
         echo.join();
-        // A target that captures a handle cannot take the compact launch form and goes through
-        // Java serialization, as a subclass of Process does: give that path's classes to the cache too.
-        SerializableRunnable capturesHandle = lock::release;
-        ChildLaunch launch = new ChildLaunch(new Process(capturesHandle), "MainProcess", ProcessHandle.current().pid());
+        // A target that captures objects of the application's own classes has no compact launch
+        // form and goes through Java serialization, as a subclass of Process does: give that path's
+        // classes to the cache too.
+        List<Integer> applicationObject = List.of(ROUNDS);
+        SerializableRunnable capturesAnObject = applicationObject::size;
+        ChildLaunch launch = new ChildLaunch(new Process(capturesAnObject), "MainProcess", ProcessHandle.current().pid());
         JavaSerialization.fromBytes(JavaSerialization.toBytes(launch, "the training task"));
     }
 }

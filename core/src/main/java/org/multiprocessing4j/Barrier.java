@@ -1,5 +1,9 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -12,6 +16,7 @@ import org.multiprocessing4j.internal.shm.RobustMutex;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.sys.Futex;
+import org.multiprocessing4j.internal.wire.LambdaCodec;
 
 /**
  * A barrier for a fixed number of parties across processes, Python's
@@ -64,6 +69,42 @@ public final class Barrier implements Serializable {
         MemorySegment memory = segment.memory();
         Atomics.INT.setVolatile(memory, base + SharedLayout.Barrier.PARTIES, parties);
         Atomics.INT.setVolatile(memory, base + SharedLayout.Barrier.BROKEN_GENERATION, NONE);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private Barrier(DataInputStream in) throws IOException {
+        this.segment = SharedSegment.readFrom(in);
+        this.base = in.readLong();
+        this.mutex = new RobustMutex(segment, base + SharedLayout.Barrier.MUTEX);
+        if (!in.readBoolean()) {
+            this.action = null;
+        } else if (LambdaCodec.decode(in) instanceof SerializableRunnable runnable) {
+            this.action = runnable;
+        } else {
+            throw new InvalidObjectException("a barrier's action is not a SerializableRunnable");
+        }
+        this.defaultTimeout = in.readBoolean() ? Duration.ofSeconds(in.readLong(), in.readInt()) : null;
+    }
+
+    /** False when the action is a lambda without a compact form ({@link LambdaCodec}). */
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        byte[] compactAction = action == null ? null : LambdaCodec.encode(action);
+        if (action != null && compactAction == null) {
+            return false;
+        }
+        segment.writeTo(out);
+        out.writeLong(base);
+        out.writeBoolean(compactAction != null);
+        if (compactAction != null) {
+            out.write(compactAction);
+        }
+        out.writeBoolean(defaultTimeout != null);
+        if (defaultTimeout != null) {
+            out.writeLong(defaultTimeout.getSeconds());
+            out.writeInt(defaultTimeout.getNano());
+        }
+        return true;
     }
 
     /**

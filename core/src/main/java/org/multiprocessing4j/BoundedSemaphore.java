@@ -1,5 +1,7 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.Serial;
 
 /**
@@ -14,5 +16,10 @@ public final class BoundedSemaphore extends Semaphore {
     /** A semaphore with {@code value} permits, never more. */
     public BoundedSemaphore(int value) {
         super(value, value);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private BoundedSemaphore(DataInputStream in) throws IOException {
+        super(in);
     }
 }

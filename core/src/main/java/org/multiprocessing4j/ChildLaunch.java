@@ -1,18 +1,17 @@
 package org.multiprocessing4j;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.Serial;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.ChildTask;
 import org.multiprocessing4j.internal.launch.TaskEncoding;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.wire.CompactForms;
 import org.multiprocessing4j.internal.wire.LambdaCodec;
 
 /**
@@ -21,8 +20,9 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
  *
  * <p>It travels in Java serialization, or, when the process is a plain {@link Process} whose target
  * {@link LambdaCodec} can write and no {@link Serializer} is plugged in, in a compact form that a
- * child reads without {@link java.io.ObjectInputStream} ({@link TaskEncoding#COMPACT}): the parent's
- * name, pid and tree tag, then the process's name, identity, daemon flag, JVM options and target.
+ * child reads without {@link java.io.ObjectInputStream} ({@link CompactForms}): the parent's name,
+ * pid and tree tag, then the process's name, identity, daemon flag, JVM options and target. A
+ * target capturing numbers, strings, arrays and the library's handles has such a form.
  */
 final class ChildLaunch implements ChildTask {
     @Serial
@@ -42,7 +42,7 @@ final class ChildLaunch implements ChildTask {
         this.serializer = ProcessTree.serializer();
     }
 
-    /** Reads the compact form that {@link #encode} wrote; called by {@link TaskEncoding} in the child. */
+    /** Reads the compact form that {@link #writeCompact} wrote ({@link CompactForms}). */
     private ChildLaunch(DataInputStream in) throws IOException {
         parentName = in.readUTF();
         parentPid = in.readLong();
@@ -58,46 +58,43 @@ final class ChildLaunch implements ChildTask {
         for (int n = in.readInt(); n > 0; n--) {
             jvmOptions.add(in.readUTF());
         }
-        if (!(LambdaCodec.decode(in, ChildLaunch.class.getClassLoader()) instanceof SerializableRunnable target)) {
+        if (!(LambdaCodec.decode(in) instanceof SerializableRunnable target)) {
             throw new InvalidObjectException("the target of " + name + " is not a SerializableRunnable");
         }
         process = Process.restored(target, name, identity, daemon, jvmOptions);
     }
 
-    /**
-     * This task as a launch message carries it.
-     *
-     * @throws IllegalArgumentException naming the class that cannot be serialized
-     */
+    /** This task as a launch message carries it: compact if it can be ({@link TaskEncoding}). */
     byte[] encode() {
+        return TaskEncoding.encode(this, process.name());
+    }
+
+    /** The compact form: see the class comment; false if this launch has none. */
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
         byte[] target = serializer == null && process.getClass() == Process.class
                 ? LambdaCodec.encode(process.target())
                 : null;
         if (target == null) {
-            return TaskEncoding.javaSerialized(this, process.name());
+            return false;
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + target.length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(parentName);
-            out.writeLong(parentPid);
-            out.writeUTF(treeTag);
-            out.writeUTF(process.name());
-            int[] identity = process.identity();
-            out.writeInt(identity.length);
-            for (int position : identity) {
-                out.writeInt(position);
-            }
-            out.writeBoolean(process.isDaemon());
-            List<String> jvmOptions = process.jvmOptions();
-            out.writeInt(jvmOptions.size());
-            for (String option : jvmOptions) {
-                out.writeUTF(option);
-            }
-            out.write(target);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot happen writing to memory", e);
+        out.writeUTF(parentName);
+        out.writeLong(parentPid);
+        out.writeUTF(treeTag);
+        out.writeUTF(process.name());
+        int[] identity = process.identity();
+        out.writeInt(identity.length);
+        for (int position : identity) {
+            out.writeInt(position);
         }
-        return TaskEncoding.compact(ChildLaunch.class, bytes.toByteArray());
+        out.writeBoolean(process.isDaemon());
+        List<String> jvmOptions = process.jvmOptions();
+        out.writeInt(jvmOptions.size());
+        for (String option : jvmOptions) {
+            out.writeUTF(option);
+        }
+        out.write(target);
+        return true;
     }
 
     /** The process to run. */

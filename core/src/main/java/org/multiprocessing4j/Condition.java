@@ -1,5 +1,8 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -44,6 +47,21 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
         this.lock = lock;
         this.segment = SharedSegment.create(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE);
         this.base = SharedLayout.Header.SIZE;
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private Condition(DataInputStream in) throws IOException {
+        this.lock = RLock.readFrom(in);
+        this.segment = SharedSegment.readFrom(in);
+        this.base = in.readLong();
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        lock.writeTo(out);
+        segment.writeTo(out);
+        out.writeLong(base);
+        return true;
     }
 
     /** The lock this condition uses. */

@@ -1,5 +1,7 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -40,6 +42,24 @@ public final class Connection implements AutoCloseable, Serializable {
     Connection(MessageRing in, MessageRing out) {
         this.in = in;
         this.out = out;
+    }
+
+    /** The copy a process reads from this end's compact form ({@code CompactForms}); it now holds the end. */
+    private Connection(DataInputStream stream) throws IOException {
+        this.in = stream.readBoolean() ? MessageRing.readFrom(stream) : null;
+        this.out = stream.readBoolean() ? MessageRing.readFrom(stream) : null;
+        hold();
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream stream) throws IOException {
+        for (MessageRing ring : new MessageRing[] {in, out}) {
+            stream.writeBoolean(ring != null);
+            if (ring != null) {
+                ring.writeTo(stream);
+            }
+        }
+        return true;
     }
 
     /**

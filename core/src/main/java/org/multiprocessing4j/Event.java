@@ -1,5 +1,8 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -30,6 +33,19 @@ public final class Event implements Serializable {
     public Event() {
         this.segment = SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
         this.flag = SharedLayout.Header.SIZE + SharedLayout.Event.FLAG;
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private Event(DataInputStream in) throws IOException {
+        this.segment = SharedSegment.readFrom(in);
+        this.flag = in.readLong();
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        segment.writeTo(out);
+        out.writeLong(flag);
+        return true;
     }
 
     public boolean isSet() {

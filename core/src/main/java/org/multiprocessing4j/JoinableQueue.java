@@ -1,5 +1,7 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.Serial;
 
 /**
@@ -16,6 +18,11 @@ public class JoinableQueue<E> extends Queue<E> {
 
     public JoinableQueue(int maxsize) {
         super(maxsize, true);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private JoinableQueue(DataInputStream in) throws IOException {
+        super(in);
     }
 
     /**

@@ -1,5 +1,8 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
@@ -32,6 +35,17 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
     public Lock() {
         SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
         this.mutex = new RobustMutex(segment, SharedLayout.Header.SIZE);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private Lock(DataInputStream in) throws IOException {
+        this.mutex = RobustMutex.readFrom(in);
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        mutex.writeTo(out);
+        return true;
     }
 
     /**

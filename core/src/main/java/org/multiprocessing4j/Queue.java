@@ -1,5 +1,7 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -65,6 +67,22 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
                 SharedLayout.Ring.size(DEFAULT_CAPACITY));
         this.ring = new MessageRing(segment, SharedLayout.Header.SIZE);
         ring.initialize(DEFAULT_CAPACITY, Math.max(0, maxsize), joinable);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    Queue(DataInputStream in) throws IOException {
+        this.ring = MessageRing.readFrom(in);
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        writeTo(out);
+        return true;
+    }
+
+    /** Writes where this queue is, for the reading constructor; part of the compact form of what holds it. */
+    final void writeTo(DataOutputStream out) throws IOException {
+        ring.writeTo(out);
     }
 
     /** Blocks until there is room, then adds {@code e}. */

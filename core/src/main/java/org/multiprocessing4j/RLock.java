@@ -1,5 +1,8 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -38,6 +41,28 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         this.segment = segment;
         this.base = base;
         this.mutex = new RobustMutex(segment, base);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private RLock(DataInputStream in) throws IOException {
+        this(SharedSegment.readFrom(in), in.readLong());
+    }
+
+    /** Writes where this lock is, for {@link #readFrom}; part of the compact form of what holds it. */
+    void writeTo(DataOutputStream out) throws IOException {
+        segment.writeTo(out);
+        out.writeLong(base);
+    }
+
+    /** The lock that {@link #writeTo} wrote, in this process. */
+    static RLock readFrom(DataInputStream in) throws IOException {
+        return new RLock(in);
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        writeTo(out);
+        return true;
     }
 
     /** Blocks until acquired, or until this thread holds it once more. */

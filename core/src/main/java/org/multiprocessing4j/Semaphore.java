@@ -1,12 +1,15 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.SharedLayout;
-import org.multiprocessing4j.internal.shm.SharedSemaphore;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.SharedSemaphore;
 
 /**
  * A counting semaphore shared by processes, Python's {@code multiprocessing.Semaphore}: release has
@@ -38,6 +41,17 @@ public class Semaphore implements Serializable {
         SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
         this.semaphore = new SharedSemaphore(segment, SharedLayout.Header.SIZE);
         semaphore.initialize(value, bound);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    Semaphore(DataInputStream in) throws IOException {
+        this.semaphore = SharedSemaphore.readFrom(in);
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        semaphore.writeTo(out);
+        return true;
     }
 
     /** Blocks until a permit is taken; throws InterruptedException (no permit taken) if interrupted. */

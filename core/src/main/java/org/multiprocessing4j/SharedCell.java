@@ -1,5 +1,8 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -22,6 +25,26 @@ abstract class SharedCell implements Serializable {
         this.segment = SharedSegment.create(kind, bodySize);
         this.data = SharedLayout.Header.SIZE + dataOffset;
         this.lock = new RLock(segment, SharedLayout.Header.SIZE + lockOffset);
+    }
+
+    /** Reads what {@link #writeCell} wrote: the start of every subclass's compact form. */
+    SharedCell(DataInputStream in) throws IOException {
+        this.segment = SharedSegment.readFrom(in);
+        this.data = in.readLong();
+        this.lock = RLock.readFrom(in);
+    }
+
+    /** Writes the segment, the data offset and the lock, for {@link #SharedCell(DataInputStream)}. */
+    final void writeCell(DataOutputStream out) throws IOException {
+        segment.writeTo(out);
+        out.writeLong(data);
+        lock.writeTo(out);
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        writeCell(out);
+        return true;
     }
 
     /** The reentrant lock that guards compound updates: {@code try (var h = v.lock().hold()) {...}}. */

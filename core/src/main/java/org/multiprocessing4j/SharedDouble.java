@@ -1,5 +1,7 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.Serial;
 import org.multiprocessing4j.internal.shm.Atomics;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -17,6 +19,11 @@ public final class SharedDouble extends SharedCell {
     SharedDouble(double initial) {
         super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK);
         set(initial);
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private SharedDouble(DataInputStream in) throws IOException {
+        super(in);
     }
 
     public double get() {

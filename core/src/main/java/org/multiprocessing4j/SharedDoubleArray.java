@@ -1,32 +1,29 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.Serial;
-import java.util.Objects;
 import org.multiprocessing4j.internal.shm.Atomics;
-import org.multiprocessing4j.internal.shm.SharedLayout;
 
 /**
  * A fixed-length {@code double[]} in shared memory, Python's {@code Array('d', ...)}, each element
  * stored as its IEEE bits: element reads and writes are atomic, {@link #addAndGet} is a
  * compare-and-set loop. Made by {@link Array#ofDoubles}.
  */
-public final class SharedDoubleArray extends SharedCell {
+public final class SharedDoubleArray extends SharedArrayCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final int length;
-
     SharedDoubleArray(double[] initial) {
-        super(SharedLayout.Header.KIND_ARRAY, SharedLayout.Array.ELEMENTS + (long) initial.length * Double.BYTES,
-                SharedLayout.Array.ELEMENTS, SharedLayout.Array.LOCK);
-        this.length = initial.length;
-        for (int i = 0; i < length; i++) {
+        super(initial.length, Double.BYTES);
+        for (int i = 0; i < length(); i++) {
             set(i, initial[i]);
         }
     }
 
-    public int length() {
-        return length;
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private SharedDoubleArray(DataInputStream in) throws IOException {
+        super(in);
     }
 
     public double get(int i) {
@@ -50,15 +47,11 @@ public final class SharedDoubleArray extends SharedCell {
 
     /** A copy; each element is read atomically, the whole only under {@link #lock()}. */
     public double[] toArray() {
-        double[] copy = new double[length];
-        for (int i = 0; i < length; i++) {
+        double[] copy = new double[length()];
+        for (int i = 0; i < length(); i++) {
             copy[i] = get(i);
         }
         return copy;
-    }
-
-    private long offset(int i) {
-        return data + (long) Objects.checkIndex(i, length) * Double.BYTES;
     }
 
     @Override

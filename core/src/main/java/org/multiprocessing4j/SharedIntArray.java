@@ -1,29 +1,26 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.io.Serial;
-import java.util.Objects;
 import org.multiprocessing4j.internal.shm.Atomics;
-import org.multiprocessing4j.internal.shm.SharedLayout;
 
 /**
  * A fixed-length {@code int[]} in shared memory, Python's {@code Array('i', n)}: each element
  * access is atomic, as an {@link java.util.concurrent.atomic.AtomicIntegerArray}'s; {@link #lock()}
  * guards updates that span several elements. Made by {@link Array#ofInts}.
  */
-public final class SharedIntArray extends SharedCell {
+public final class SharedIntArray extends SharedArrayCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final int length;
-
     SharedIntArray(int length) {
-        super(SharedLayout.Header.KIND_ARRAY, SharedLayout.Array.ELEMENTS + (long) length * Integer.BYTES,
-                SharedLayout.Array.ELEMENTS, SharedLayout.Array.LOCK);
-        this.length = length;
+        super(length, Integer.BYTES);
     }
 
-    public int length() {
-        return length;
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private SharedIntArray(DataInputStream in) throws IOException {
+        super(in);
     }
 
     public int get(int i) {
@@ -48,15 +45,11 @@ public final class SharedIntArray extends SharedCell {
 
     /** A copy; each element is read atomically, the whole only under {@link #lock()}. */
     public int[] toArray() {
-        int[] copy = new int[length];
-        for (int i = 0; i < length; i++) {
+        int[] copy = new int[length()];
+        for (int i = 0; i < length(); i++) {
             copy[i] = get(i);
         }
         return copy;
-    }
-
-    private long offset(int i) {
-        return data + (long) Objects.checkIndex(i, length) * Integer.BYTES;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 
@@ -12,7 +15,23 @@ public class SimpleQueue<E> implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final Queue<E> queue = new Queue<>();
+    private final Queue<E> queue;
+
+    /** A new, empty queue. */
+    public SimpleQueue() {
+        this.queue = new Queue<>();
+    }
+
+    /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
+    private SimpleQueue(DataInputStream in) throws IOException {
+        this.queue = new Queue<>(in);
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        queue.writeTo(out);
+        return true;
+    }
 
     /** Adds {@code item}; blocks only while the shared ring is full. */
     public void put(E item) throws InterruptedException {

@@ -12,7 +12,8 @@ import org.multiprocessing4j.testing.Scratch;
 
 /**
  * Which form a launch takes: compact, read without ObjectInputStream, for a plain process whose
- * lambda captures plain values; Java serialization for everything else. Both come back whole.
+ * lambda captures plain values and handles; Java serialization for everything else. Both come back
+ * whole.
  */
 @Timeout(30)
 class ChildLaunchTest {
@@ -49,13 +50,23 @@ class ChildLaunchTest {
     }
 
     @Test
-    void aCapturedHandleGoesThroughJavaSerialization() throws Exception {
+    void aCapturedHandleHasACompactFormToo() throws Exception {
         Event event = new Event();
         Process process = new Process(event::set);
         byte[] bytes = launch(process).encode();
-        assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+        assertThat(bytes[0]).isEqualTo(TaskEncoding.COMPACT);
         roundTrip(bytes).run();
         assertThat(event.isSet()).isTrue();
+    }
+
+    @Test
+    void aCaptureWithoutACompactFormGoesThroughJavaSerialization() throws Exception {
+        String out = dir.resolve("out").toString();
+        List<Integer> list = List.of(1, 2);
+        byte[] bytes = launch(new Process(() -> Scratch.write(out, list.toString()))).encode();
+        assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+        roundTrip(bytes).run();
+        assertThat(Scratch.read(out)).isEqualTo("[1, 2]");
     }
 
     @Test

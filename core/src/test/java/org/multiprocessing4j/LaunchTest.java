@@ -2,8 +2,11 @@ package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.internal.launch.ChildMain;
+import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.testing.JavaProgram;
 import org.multiprocessing4j.testing.Scratch;
 
@@ -72,6 +76,24 @@ class LaunchTest {
             assertThat(child.waitFor(Duration.ofSeconds(30))).isEqualTo(ChildMain.EXIT_BOOTSTRAP_FAILED);
             assertThat(child.stderr()).contains("could not start").contains("does not start with a launch message");
         }
+    }
+
+    @Test
+    void aHandleWhoseMemoryIsGoneWhenTheChildReadsItFailsTheChildClearly() throws Exception {
+        Event event = new Event();
+        Files.delete(Path.of("/dev/shm", segmentName(event)));
+        Process p = new Process(event::set);
+        p.start();
+        p.join();
+        assertThat(p.exitCode()).hasValue(ChildMain.EXIT_BOOTSTRAP_FAILED);
+    }
+
+    /** The segment name in a handle's compact form: its tag, its class's name, then the segment's. */
+    private static String segmentName(Object handle) throws Exception {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(Codec.encodeCompact(handle)));
+        in.readByte();
+        in.readUTF();
+        return in.readUTF();
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class ChildMain {
             ParentWatch.start(boot.parentPid(), socket);
             report = ExitReport.install(socket, boot.token());
             task = TaskEncoding.decode(boot.task());
-        } catch (IOException | ClassCastException e) {
+        } catch (IOException | RuntimeException e) {
             System.err.println("multiprocessing4j: child " + ProcessHandle.current().pid()
                     + " could not start: " + e);
             Runtime.getRuntime().halt(EXIT_BOOTSTRAP_FAILED);

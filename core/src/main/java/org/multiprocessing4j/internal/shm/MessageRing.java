@@ -1,5 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serial;
@@ -61,6 +63,17 @@ public final class MessageRing implements Serializable {
         this.base = base;
         this.writer = new RobustMutex(segment, base + SharedLayout.Ring.WRITER_MUTEX);
         this.reader = new RobustMutex(segment, base + SharedLayout.Ring.READER_MUTEX);
+    }
+
+    /** Writes where this ring is, for {@link #readFrom}. */
+    public void writeTo(DataOutputStream out) throws IOException {
+        segment.writeTo(out);
+        out.writeLong(base);
+    }
+
+    /** The ring that {@link #writeTo} wrote, in this process. */
+    public static MessageRing readFrom(DataInputStream in) throws IOException {
+        return new MessageRing(SharedSegment.readFrom(in), in.readLong());
     }
 
     /**

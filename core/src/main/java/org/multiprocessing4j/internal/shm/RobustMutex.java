@@ -1,5 +1,8 @@
 package org.multiprocessing4j.internal.shm;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -38,6 +41,17 @@ public final class RobustMutex implements Serializable {
         }
         this.segment = segment;
         this.state = base + SharedLayout.Mutex.STATE;
+    }
+
+    /** Writes where this mutex is, for {@link #readFrom}. */
+    public void writeTo(DataOutputStream out) throws IOException {
+        segment.writeTo(out);
+        out.writeLong(state - SharedLayout.Mutex.STATE);
+    }
+
+    /** The mutex that {@link #writeTo} wrote, in this process. */
+    public static RobustMutex readFrom(DataInputStream in) throws IOException {
+        return new RobustMutex(SharedSegment.readFrom(in), in.readLong());
     }
 
     /**

@@ -1,5 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -126,6 +128,20 @@ public final class SharedSegment implements Serializable {
             }
             return segment;
         }
+    }
+
+    /** Writes this segment's name, for a compact form that {@link #readFrom} reads back. */
+    public void writeTo(DataOutputStream out) throws IOException {
+        out.writeUTF(name);
+    }
+
+    /**
+     * The segment whose name {@link #writeTo} wrote, attached to this process.
+     *
+     * @throws UncheckedIOException if the segment no longer exists or cannot be mapped
+     */
+    public static SharedSegment readFrom(DataInputStream in) throws IOException {
+        return attach(in.readUTF());
     }
 
     @Serial

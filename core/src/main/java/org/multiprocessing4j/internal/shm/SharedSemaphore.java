@@ -1,5 +1,8 @@
 package org.multiprocessing4j.internal.shm;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -31,6 +34,17 @@ public final class SharedSemaphore implements Serializable {
     public SharedSemaphore(SharedSegment segment, long base) {
         this.segment = segment;
         this.base = base;
+    }
+
+    /** Writes where this semaphore is, for {@link #readFrom}. */
+    public void writeTo(DataOutputStream out) throws IOException {
+        segment.writeTo(out);
+        out.writeLong(base);
+    }
+
+    /** The semaphore that {@link #writeTo} wrote, in this process. */
+    public static SharedSemaphore readFrom(DataInputStream in) throws IOException {
+        return new SharedSemaphore(SharedSegment.readFrom(in), in.readLong());
     }
 
     /** Writes the initial state of a new semaphore. */

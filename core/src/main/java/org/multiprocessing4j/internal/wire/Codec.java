@@ -1,5 +1,7 @@
 package org.multiprocessing4j.internal.wire;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
@@ -7,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * How items are turned into bytes for queues and pipes: a one-byte tag, then the value. The common
- * types (null, boxed primitives, String, byte[] and primitive arrays) have a compact form of their
- * own; anything else is {@link java.io.Serializable} and goes through {@link JavaSerialization},
- * whose reads pass the {@link SerialFilter}. All numbers are big-endian.
+ * types (null, boxed primitives, String, byte[] and primitive arrays) and the library's own handles
+ * ({@link CompactForms}) have a compact form of their own; anything else is
+ * {@link java.io.Serializable} and goes through {@link JavaSerialization}, whose reads pass the
+ * {@link SerialFilter}, or through a plugged-in serializer. All numbers are big-endian.
  */
 public final class Codec {
     static final byte NULL = 0;
@@ -26,6 +29,7 @@ public final class Codec {
     static final byte INTS = 11;
     static final byte LONGS = 12;
     static final byte DOUBLES = 13;
+    static final byte COMPACT_OBJECT = 14;
     static final byte SERIALIZED = 20;
     static final byte CUSTOM = 21;
     private static final int TAG = 1;
@@ -46,15 +50,6 @@ public final class Codec {
         custom = serializer;
     }
 
-    /** True if {@code value} has a compact form of its own, so that decoding it needs no Java serialization. */
-    public static boolean hasCompactForm(Object value) {
-        return value == null || value instanceof Integer || value instanceof Long || value instanceof Double
-                || value instanceof Float || value instanceof Short || value instanceof Byte
-                || value instanceof Character || value instanceof Boolean || value instanceof String
-                || value instanceof byte[] || value instanceof int[] || value instanceof long[]
-                || value instanceof double[];
-    }
-
     /**
      * The bytes of {@code value}.
      *
@@ -62,6 +57,22 @@ public final class Codec {
      * @throws IllegalArgumentException naming the class if the value cannot be serialized
      */
     public static byte[] encode(Object value, String what) {
+        byte[] compact = encodeCompact(value);
+        if (compact != null) {
+            return compact;
+        }
+        ObjectSerializer serializer = custom;
+        return serializer == null
+                ? tagged(SERIALIZED, JavaSerialization.toBytes(value, what))
+                : tagged(CUSTOM, serializer.serialize(value));
+    }
+
+    /**
+     * The bytes of {@code value} in a compact form, which decoding reads without Java serialization
+     * or a plugged-in serializer; null if it has none. The common types and the library's own
+     * classes ({@link CompactForms}) have one.
+     */
+    public static byte[] encodeCompact(Object value) {
         return switch (value) {
             case null -> new byte[] {NULL};
             case Integer i -> ByteBuffer.allocate(TAG + Integer.BYTES).put(INT).putInt(i).array();
@@ -90,10 +101,8 @@ public final class Codec {
                 yield buf.array();
             }
             default -> {
-                ObjectSerializer serializer = custom;
-                yield serializer == null
-                        ? tagged(SERIALIZED, JavaSerialization.toBytes(value, what))
-                        : tagged(CUSTOM, serializer.serialize(value));
+                byte[] body = CompactForms.encode(value);
+                yield body == null ? null : tagged(COMPACT_OBJECT, body);
             }
         };
     }
@@ -137,6 +146,8 @@ public final class Codec {
                     buf.asDoubleBuffer().get(doubles);
                     yield doubles;
                 }
+                case COMPACT_OBJECT -> CompactForms.decode(
+                        new DataInputStream(new ByteArrayInputStream(bytes, TAG, bytes.length - TAG)));
                 case SERIALIZED -> JavaSerialization.fromBytes(java.util.Arrays.copyOfRange(bytes, TAG, bytes.length));
                 case CUSTOM -> {
                     ObjectSerializer serializer = custom;

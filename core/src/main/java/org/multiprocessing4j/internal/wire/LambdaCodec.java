@@ -21,10 +21,12 @@ import java.lang.reflect.Method;
  *
  * <p>It exists for start-up: the first {@code ObjectInputStream} of a JVM costs a child tens of
  * milliseconds (the JDK sets up its serial filter configuration, which looks for a logging backend
- * on the class path), while most targets are lambdas capturing numbers and strings. A lambda this
+ * on the class path), while most targets are lambdas capturing numbers, strings and handles. A lambda this
  * codec cannot write whole ({@link #encode} returns null) goes through Java serialization as
- * before. Only bytes from a trusted writer are decoded: {@code $deserializeLambda$} accepts only
- * the lambdas its class defines, but nothing here passes the {@link SerialFilter}.
+ * before. Decoding passes no {@link SerialFilter}: it loads the capturing class named in the bytes
+ * and calls its {@code $deserializeLambda$}, which makes only the lambdas that class defines, with
+ * captured values of compact forms only. The bytes come from the library's own processes, down a
+ * child's standard input or through shared memory that only the user can map.
  *
  * <p>Layout, in {@link DataOutputStream}'s encodings: the capturing class's binary name, the
  * functional interface class, method name and signature, the implementation method's kind, class,
@@ -40,15 +42,18 @@ public final class LambdaCodec {
 
     /**
      * The bytes of {@code value}, or null if it is not a serializable lambda whose captured values
-     * all have a compact form, or if its class's package is not open to this library.
+     * all have a compact form ({@link Codec#encodeCompact}: numbers, strings, arrays, the library's
+     * handles), or if its class's package is not open to this library.
      */
     public static byte[] encode(Object value) {
         SerializedLambda lambda = serializedForm(value);
         if (lambda == null) {
             return null;
         }
-        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-            if (!Codec.hasCompactForm(lambda.getCapturedArg(i))) {
+        byte[][] captured = new byte[lambda.getCapturedArgCount()][];
+        for (int i = 0; i < captured.length; i++) {
+            captured[i] = Codec.encodeCompact(lambda.getCapturedArg(i));
+            if (captured[i] == null) {
                 return null;
             }
         }
@@ -63,9 +68,8 @@ public final class LambdaCodec {
             out.writeUTF(lambda.getImplMethodName());
             out.writeUTF(lambda.getImplMethodSignature());
             out.writeUTF(lambda.getInstantiatedMethodType());
-            out.writeInt(lambda.getCapturedArgCount());
-            for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-                byte[] arg = Codec.encode(lambda.getCapturedArg(i), "a captured value");
+            out.writeInt(captured.length);
+            for (byte[] arg : captured) {
                 out.writeInt(arg.length);
                 out.write(arg);
             }
@@ -127,6 +131,15 @@ public final class LambdaCodec {
                 new InvalidObjectException("cannot make the lambda " + implMethod + " of " + capturingName);
         failure.initCause(cause);
         return failure;
+    }
+
+    /**
+     * As {@link #decode(DataInputStream, ClassLoader)}, with the calling thread's context class
+     * loader, or the system class loader if it has none: the loader of the application's classes.
+     */
+    public static Object decode(DataInputStream in) throws IOException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return decode(in, loader != null ? loader : ClassLoader.getSystemClassLoader());
     }
 
     /** The serialized form of a serializable lambda whose package this library may open; else null. */
