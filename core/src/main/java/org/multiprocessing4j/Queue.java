@@ -208,7 +208,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
 
     private byte[] encode(E e) {
         checkOpen();
-        return Codec.encode(e, "an item put on a " + getClass().getSimpleName());
+        return Codec.encode(e, "an item put on a Queue");
     }
 
     private byte[] read(Deadline deadline, boolean consume) throws InterruptedException {

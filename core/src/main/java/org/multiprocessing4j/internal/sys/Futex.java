@@ -18,7 +18,9 @@ import java.time.Duration;
  * <p>The operations are the shared ones (not {@code FUTEX_PRIVATE_FLAG}): the kernel keys a futex
  * in a file mapping by inode and offset, so processes that map the same file at different addresses
  * wait and wake on the same futex. The call goes through libc's {@code syscall(2)}, with
- * {@code errno} captured by the linker.
+ * {@code errno} captured by the linker for waits. Neither call allocates: a wake, on every put to a
+ * queue a consumer sleeps on, passes no memory of its own, and a wait uses its thread's scratch
+ * memory, which matters most in a fresh child, whose first thousands of calls run interpreted.
  */
 public final class Futex {
     private static final long SYS_FUTEX = 202; // x86_64
@@ -34,7 +36,12 @@ public final class Futex {
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /** syscall(2) with errno captured, for waits, whose errno tells how they ended. */
     private static final MethodHandle SYSCALL;
+    /** syscall(2) without errno, for wakes, which fail only on a bad address. */
+    private static final MethodHandle SYSCALL_NO_ERRNO;
+    /** Per thread: the timespec and errno state a wait passes, allocated once rather than per call. */
+    private static final ThreadLocal<WaitScratch> SCRATCH = ThreadLocal.withInitial(WaitScratch::new);
 
     static {
         if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
@@ -42,13 +49,28 @@ public final class Futex {
                     + System.getProperty("os.arch"));
         }
         Linker linker = Linker.nativeLinker();
-        SYSCALL = linker.downcallHandle(
-                linker.defaultLookup().find("syscall").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(1),
-                Linker.Option.captureCallState("errno"));
+        MemorySegment syscall = linker.defaultLookup().find("syscall").orElseThrow();
+        FunctionDescriptor futexCall = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
+        SYSCALL = linker.downcallHandle(syscall, futexCall,
+                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
+        SYSCALL_NO_ERRNO = linker.downcallHandle(syscall, futexCall, Linker.Option.firstVariadicArg(1));
+    }
+
+    /**
+     * A thread's native scratch memory for waits. It is freed by the garbage collector once the
+     * thread, and with it this object, is gone.
+     */
+    private static final class WaitScratch {
+        final MemorySegment timespec;
+        final MemorySegment state;
+
+        WaitScratch() {
+            Arena arena = Arena.ofAuto();
+            timespec = arena.allocate(TIMESPEC);
+            state = arena.allocate(CALL_STATE);
+        }
     }
 
     private Futex() {}
@@ -68,12 +90,13 @@ public final class Futex {
      * {@code timeout}. Does not respond to Java thread interruption; callers wait in slices.
      */
     public static Wake await(MemorySegment word, int expected, Duration timeout) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment timespec = arena.allocate(TIMESPEC);
+        WaitScratch scratch = SCRATCH.get();
+        MemorySegment timespec = scratch.timespec;
+        MemorySegment state = scratch.state;
+        try {
             long nanos = Math.max(0, timeout.toNanos());
             timespec.set(ValueLayout.JAVA_LONG, 0, nanos / NANOS_PER_SECOND);
             timespec.set(ValueLayout.JAVA_LONG, Long.BYTES, nanos % NANOS_PER_SECOND);
-            MemorySegment state = arena.allocate(CALL_STATE);
             long result = (long) SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timespec,
                     MemorySegment.NULL, 0);
             if (result == 0) {
@@ -95,12 +118,11 @@ public final class Futex {
 
     /** Wakes at most {@code count} processes or threads sleeping on {@code word}; returns how many. */
     public static int wake(MemorySegment word, int count) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CALL_STATE);
-            long result = (long) SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count,
+        try {
+            long result = (long) SYSCALL_NO_ERRNO.invokeExact(SYS_FUTEX, word, FUTEX_WAKE, count,
                     MemorySegment.NULL, MemorySegment.NULL, 0);
             if (result < 0) {
-                throw new IllegalStateException("futex wake failed with errno " + (int) ERRNO.get(state, 0L));
+                throw new IllegalStateException("futex wake failed: " + word + " is not a shared futex word");
             }
             return (int) result;
         } catch (RuntimeException | Error e) {
