@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.launch;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -30,14 +32,18 @@ import org.multiprocessing4j.internal.sys.JvmCommand;
  * <p>A missing cache is made in the background by {@link AotTrainer}, a JVM of its own that the
  * first {@code start()} launches and does not wait for; children started meanwhile start without a
  * cache. The trainer outlives a parent that ends first (it runs none of the user's code and ends
- * within seconds), so that short programs get a cache too. When a new cache is made, caches older
- * than {@link #UNUSED_LIMIT} are deleted.
+ * within seconds), so that short programs get a cache too. A JVM that uses a cache marks it used
+ * (its modification time) once. When a new cache is made, the caches not used for
+ * {@link #UNUSED_LIMIT}, and all but the {@link #MAX_CACHES} used last, are deleted: every rebuilt
+ * JAR keys a new cache of some 15 MB, and a developer's rebuilds must not fill the disk.
  */
 final class AotCache {
     static final String ENABLED_PROPERTY = "multiprocessing4j.aotCache";
     static final String DIRECTORY_PROPERTY = "multiprocessing4j.aotCacheDir";
     /** A cache or a temporary file older than this is deleted when a new cache is made. */
     static final Duration UNUSED_LIMIT = Duration.ofDays(30);
+    /** How many caches are kept, the ones used last. */
+    static final int MAX_CACHES = 8;
     /** The JDK's messages about a missing or mismatched cache would land on the child's stdout. */
     private static final List<String> QUIET = List.of("-Xlog:aot=off", "-Xlog:cds=off");
     private static final int AOT_FEATURE_RELEASE = 25;
@@ -51,6 +57,7 @@ final class AotCache {
     private final Path file;
     private final List<Path> jars;
     private volatile boolean trainingStarted;
+    private volatile boolean markedUsed;
 
     private AotCache(Path file, List<Path> jars) {
         this.file = file;
@@ -67,9 +74,22 @@ final class AotCache {
         if (conflicts(userOptions) || !Files.isRegularFile(file)) {
             return List.of();
         }
+        markUsed();
         List<String> options = new ArrayList<>(QUIET);
         options.add("-XX:AOTCache=" + file);
         return options;
+    }
+
+    /** Sets the cache's modification time to now, once per JVM, so that pruning keeps it. */
+    private void markUsed() {
+        if (!markedUsed) {
+            markedUsed = true;
+            try {
+                Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+            } catch (IOException e) {
+                Log.debug("could not mark the AOT cache " + file + " used: " + e);
+            }
+        }
     }
 
     /** True once this JVM has launched, or decided against, a trainer for this cache. */
@@ -224,15 +244,32 @@ final class AotCache {
 
     private void prune() {
         Instant oldest = Instant.now().minus(UNUSED_LIMIT);
+        List<Path> caches = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(file.getParent(), PREFIX + "*")) {
             for (Path entry : entries) {
-                FileTime modified = Files.getLastModifiedTime(entry);
-                if (!entry.equals(file) && modified.toInstant().isBefore(oldest)) {
+                if (entry.equals(file)) {
+                    continue;
+                }
+                if (Files.getLastModifiedTime(entry).toInstant().isBefore(oldest)) {
                     deleteQuietly(entry);
+                } else if (entry.getFileName().toString().endsWith(SUFFIX)) {
+                    caches.add(entry);
                 }
             }
-        } catch (IOException e) {
+            caches.sort(Comparator.comparing(AotCache::lastModified).reversed());
+            for (Path surplus : caches.subList(Math.min(caches.size(), MAX_CACHES - 1), caches.size())) {
+                deleteQuietly(surplus);
+            }
+        } catch (IOException | UncheckedIOException e) {
             Log.debug("could not prune " + file.getParent() + ": " + e);
+        }
+    }
+
+    private static FileTime lastModified(Path path) {
+        try {
+            return Files.getLastModifiedTime(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -81,4 +81,26 @@ class AotCacheTest {
         assertThat(Files.readString(cache.file())).isEqualTo("trained");
         assertThat(output).doesNotExist();
     }
+
+    @Test
+    void installKeepsOnlyTheCachesUsedLast() throws Exception {
+        Path caches = Files.createDirectory(dir.resolve("caches"));
+        Instant now = Instant.now();
+        for (int i = 0; i < AotCache.MAX_CACHES + 3; i++) {
+            Path old = caches.resolve("child-" + i + ".aot");
+            Files.writeString(old, "old");
+            Files.setLastModifiedTime(old, FileTime.from(now.minusSeconds(60L * (i + 1))));
+        }
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", caches);
+        Path output = cache.trainingFile(42);
+        Files.writeString(output, "trained");
+        cache.install(output);
+        try (var left = Files.list(caches)) {
+            assertThat(left.map(p -> p.getFileName().toString()).sorted().toList())
+                    .as("the new cache and the ones used last")
+                    .hasSize(AotCache.MAX_CACHES)
+                    .contains(cache.file().getFileName().toString(), "child-0.aot", "child-6.aot")
+                    .doesNotContain("child-7.aot", "child-10.aot");
+        }
+    }
 }
