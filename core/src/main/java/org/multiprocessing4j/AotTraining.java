@@ -10,14 +10,18 @@ import org.multiprocessing4j.internal.wire.JavaSerialization;
  * so that the cache holds their classes linked and their call sites (var handles on shared memory,
  * the futex downcall) resolved, and children start on them without the interpreter's slow first
  * thousands of operations. It runs once per class path, in the background. The training task itself
- * takes the compact launch form ({@link ChildLaunch}), as most targets do.
+ * takes the compact launch form ({@link ChildLaunch}), as most targets do. It also loads, without
+ * initializing them, the application classes of the process whose start launched the training, so
+ * that the cache holds them too and children need not read them from their JARs.
  */
 final class AotTraining {
     private static final int ROUNDS = 5_000;
 
     private AotTraining() {}
 
-    static void exercise() throws Exception {
+    /** @param applicationClasses binary names, separated by commas, of classes to load; none if empty */
+    static void exercise(String applicationClasses) throws Exception {
+        loadWithoutInitializing(applicationClasses);
         Lock lock = new Lock();
         for (int i = 0; i < ROUNDS; i++) {
             lock.acquire();
@@ -54,5 +58,17 @@ final class AotTraining {
         SerializableRunnable capturesAnObject = applicationObject::size;
         ChildLaunch launch = new ChildLaunch(new Process(capturesAnObject), "MainProcess", ProcessHandle.current().pid());
         JavaSerialization.fromBytes(JavaSerialization.toBytes(launch, "the training task"));
+    }
+
+    private static void loadWithoutInitializing(String classNames) {
+        for (String name : classNames.split(",")) {
+            if (!name.isEmpty()) {
+                try {
+                    Class.forName(name, false, ClassLoader.getSystemClassLoader());
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // not on this class path: the cache is made without it
+                }
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.io.Serializable;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.stream.Collectors;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
 import org.multiprocessing4j.internal.launch.UserThreads;
+import org.multiprocessing4j.internal.wire.LambdaCodec;
 
 /**
  * A task run in a child process, as Python's {@code multiprocessing.Process}: either a
@@ -141,7 +143,7 @@ public class Process implements Serializable {
         Process parent = ProcessTree.current();
         byte[] launch = new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()).encode();
         try {
-            popen = SpawnPopen.start(launch, jvmOptions, Process::trainingLaunch);
+            popen = SpawnPopen.start(launch, jvmOptions, this::trainingLaunch);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
         }
@@ -337,11 +339,26 @@ public class Process implements Serializable {
     /**
      * The serialized task of the child that trains the AOT cache: a task that goes through the whole
      * bootstrap, lambda deserialization included, as a real child's does, then runs the library's
-     * hot paths ({@link AotTraining}).
+     * hot paths ({@link AotTraining}) and loads this process's own classes, which a child of the
+     * application loads from its JARs otherwise.
      */
-    private static byte[] trainingLaunch() {
-        Process training = new Process(AotTraining::exercise, "AotTraining", new int[0], false);
+    private byte[] trainingLaunch() {
+        String applicationClasses = String.join(",", applicationClasses());
+        Process training = new Process(() -> AotTraining.exercise(applicationClasses), "AotTraining", new int[0], false);
         return new ChildLaunch(training, "MainProcess", ProcessHandle.current().pid()).encode();
+    }
+
+    /** The application's classes a child loads to become this process: its subclass, its target's class. */
+    private List<String> applicationClasses() {
+        List<String> names = new ArrayList<>();
+        if (getClass() != Process.class) {
+            names.add(getClass().getName());
+        }
+        String capturing = LambdaCodec.capturingClassName(target);
+        if (capturing != null) {
+            names.add(capturing);
+        }
+        return names;
     }
 
     /** Python's {@code _identity}: the position of this process in the tree, e.g. [1, 2]. */

@@ -142,6 +142,12 @@ public final class LambdaCodec {
         return decode(in, loader != null ? loader : ClassLoader.getSystemClassLoader());
     }
 
+    /** The binary name of the class that defined {@code value}, if it is a serializable lambda; else null. */
+    public static String capturingClassName(Object value) {
+        SerializedLambda lambda = serializedForm(value);
+        return lambda == null ? null : lambda.getCapturingClass().replace('/', '.');
+    }
+
     /** The serialized form of a serializable lambda whose package this library may open; else null. */
     private static SerializedLambda serializedForm(Object value) {
         if (value == null || !value.getClass().isSynthetic()) {

@@ -49,6 +49,13 @@ class LambdaCodecTest {
     }
 
     @Test
+    void theCapturingClassIsNamedForALambdaOnly() {
+        SerializableFunction f = x -> "x";
+        assertThat(LambdaCodec.capturingClassName(f)).isEqualTo(LambdaCodecTest.class.getName());
+        assertThat(LambdaCodec.capturingClassName("not a lambda")).isNull();
+    }
+
+    @Test
     void whatItCannotWriteWholeIsLeftToJavaSerialization() {
         List<Integer> list = List.of(1);
         SerializableFunction capturesAList = x -> list.toString();
