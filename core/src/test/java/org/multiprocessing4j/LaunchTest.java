@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,6 +87,35 @@ class LaunchTest {
         p.start();
         p.join();
         assertThat(p.exitCode()).hasValue(ChildMain.EXIT_BOOTSTRAP_FAILED);
+    }
+
+    @Test
+    void aClassPathTooLongForTheCommandLineGoesInAnArgumentFileThatIsThenDeleted() throws Exception {
+        StringBuilder classPath = new StringBuilder(System.getProperty("java.class.path"));
+        while (classPath.length() < 200_000) {
+            classPath.append(File.pathSeparator).append("/nonexistent/mp4j-padding-").append(classPath.length());
+        }
+        Path programArguments = dir.resolve("program-arguments");
+        Files.writeString(programArguments, "-cp \"" + classPath + "\"");
+        try (JavaProgram program = JavaProgram.startWithClassPathOption(
+                List.of("@" + programArguments), StartsAChild.class, dir.toString())) {
+            assertThat(program.waitFor(Duration.ofSeconds(60))).as(program.stderr()).isZero();
+            assertThat(program.output()).containsExactly("child ran", "exit code 0", "argument files left: 0");
+        }
+    }
+
+    /** Starts a child that prints, then counts the argument files the library left behind. */
+    public static final class StartsAChild {
+        public static void main(String[] args) throws Exception {
+            Process child = new Process(() -> System.out.println("child ran"));
+            child.start();
+            child.join();
+            System.out.println("exit code " + child.exitCode().orElseThrow());
+            try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                long left = files.filter(f -> f.getFileName().toString().startsWith("mp4j-args-")).count();
+                System.out.println("argument files left: " + left);
+            }
+        }
     }
 
     /** The segment name in a handle's compact form: its tag, its class's name, then the segment's. */

@@ -34,11 +34,15 @@ public final class JavaProgram implements AutoCloseable {
 
     /** Starts {@code main} of {@code mainClass} with {@code args}. */
     public static JavaProgram start(Class<?> mainClass, String... args) {
+        return startWithClassPathOption(List.of("-cp", System.getProperty("java.class.path")), mainClass, args);
+    }
+
+    /** As {@link #start}, with the class path given by {@code classPathOption}, e.g. {@code @argfile}. */
+    public static JavaProgram startWithClassPathOption(List<String> classPathOption, Class<?> mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.addAll(classPathOption);
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         try {

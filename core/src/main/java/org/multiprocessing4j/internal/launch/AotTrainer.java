@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.multiprocessing4j.internal.sys.JvmCommand;
 
 /**
  * Makes an {@link AotCache}: a JVM of its own, launched in the background by the first
@@ -25,6 +26,7 @@ public final class AotTrainer {
     private AotTrainer() {}
 
     public static void main(String[] args) throws Exception {
+        JvmCommand.deleteArgumentFile();
         AotCache cache = AotCache.get();
         if (args.length != 1 || cache == null || !cache.file().equals(Path.of(args[0]))
                 || !cache.jarsHaveNoClassPathAttribute()) {

@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.launch;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.multiprocessing4j.internal.channel.AuthKey;
+import org.multiprocessing4j.internal.sys.JvmCommand;
 
 /**
  * The entry point of every child JVM, as CPython's {@code spawn_main}.
@@ -28,6 +29,7 @@ public final class ChildMain {
     private ChildMain() {}
 
     public static void main(String[] args) {
+        JvmCommand.deleteArgumentFile();
         if (args.length != 1) {
             System.err.println("multiprocessing4j: " + ChildMain.class.getName()
                     + " is started by the library for a child process, with one argument");

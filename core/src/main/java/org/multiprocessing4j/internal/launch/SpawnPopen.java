@@ -18,6 +18,7 @@ import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.channel.ChildSession;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.channel.ControlServer;
+import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
 import org.multiprocessing4j.internal.wire.Frame;
 import org.multiprocessing4j.internal.wire.FrameChannel;
@@ -51,19 +52,24 @@ public final class SpawnPopen implements ChildSession {
     private SpawnPopen(byte[] task, List<String> jvmOptions, ProcessBuilder.Redirect output) throws IOException {
         this.token = AuthKey.randomBytes(ControlProtocol.TOKEN_LENGTH);
         ControlServer server = ControlServer.acquire();
+        List<String> command = List.of();
         try {
             server.expect(token, this);
-            ProcessBuilder builder = new ProcessBuilder(JavaCommand.forChild(jvmOptions, server.socketPath()))
+            command = JavaCommand.forChild(jvmOptions, server.socketPath());
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(output)
                     .redirectError(output);
             os = builder.start();
         } catch (IOException | RuntimeException e) {
             server.withdraw(token);
             ControlServer.release();
+            JvmCommand.deleteArgumentFileOf(command);
             throw e;
         }
+        List<String> started = command;
         exitCode = os.onExit()
                 .thenCompose(p -> {
+                    JvmCommand.deleteArgumentFileOf(started);
                     if (server.withdraw(token)) {
                         channelDrained.complete(null); // it never connected, and now never will
                     }

@@ -73,6 +73,7 @@ public final class ResourceTracker {
     }
 
     public static void main(String[] args) throws Exception {
+        JvmCommand.deleteArgumentFile();
         String tree = args[0];
         Path lock = lockFile(tree);
         if (!takeLock(lock)) {
