@@ -113,7 +113,10 @@ final class AotCache {
         if (Files.exists(file) || Files.exists(lockFile())) {
             return;
         }
-        List<String> command = JvmCommand.of(AotTrainer.class, JavaCommand.DEFAULT_OPTIONS, List.of(file.toString()));
+        // The trainer finds the same cache only if it looks in the same directory.
+        List<String> options = new ArrayList<>(JavaCommand.DEFAULT_OPTIONS);
+        options.add("-D" + DIRECTORY_PROPERTY + "=" + file.getParent());
+        List<String> command = JvmCommand.of(AotTrainer.class, options, List.of(file.toString()));
         try {
             java.lang.Process trainer = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

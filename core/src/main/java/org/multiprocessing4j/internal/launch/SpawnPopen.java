@@ -98,7 +98,9 @@ public final class SpawnPopen implements ChildSession {
         options.addAll(jvmOptions);
         SpawnPopen child = new SpawnPopen(launchPayload, options, ProcessBuilder.Redirect.INHERIT);
         if (!cache.trainingStarted()) {
-            Thread.ofVirtual().name("mp4j-aot-trainer").start(() -> cache.trainInBackground(trainingPayload.get()));
+            // Not a daemon: a program that ends at once still launches its trainer before exiting.
+            Thread.ofPlatform().daemon(false).name("mp4j-aot-trainer-launch")
+                    .start(() -> cache.trainInBackground(trainingPayload.get()));
         }
         return child;
     }

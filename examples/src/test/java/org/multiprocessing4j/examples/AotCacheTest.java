@@ -1,0 +1,113 @@
+package org.multiprocessing4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.Process;
+import org.multiprocessing4j.testing.JavaProgram;
+
+/**
+ * An application run from JARs gets an AOT cache for its children: the first start trains one in
+ * the background, and children started after it is made use it and run as before.
+ */
+@Timeout(180)
+class AotCacheTest {
+    private static final Duration TRAINING_LIMIT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFirstStartTrainsACacheThatLaterChildrenUse() throws Exception {
+        Path program = programJar();
+        Path cacheDir = dir.resolve("cache");
+        List<String> options = List.of("-Dmultiprocessing4j.aotCacheDir=" + cacheDir,
+                "-cp", libraryJar() + File.pathSeparator + program);
+
+        try (JavaProgram first = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
+            assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.stderr()).isZero();
+            assertThat(first.output()).containsExactly("child ran without a cache", "exit code 0");
+        }
+        Path cache = awaitCache(cacheDir);
+
+        try (JavaProgram second = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
+            assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.stderr()).isZero();
+            assertThat(second.output()).containsExactly("child ran with " + cache, "exit code 0");
+        }
+    }
+
+    /** Waits for the trainer, which outlives the program, to install the cache and let go of its lock. */
+    private static Path awaitCache(Path cacheDir) throws Exception {
+        Instant deadline = Instant.now().plus(TRAINING_LIMIT);
+        while (Instant.now().isBefore(deadline)) {
+            if (Files.isDirectory(cacheDir)) {
+                try (var entries = Files.list(cacheDir)) {
+                    List<Path> files = entries.toList();
+                    if (files.size() == 1 && files.get(0).toString().endsWith(".aot")) {
+                        return files.get(0);
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no AOT cache in " + cacheDir + " after " + TRAINING_LIMIT);
+    }
+
+    /** The library's JAR on this test's class path; the reactor puts the packaged core there. */
+    private static String libraryJar() {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (entry.contains("multiprocessing4j-core") && entry.endsWith(".jar") && !entry.contains("tests")) {
+                return entry;
+            }
+        }
+        throw new AssertionError("the library's JAR is not on the class path: " + System.getProperty("java.class.path"));
+    }
+
+    /** A JAR of {@link StartsAChild}, the application: a cache is made only for class paths of JARs. */
+    private Path programJar() throws IOException {
+        Path jar = dir.resolve("program.jar");
+        String prefix = StartsAChild.class.getName().replace('.', '/');
+        Path classes = Path.of(StartsAChild.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+                var files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> classes.relativize(f).toString().startsWith(prefix)).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(file).toString()));
+                try (InputStream in = Files.newInputStream(file)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    /** Starts a child that says whether it runs on an AOT cache. */
+    public static final class StartsAChild {
+        public static void main(String[] args) throws Exception {
+            Process child = new Process(() -> {
+                String cache = ProcessHandle.current().info().arguments().stream()
+                        .flatMap(Arrays::stream)
+                        .filter(argument -> argument.startsWith("-XX:AOTCache="))
+                        .map(argument -> argument.substring("-XX:AOTCache=".length()))
+                        .findFirst().orElse(null);
+                System.out.println(cache == null ? "child ran without a cache" : "child ran with " + cache);
+            });
+            child.start();
+            child.join();
+            System.out.println("exit code " + child.exitCode().orElseThrow());
+        }
+    }
+}
