@@ -18,9 +18,9 @@ import java.time.Duration;
  * <p>The operations are the shared ones (not {@code FUTEX_PRIVATE_FLAG}): the kernel keys a futex
  * in a file mapping by inode and offset, so processes that map the same file at different addresses
  * wait and wake on the same futex. The call goes through libc's {@code syscall(2)}, with
- * {@code errno} captured by the linker for waits. Neither call allocates: a wake, on every put to a
- * queue a consumer sleeps on, passes no memory of its own, and a wait uses its thread's scratch
- * memory, which matters most in a fresh child, whose first thousands of calls run interpreted.
+ * {@code errno} captured by the linker. Neither call allocates: both use their thread's scratch
+ * memory, which matters most in a fresh child, whose first thousands of calls run interpreted, and
+ * where a sleeping consumer makes every put to a queue a wake.
  */
 public final class Futex {
     private static final long SYS_FUTEX = 202; // x86_64
@@ -36,12 +36,13 @@ public final class Futex {
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    /** syscall(2) with errno captured, for waits, whose errno tells how they ended. */
+    /**
+     * syscall(2) with errno captured. One downcall handle serves waits and wakes: each handle costs
+     * a fresh JVM a generated class and its compilation.
+     */
     private static final MethodHandle SYSCALL;
-    /** syscall(2) without errno, for wakes, which fail only on a bad address. */
-    private static final MethodHandle SYSCALL_NO_ERRNO;
-    /** Per thread: the timespec and errno state a wait passes, allocated once rather than per call. */
-    private static final ThreadLocal<WaitScratch> SCRATCH = ThreadLocal.withInitial(WaitScratch::new);
+    /** Per thread: the timespec and errno state a call passes, allocated once rather than per call. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     static {
         if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
@@ -49,24 +50,24 @@ public final class Futex {
                     + System.getProperty("os.arch"));
         }
         Linker linker = Linker.nativeLinker();
-        MemorySegment syscall = linker.defaultLookup().find("syscall").orElseThrow();
-        FunctionDescriptor futexCall = FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
-                ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                ValueLayout.ADDRESS, ValueLayout.JAVA_INT);
-        SYSCALL = linker.downcallHandle(syscall, futexCall,
-                Linker.Option.firstVariadicArg(1), Linker.Option.captureCallState("errno"));
-        SYSCALL_NO_ERRNO = linker.downcallHandle(syscall, futexCall, Linker.Option.firstVariadicArg(1));
+        SYSCALL = linker.downcallHandle(
+                linker.defaultLookup().find("syscall").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(1),
+                Linker.Option.captureCallState("errno"));
     }
 
     /**
-     * A thread's native scratch memory for waits. It is freed by the garbage collector once the
-     * thread, and with it this object, is gone.
+     * A thread's native scratch memory for futex calls. It is freed by the garbage collector once
+     * the thread, and with it this object, is gone.
      */
-    private static final class WaitScratch {
+    private static final class Scratch {
         final MemorySegment timespec;
         final MemorySegment state;
 
-        WaitScratch() {
+        Scratch() {
             Arena arena = Arena.ofAuto();
             timespec = arena.allocate(TIMESPEC);
             state = arena.allocate(CALL_STATE);
@@ -90,7 +91,7 @@ public final class Futex {
      * {@code timeout}. Does not respond to Java thread interruption; callers wait in slices.
      */
     public static Wake await(MemorySegment word, int expected, Duration timeout) {
-        WaitScratch scratch = SCRATCH.get();
+        Scratch scratch = SCRATCH.get();
         MemorySegment timespec = scratch.timespec;
         MemorySegment state = scratch.state;
         try {
@@ -118,11 +119,12 @@ public final class Futex {
 
     /** Wakes at most {@code count} processes or threads sleeping on {@code word}; returns how many. */
     public static int wake(MemorySegment word, int count) {
+        MemorySegment state = SCRATCH.get().state;
         try {
-            long result = (long) SYSCALL_NO_ERRNO.invokeExact(SYS_FUTEX, word, FUTEX_WAKE, count,
+            long result = (long) SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count,
                     MemorySegment.NULL, MemorySegment.NULL, 0);
             if (result < 0) {
-                throw new IllegalStateException("futex wake failed: " + word + " is not a shared futex word");
+                throw new IllegalStateException("futex wake failed with errno " + (int) ERRNO.get(state, 0L));
             }
             return (int) result;
         } catch (RuntimeException | Error e) {
