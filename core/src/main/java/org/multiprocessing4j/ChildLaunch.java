@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.ChildTask;
-import org.multiprocessing4j.internal.launch.TaskEncoding;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.internal.wire.CompactForms;
 import org.multiprocessing4j.internal.wire.LambdaCodec;
 
@@ -64,9 +64,14 @@ final class ChildLaunch implements ChildTask {
         process = Process.restored(target, name, identity, daemon, jvmOptions);
     }
 
-    /** This task as a launch message carries it: compact if it can be ({@link TaskEncoding}). */
+    /**
+     * This task as a launch message carries it: compact if it can be, else Java-serialized, never
+     * through a plugged-in serializer, which the child learns only from this task.
+     *
+     * @throws IllegalArgumentException naming the class that cannot be serialized
+     */
     byte[] encode() {
-        return TaskEncoding.encode(this, process.name());
+        return Codec.encodeWithoutPluggedSerializer(this, process.name());
     }
 
     /** The compact form: see the class comment; false if this launch has none. */

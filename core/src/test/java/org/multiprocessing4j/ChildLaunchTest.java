@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.multiprocessing4j.internal.launch.TaskEncoding;
+import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.testing.Scratch;
 
 /**
@@ -25,7 +25,7 @@ class ChildLaunchTest {
     }
 
     private static Process roundTrip(byte[] bytes) throws Exception {
-        return ((ChildLaunch) TaskEncoding.decode(bytes)).process();
+        return ((ChildLaunch) Codec.decode(bytes)).process();
     }
 
     @Test
@@ -38,7 +38,7 @@ class ChildLaunchTest {
         process.setJvmOptions(List.of("-Xmx64m", "-Dk=v"));
 
         byte[] bytes = launch(process).encode();
-        assertThat(bytes[0]).isEqualTo(TaskEncoding.COMPACT);
+        assertThat(bytes[0]).isEqualTo(Codec.COMPACT_OBJECT);
 
         Process back = roundTrip(bytes);
         assertThat(back.name()).isEqualTo("Named");
@@ -54,7 +54,7 @@ class ChildLaunchTest {
         Event event = new Event();
         Process process = new Process(event::set);
         byte[] bytes = launch(process).encode();
-        assertThat(bytes[0]).isEqualTo(TaskEncoding.COMPACT);
+        assertThat(bytes[0]).isEqualTo(Codec.COMPACT_OBJECT);
         roundTrip(bytes).run();
         assertThat(event.isSet()).isTrue();
     }
@@ -64,7 +64,7 @@ class ChildLaunchTest {
         String out = dir.resolve("out").toString();
         List<Integer> list = List.of(1, 2);
         byte[] bytes = launch(new Process(() -> Scratch.write(out, list.toString()))).encode();
-        assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+        assertThat(bytes[0]).isEqualTo(Codec.SERIALIZED);
         roundTrip(bytes).run();
         assertThat(Scratch.read(out)).isEqualTo("[1, 2]");
     }
@@ -72,7 +72,7 @@ class ChildLaunchTest {
     @Test
     void aSubclassGoesThroughJavaSerialization() throws Exception {
         byte[] bytes = launch(new Subclass()).encode();
-        assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+        assertThat(bytes[0]).isEqualTo(Codec.SERIALIZED);
         assertThat(roundTrip(bytes)).isInstanceOf(Subclass.class);
     }
 
@@ -81,7 +81,7 @@ class ChildLaunchTest {
         Multiprocessing.setSerializer(new SerializerTest.PointSerializer());
         try {
             byte[] bytes = launch(new Process(() -> { })).encode();
-            assertThat(bytes[0]).isEqualTo(TaskEncoding.JAVA_SERIALIZATION);
+            assertThat(bytes[0]).isEqualTo(Codec.SERIALIZED);
         } finally {
             Multiprocessing.setSerializer(null);
         }

@@ -20,7 +20,7 @@ import org.multiprocessing4j.internal.channel.ControlProtocol;
  *  8       32    the authkey, which the child inherits
  *  40      16    the child's one-time token for the control channel
  *  56      8     the parent's pid
- *  64      n-56  the task, as {@link TaskEncoding} wrote it
+ *  64      n-56  the task, as {@link org.multiprocessing4j.internal.wire.Codec} encodes it
  * </pre>
  * All integers are big-endian. The pipe reaches this one child and nothing else and cannot garble
  * bytes, so the message carries no checksum; a parent that dies mid-write leaves a short read, which

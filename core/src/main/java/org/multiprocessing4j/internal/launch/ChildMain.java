@@ -1,9 +1,11 @@
 package org.multiprocessing4j.internal.launch;
 
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.nio.file.Path;
 import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.sys.JvmCommand;
+import org.multiprocessing4j.internal.wire.Codec;
 
 /**
  * The entry point of every child JVM, as CPython's {@code spawn_main}.
@@ -44,7 +46,10 @@ public final class ChildMain {
             AuthKey.inherit(boot.key());
             ParentWatch.start(boot.parentPid(), socket);
             report = ExitReport.install(socket, boot.token());
-            task = TaskEncoding.decode(boot.task());
+            if (!(Codec.decode(boot.task()) instanceof ChildTask decoded)) {
+                throw new InvalidObjectException("the launch message holds no task");
+            }
+            task = decoded;
         } catch (IOException | RuntimeException e) {
             System.err.println("multiprocessing4j: child " + ProcessHandle.current().pid()
                     + " could not start: " + e);

@@ -29,8 +29,8 @@ public final class Codec {
     static final byte INTS = 11;
     static final byte LONGS = 12;
     static final byte DOUBLES = 13;
-    static final byte COMPACT_OBJECT = 14;
-    static final byte SERIALIZED = 20;
+    public static final byte COMPACT_OBJECT = 14;
+    public static final byte SERIALIZED = 20;
     static final byte CUSTOM = 21;
     private static final int TAG = 1;
 
@@ -65,6 +65,17 @@ public final class Codec {
         return serializer == null
                 ? tagged(SERIALIZED, JavaSerialization.toBytes(value, what))
                 : tagged(CUSTOM, serializer.serialize(value));
+    }
+
+    /**
+     * The bytes of {@code value}, never through the plugged-in serializer: for what a process reads
+     * before it can know that serializer, such as a child's task.
+     *
+     * @throws IllegalArgumentException naming the class if the value cannot be serialized
+     */
+    public static byte[] encodeWithoutPluggedSerializer(Object value, String what) {
+        byte[] compact = encodeCompact(value);
+        return compact != null ? compact : tagged(SERIALIZED, JavaSerialization.toBytes(value, what));
     }
 
     /**
