@@ -193,6 +193,16 @@ public final class Connection implements AutoCloseable, Serializable {
         return in;
     }
 
+    /**
+     * Registers child process {@code pid}, to which this end is being given, as a holder: if it
+     * dies, even before it could register itself, the other end sees this one closed.
+     */
+    void heldBy(long pid) {
+        if (out != null) {
+            out.registerSender(pid);
+        }
+    }
+
     /** Registers this process as a holder of this end, once. */
     private void hold() {
         if (!holding && out != null) {

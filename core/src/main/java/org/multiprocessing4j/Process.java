@@ -148,6 +148,11 @@ public class Process implements Serializable {
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
         }
         ProcessTree.addChild(this);
+        for (Object captured : LambdaCodec.capturedValues(target)) {
+            if (captured instanceof Connection end) {
+                end.heldBy(popen.pid());
+            }
+        }
     }
 
     /**

@@ -95,6 +95,20 @@ class PipeTest {
         assertThatThrownBy(reader::recv).isInstanceOf(EOFException.class);
     }
 
+    /** Beyond CPython, whose parent would wait for ever here: the child never ran, so its end is closed. */
+    @Test
+    void aChildThatNeverStartsLeavesItsEndClosedNotAHang() throws Exception {
+        Pipe pipe = Pipe.open(false);
+        Connection reader = pipe.first();
+        Connection writer = pipe.second();
+        Process child = new Process(() -> writer.send("never sent"));
+        child.setJvmOptions(List.of("-XX:+NoSuchOptionForThisTest"));
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).hasValue(1);
+        assertThatThrownBy(reader::recv).isInstanceOf(EOFException.class);
+    }
+
     @Test
     void aOneWayPipesEndsRefuseTheWrongDirection() {
         Pipe pipe = Pipe.open(false);

@@ -243,6 +243,15 @@ public final class MessageRing implements Serializable {
                 SharedLayout.Ring.SENDER_SLOTS);
     }
 
+    /**
+     * Records process {@code pid} as a holder of the sending end: a parent does so for the child it
+     * gives the end to, so that the end closes even if the child dies before it can record itself.
+     */
+    public void registerSender(long pid) {
+        ProcessSlots.register(segment.memory(), base + SharedLayout.Ring.SENDER_SLOTS_OFFSET,
+                SharedLayout.Ring.SENDER_SLOTS, pid, Liveness.startTime(pid));
+    }
+
     /** True if the sending end was closed, or every process that held it has died. */
     public boolean senderGone() {
         return senderClosed() || ProcessSlots.state(segment.memory(), base + SharedLayout.Ring.SENDER_SLOTS_OFFSET,

@@ -23,9 +23,18 @@ final class ProcessSlots {
      * @return false if every slot is held by a live process
      */
     static boolean register(MemorySegment memory, long offset, int count) {
-        long self = Liveness.selfPid();
+        return register(memory, offset, count, Liveness.selfPid(), Liveness.selfStartTime());
+    }
+
+    /**
+     * Registers process {@code pid}, which started at {@code startTime} ({@link Liveness#NOT_RUNNING}
+     * if it has already ended), unless it is there.
+     *
+     * @return false if every slot is held by a live process
+     */
+    static boolean register(MemorySegment memory, long offset, int count, long process, long startTime) {
         for (int i = 0; i < count; i++) {
-            if ((long) Atomics.LONG.getVolatile(memory, offset + (long) i * SLOT_SIZE) == self) {
+            if ((long) Atomics.LONG.getVolatile(memory, offset + (long) i * SLOT_SIZE) == process) {
                 return true;
             }
         }
@@ -34,8 +43,8 @@ final class ProcessSlots {
             long pid = (long) Atomics.LONG.getVolatile(memory, slot);
             long start = (long) Atomics.LONG.getVolatile(memory, slot + START_TIME);
             boolean free = pid == 0 || (start != 0 && !Liveness.isAlive(pid, start));
-            if (free && Atomics.LONG.compareAndSet(memory, slot, pid, self)) {
-                Atomics.LONG.setVolatile(memory, slot + START_TIME, Liveness.selfStartTime());
+            if (free && Atomics.LONG.compareAndSet(memory, slot, pid, process)) {
+                Atomics.LONG.setVolatile(memory, slot + START_TIME, startTime);
                 return true;
             }
         }

@@ -11,6 +11,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Serializable lambdas without {@link java.io.ObjectInputStream}: the fields of the lambda's
@@ -140,6 +142,16 @@ public final class LambdaCodec {
     public static Object decode(DataInputStream in) throws IOException {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return decode(in, loader != null ? loader : ClassLoader.getSystemClassLoader());
+    }
+
+    /** The values a serializable lambda captured; none if {@code value} is not one. */
+    public static List<Object> capturedValues(Object value) {
+        SerializedLambda lambda = serializedForm(value);
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; lambda != null && i < lambda.getCapturedArgCount(); i++) {
+            values.add(lambda.getCapturedArg(i));
+        }
+        return values;
     }
 
     /** The binary name of the class that defined {@code value}, if it is a serializable lambda; else null. */
