@@ -84,38 +84,45 @@ public final class Codec {
      * classes ({@link CompactForms}) have one.
      */
     public static byte[] encodeCompact(Object value) {
-        return switch (value) {
-            case null -> new byte[] {NULL};
-            case Integer i -> ByteBuffer.allocate(TAG + Integer.BYTES).put(INT).putInt(i).array();
-            case Long l -> ByteBuffer.allocate(TAG + Long.BYTES).put(LONG).putLong(l).array();
-            case Double d -> ByteBuffer.allocate(TAG + Double.BYTES).put(DOUBLE).putDouble(d).array();
-            case Float f -> ByteBuffer.allocate(TAG + Float.BYTES).put(FLOAT).putFloat(f).array();
-            case Short s -> ByteBuffer.allocate(TAG + Short.BYTES).put(SHORT).putShort(s).array();
-            case Byte b -> new byte[] {BYTE, b};
-            case Character c -> ByteBuffer.allocate(TAG + Character.BYTES).put(CHAR).putChar(c).array();
-            case Boolean b -> new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
-            case String s -> tagged(STRING, s.getBytes(StandardCharsets.UTF_8));
-            case byte[] bytes -> tagged(BYTES, bytes);
-            case int[] ints -> {
-                ByteBuffer buf = ByteBuffer.allocate(TAG + ints.length * Integer.BYTES).put(INTS);
-                buf.asIntBuffer().put(ints);
-                yield buf.array();
-            }
-            case long[] longs -> {
-                ByteBuffer buf = ByteBuffer.allocate(TAG + longs.length * Long.BYTES).put(LONGS);
-                buf.asLongBuffer().put(longs);
-                yield buf.array();
-            }
-            case double[] doubles -> {
-                ByteBuffer buf = ByteBuffer.allocate(TAG + doubles.length * Double.BYTES).put(DOUBLES);
-                buf.asDoubleBuffer().put(doubles);
-                yield buf.array();
-            }
-            default -> {
-                byte[] body = CompactForms.encode(value);
-                yield body == null ? null : tagged(COMPACT_OBJECT, body);
-            }
-        };
+        // An instanceof chain, not a pattern switch: a type switch's bootstrap spins a class in
+        // every child that sends anything, on the child's start-up path.
+        if (value == null) {
+            return new byte[] {NULL};
+        } else if (value instanceof Integer i) {
+            return ByteBuffer.allocate(TAG + Integer.BYTES).put(INT).putInt(i).array();
+        } else if (value instanceof Long l) {
+            return ByteBuffer.allocate(TAG + Long.BYTES).put(LONG).putLong(l).array();
+        } else if (value instanceof Double d) {
+            return ByteBuffer.allocate(TAG + Double.BYTES).put(DOUBLE).putDouble(d).array();
+        } else if (value instanceof Float f) {
+            return ByteBuffer.allocate(TAG + Float.BYTES).put(FLOAT).putFloat(f).array();
+        } else if (value instanceof Short s) {
+            return ByteBuffer.allocate(TAG + Short.BYTES).put(SHORT).putShort(s).array();
+        } else if (value instanceof Byte b) {
+            return new byte[] {BYTE, b};
+        } else if (value instanceof Character c) {
+            return ByteBuffer.allocate(TAG + Character.BYTES).put(CHAR).putChar(c).array();
+        } else if (value instanceof Boolean b) {
+            return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
+        } else if (value instanceof String s) {
+            return tagged(STRING, s.getBytes(StandardCharsets.UTF_8));
+        } else if (value instanceof byte[] bytes) {
+            return tagged(BYTES, bytes);
+        } else if (value instanceof int[] ints) {
+            ByteBuffer buf = ByteBuffer.allocate(TAG + ints.length * Integer.BYTES).put(INTS);
+            buf.asIntBuffer().put(ints);
+            return buf.array();
+        } else if (value instanceof long[] longs) {
+            ByteBuffer buf = ByteBuffer.allocate(TAG + longs.length * Long.BYTES).put(LONGS);
+            buf.asLongBuffer().put(longs);
+            return buf.array();
+        } else if (value instanceof double[] doubles) {
+            ByteBuffer buf = ByteBuffer.allocate(TAG + doubles.length * Double.BYTES).put(DOUBLES);
+            buf.asDoubleBuffer().put(doubles);
+            return buf.array();
+        }
+        byte[] body = CompactForms.encode(value);
+        return body == null ? null : tagged(COMPACT_OBJECT, body);
     }
 
     /**
