@@ -31,7 +31,6 @@ final class ExitReport {
     /** No status passed to {@link #exitingWith} yet. */
     private static final int UNKNOWN = -1;
     private static final int STATUS_MASK = 0xff;
-    private static final int MAX_SIGNAL = 64;
 
     private final Path socket;
     private final byte[] token;
@@ -63,17 +62,12 @@ final class ExitReport {
         status = exitStatus & STATUS_MASK;
     }
 
-    /** True if the parent would read {@code status} as death by a signal. */
-    static boolean looksLikeSignal(int status) {
-        return status > SpawnPopen.SIGNAL_STATUS_BASE && status <= SpawnPopen.SIGNAL_STATUS_BASE + MAX_SIGNAL;
-    }
-
     // Classes rather than lambdas: the first lambda costs a child JVM milliseconds of start-up.
     private final class OrderlyExit implements Runnable {
         @Override
         public void run() {
             int known = status;
-            if (known != UNKNOWN && !looksLikeSignal(known)) {
+            if (known != UNKNOWN && !SpawnPopen.looksLikeSignal(known)) {
                 return;
             }
             byte[] key = AuthKey.current();

@@ -116,10 +116,15 @@ public final class SpawnPopen implements ChildSession {
      * status of 128 + N means the child died of signal N, e.g. SIGKILL gives -9.
      */
     static int decode(int status, boolean orderly) {
-        if (!orderly && status > SIGNAL_STATUS_BASE && status <= SIGNAL_STATUS_BASE + MAX_SIGNAL) {
+        if (!orderly && looksLikeSignal(status)) {
             return -(status - SIGNAL_STATUS_BASE);
         }
         return status;
+    }
+
+    /** True if the JDK could report {@code status} for death by a signal: 128 + N. */
+    static boolean looksLikeSignal(int status) {
+        return status > SIGNAL_STATUS_BASE && status <= SIGNAL_STATUS_BASE + MAX_SIGNAL;
     }
 
     public long pid() {

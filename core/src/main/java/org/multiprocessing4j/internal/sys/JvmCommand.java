@@ -74,11 +74,7 @@ public final class JvmCommand {
         String prefix = "-D" + ARGUMENT_FILE_PROPERTY + "=";
         for (String argument : command) {
             if (argument.startsWith(prefix)) {
-                try {
-                    Files.deleteIfExists(Path.of(argument.substring(prefix.length())));
-                } catch (IOException e) {
-                    // left in the temporary directory, private to this user
-                }
+                deleteQuietly(argument.substring(prefix.length()));
             }
         }
     }
@@ -87,11 +83,15 @@ public final class JvmCommand {
     public static void deleteArgumentFile() {
         String file = System.getProperty(ARGUMENT_FILE_PROPERTY);
         if (file != null) {
-            try {
-                Files.deleteIfExists(Path.of(file));
-            } catch (IOException e) {
-                // left in the temporary directory, private to this user
-            }
+            deleteQuietly(file);
+        }
+    }
+
+    private static void deleteQuietly(String file) {
+        try {
+            Files.deleteIfExists(Path.of(file));
+        } catch (IOException e) {
+            // left in the temporary directory, private to this user
         }
     }
 
