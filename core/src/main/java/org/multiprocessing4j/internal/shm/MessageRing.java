@@ -59,6 +59,7 @@ public final class MessageRing implements Serializable {
      */
     private static final int SPIN_ROUNDS_BEFORE_YIELD = 2;
     private static final int SPINS_PER_CLOCK_READ = 16;
+    private static final long LIVENESS_CHECK_INTERVAL_NANOS = 10_000_000;
 
     private final SharedSegment segment;
     private final long base;
@@ -123,12 +124,13 @@ public final class MessageRing implements Serializable {
         }
         try {
             long frame = frameSize(body.length);
-            if (!hasRoom(frame, capacity) && !awaitRoom(frame, capacity, deadline)) {
+            MemorySegment memory = segment.memory();
+            // Only writers move tail, and this one holds the writer mutex: one look serves.
+            long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
+            if (!hasRoom(tail, frame, capacity) && !awaitRoom(tail, frame, capacity, deadline)) {
                 discardSpill(spill, body);
                 return false;
             }
-            MemorySegment memory = segment.memory();
-            long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
             CRC32C crc = new CRC32C();
             crc.update(body);
             // Frames start at multiples of the header's size, and the capacity is a power of two
@@ -145,7 +147,7 @@ public final class MessageRing implements Serializable {
             long written = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.FRAMES_WRITTEN);
             Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.FRAMES_WRITTEN, written + 1);
             Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.TAIL, tail + frame);
-            signal(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS);
+            wakeSleepers(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS);
             return true;
         } finally {
             writer.release();
@@ -180,7 +182,7 @@ public final class MessageRing implements Serializable {
      * between sleeps, as {@link #take} does.
      */
     public boolean awaitReadable(Deadline deadline) throws InterruptedException {
-        return readable() || await(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS, deadline,
+        return readable() || await(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS, deadline,
                 this::hasData, true) || senderGone();
     }
 
@@ -230,7 +232,7 @@ public final class MessageRing implements Serializable {
     /** Marks the sending end closed, in every process, and wakes readers so they see it. */
     public void closeSender() {
         Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Ring.CLOSED, 1);
-        signal(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS);
+        wakeSleepers(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS);
     }
 
     public boolean senderClosed() {
@@ -264,22 +266,26 @@ public final class MessageRing implements Serializable {
         }
         try {
             MemorySegment memory = segment.memory();
-            if (!hasData() && !awaitData(deadline)) {
-                if (items() == 0 && senderGone()) {
-                    throw new EOFException("the other end is closed and everything sent has been read");
-                }
-                return null;
-            }
-            int capacity = capacity();
+            // Only readers move head, and this one holds the reader mutex: one look serves.
             long head = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
             long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
+            if (tail == head) {
+                if (!awaitData(deadline)) {
+                    if (items() == 0 && senderGone()) {
+                        throw new EOFException("the other end is closed and everything sent has been read");
+                    }
+                    return null;
+                }
+                tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
+            }
+            int capacity = capacity();
             long header = base + SharedLayout.Ring.DATA + (head & (capacity - 1));
             int length = memory.get(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_LENGTH);
             int checksum = memory.get(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_CHECKSUM);
             int kind = memory.get(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_KIND);
             if (length < 0 || frameSize(length) > tail - head || (kind != INLINE && kind != SPILLED)) {
                 // The header itself is damaged: nothing after it can be trusted, so drop all of it.
-                consume(memory, tail - head, (int) Math.max(1, items()));
+                consume(memory, head, tail - head, (int) Math.max(1, items()));
                 throw new CorruptFrameException("corrupt queue frame: length " + length + ", kind " + kind
                         + "; the unread contents of the ring were dropped");
             }
@@ -288,49 +294,48 @@ public final class MessageRing implements Serializable {
             CRC32C crc = new CRC32C();
             crc.update(body);
             if ((int) crc.getValue() != checksum) {
-                consume(memory, frameSize(length), 1);
+                consume(memory, head, frameSize(length), 1);
                 throw new CorruptFrameException("corrupt queue frame: checksum mismatch on a frame of "
                         + length + " bytes; the frame was dropped");
             }
             if (!consume) {
                 return kind == SPILLED ? readSpill(body, false) : body;
             }
-            consume(memory, frameSize(length), 1);
+            consume(memory, head, frameSize(length), 1);
             return kind == SPILLED ? readSpill(body, true) : body;
         } finally {
             reader.release();
         }
     }
 
-    /** Holding the reader mutex: drops {@code frames} frames, {@code bytes} in all. */
-    private void consume(MemorySegment memory, long bytes, int frames) {
+    /**
+     * Holding the reader mutex, with head at {@code head}: drops {@code frames} frames,
+     * {@code bytes} in all.
+     */
+    private void consume(MemorySegment memory, long head, long bytes, int frames) {
         long read = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.FRAMES_READ);
-        long head = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
         Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.FRAMES_READ, read + frames);
         Atomics.LONG.setVolatile(memory, base + SharedLayout.Ring.HEAD, head + bytes);
-        signal(SharedLayout.Ring.SPACE_SEQUENCE, SharedLayout.Ring.SPACE_SLEEPERS);
+        wakeSleepers(SharedLayout.Ring.SPACE_FUTEX, SharedLayout.Ring.SPACE_SLEEPERS);
     }
 
-    /** Holding the writer mutex: waits for {@code frame} bytes of room and an item slot. */
-    private boolean awaitRoom(long frame, int capacity, Deadline deadline) throws InterruptedException {
+    /** Holding the writer mutex, with tail at {@code tail}: waits for {@code frame} bytes of room and an item slot. */
+    private boolean awaitRoom(long tail, long frame, int capacity, Deadline deadline) throws InterruptedException {
         if (frame > capacity) {
             throw new IllegalStateException("a frame of " + frame + " bytes cannot fit a ring of " + capacity);
         }
-        return await(SharedLayout.Ring.SPACE_SEQUENCE, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
-                () -> hasRoom(frame, capacity), false);
+        return await(SharedLayout.Ring.SPACE_FUTEX, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
+                () -> hasRoom(tail, frame, capacity), false);
     }
 
-    private boolean hasRoom(long frame, int capacity) {
-        MemorySegment memory = segment.memory();
-        long used = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL)
-                - (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
-        int maxsize = maxsize();
-        return capacity - used >= frame && (maxsize <= 0 || items() < maxsize);
+    private boolean hasRoom(long tail, long frame, int capacity) {
+        long head = (long) Atomics.LONG.getVolatile(segment.memory(), base + SharedLayout.Ring.HEAD);
+        return capacity - (tail - head) >= frame && (maxsize <= 0 || items() < maxsize);
     }
 
     /** Holding the reader mutex: waits for a frame; false at the deadline or if the sender is gone. */
     private boolean awaitData(Deadline deadline) throws InterruptedException {
-        return await(SharedLayout.Ring.DATA_SEQUENCE, SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true);
+        return await(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true);
     }
 
     private boolean hasData() {
@@ -339,8 +344,11 @@ public final class MessageRing implements Serializable {
                 != (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
     }
 
-    /** Spins, then sleeps on the sequence word in slices, until {@code ready} or the deadline. */
-    private boolean await(int sequence, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
+    /**
+     * Spins, then sleeps on the futex word at {@code futexWord} in slices, until {@code ready} or
+     * the deadline; with {@code stopWhenSenderGone}, also until the sending end is closed or dead.
+     */
+    private boolean await(int futexWord, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
             boolean stopWhenSenderGone) throws InterruptedException {
         if (ready.getAsBoolean()) {
             return true;
@@ -359,15 +367,15 @@ public final class MessageRing implements Serializable {
             }
         }
         MemorySegment memory = segment.memory();
-        MemorySegment word = segment.word(base + sequence);
+        MemorySegment word = segment.word(base + futexWord);
         while (true) {
-            int seen = (int) Atomics.INT.getVolatile(memory, base + sequence);
+            int seen = (int) Atomics.INT.getVolatile(memory, base + futexWord);
             Atomics.INT.getAndAdd(memory, base + sleepers, 1);
             try {
                 if (ready.getAsBoolean()) {
                     return true;
                 }
-                if (deadline.passed() || (stopWhenSenderGone && senderGone())) {
+                if (deadline.passed() || (stopWhenSenderGone && senderGoneLookedUpNow())) {
                     return false;
                 }
                 Deadline.checkInterrupt();
@@ -379,16 +387,32 @@ public final class MessageRing implements Serializable {
     }
 
     /**
-     * Advances a sequence word and wakes its sleepers, if any. The data sequence is advanced only
-     * under the writer mutex and the space sequence under the reader mutex, so a volatile store
-     * serves; closeSender may race one, which at worst costs a sleeper one slice.
+     * Wakes the sleepers on a futex word, if there are any, after a commit changed it. closeSender
+     * changes no futex word: a reader that looked at the closed flag just before it was set and
+     * sleeps just after this wake sleeps one slice before it sees it.
      */
-    private void signal(int sequence, int sleepers) {
+    private void wakeSleepers(int futexWord, int sleepers) {
         MemorySegment memory = segment.memory();
-        Atomics.INT.setVolatile(memory, base + sequence, (int) Atomics.INT.getVolatile(memory, base + sequence) + 1);
         if ((int) Atomics.INT.getVolatile(memory, base + sleepers) > 0) {
-            Futex.wakeAll(segment.word(base + sequence));
+            Futex.wakeAll(segment.word(base + futexWord));
         }
+    }
+
+    /**
+     * {@link #senderGone()}, for a reader about to sleep: whether the holders live is read from
+     * {@code /proc}, so it is looked up at most every {@link #LIVENESS_CHECK_INTERVAL_NANOS} per
+     * handle; a sender that dies is seen within that interval plus a slice.
+     */
+    private boolean senderGoneLookedUpNow() {
+        if (senderClosed()) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now - lastLivenessCheck < LIVENESS_CHECK_INTERVAL_NANOS) {
+            return false;
+        }
+        lastLivenessCheck = now;
+        return senderGone();
     }
 
     private int capacity() {
@@ -409,6 +433,7 @@ public final class MessageRing implements Serializable {
     private transient int capacity;
     private transient int maxsize;
     private transient boolean joinable;
+    private transient long lastLivenessCheck = System.nanoTime() - LIVENESS_CHECK_INTERVAL_NANOS;
 
     private static long frameSize(int length) {
         long padded = ((long) length + SharedLayout.Ring.FRAME_ALIGNMENT - 1)
@@ -422,7 +447,9 @@ public final class MessageRing implements Serializable {
         int first = Math.min(bytes.length, capacity - start);
         MemorySegment memory = segment.memory();
         MemorySegment.copy(bytes, 0, memory, ValueLayout.JAVA_BYTE, data + start, first);
-        MemorySegment.copy(bytes, first, memory, ValueLayout.JAVA_BYTE, data, bytes.length - first);
+        if (first < bytes.length) {
+            MemorySegment.copy(bytes, first, memory, ValueLayout.JAVA_BYTE, data, bytes.length - first);
+        }
     }
 
     private void copyOut(long position, byte[] bytes, int capacity) {
@@ -431,7 +458,9 @@ public final class MessageRing implements Serializable {
         int first = Math.min(bytes.length, capacity - start);
         MemorySegment memory = segment.memory();
         MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data + start, bytes, 0, first);
-        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data, bytes, first, bytes.length - first);
+        if (first < bytes.length) {
+            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data, bytes, first, bytes.length - first);
+        }
     }
 
 

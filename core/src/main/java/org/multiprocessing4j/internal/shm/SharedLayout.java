@@ -11,6 +11,9 @@ package org.multiprocessing4j.internal.shm;
  */
 public final class SharedLayout {
     public static final int CACHE_LINE = 64;
+    /** Where the low 32 bits of a long lie within it, in this machine's byte order. */
+    public static final int LOW_HALF_OF_LONG =
+            java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0 : Integer.BYTES;
 
     private SharedLayout() {}
 
@@ -150,18 +153,14 @@ public final class SharedLayout {
      *  0    writer mutex
      *  64   reader mutex
      *  128  long  tail: bytes ever written and committed; 136 long frames ever written
-     *             (written only under the writer mutex; own cache line)
+     *             (written only under the writer mutex); 144 int data sleepers
      *  192  long  head: bytes ever read and committed; 200 long frames ever read
-     *             (written only under the reader mutex; own cache line)
-     *  256  int   data sequence (futex word), advanced by each commit of a frame
-     *  260  int   data sleepers
-     *  320  int   space sequence (futex word), advanced by each commit of a read
-     *  324  int   space sleepers
-     *  384  int   joinable: 1 if unfinished tasks are counted  392  int  capacity, a power of two
-     *  388  int   maxsize in items, 0 = none                   396  int  unfinished tasks
-     *  400  int   tasks sequence (futex word)                  404  int  closed: the sending end was closed
-     *  448  SENDER_SLOTS x (long pid, long start time): the processes that hold the sending end
-     *  704  data, capacity bytes
+     *             (written only under the reader mutex); 208 int space sleepers
+     *  256  int   joinable: 1 if unfinished tasks are counted  264  int  capacity, a power of two
+     *  260  int   maxsize in items, 0 = none                   268  int  unfinished tasks
+     *  272  int   tasks sequence (futex word)                  276  int  closed: the sending end was closed
+     *  320  SENDER_SLOTS x (long pid, long start time): the processes that hold the sending end
+     *  576  data, capacity bytes
      * </pre>
      * A frame in the data area is a {@link #FRAME_HEADER}-byte header (int payload length, int
      * CRC-32C of the payload, int kind, int unused), then the payload, padded to a multiple of the
@@ -173,19 +172,25 @@ public final class SharedLayout {
         public static final int READER_MUTEX = Mutex.SIZE;
         public static final int TAIL = 2 * CACHE_LINE;
         public static final int FRAMES_WRITTEN = TAIL + Long.BYTES;
+        public static final int DATA_SLEEPERS = FRAMES_WRITTEN + Long.BYTES;
         public static final int HEAD = 3 * CACHE_LINE;
         public static final int FRAMES_READ = HEAD + Long.BYTES;
-        public static final int DATA_SEQUENCE = 4 * CACHE_LINE;
-        public static final int DATA_SLEEPERS = DATA_SEQUENCE + 4;
-        public static final int SPACE_SEQUENCE = 5 * CACHE_LINE;
-        public static final int SPACE_SLEEPERS = SPACE_SEQUENCE + 4;
-        public static final int JOINABLE = 6 * CACHE_LINE;
+        public static final int SPACE_SLEEPERS = FRAMES_READ + Long.BYTES;
+        /**
+         * The futex words that readers waiting for data and writers waiting for room sleep on: the
+         * low halves of tail and head, which every commit changes (a frame is at least
+         * {@link #FRAME_HEADER} bytes, and a wait is sliced, so a wrap of 2^32 bytes between a
+         * sleeper's look and its sleep costs it at most one slice).
+         */
+        public static final int DATA_FUTEX = TAIL + LOW_HALF_OF_LONG;
+        public static final int SPACE_FUTEX = HEAD + LOW_HALF_OF_LONG;
+        public static final int JOINABLE = 4 * CACHE_LINE;
         public static final int MAXSIZE = JOINABLE + 4;
         public static final int CAPACITY = JOINABLE + 8;
         public static final int UNFINISHED = JOINABLE + 12;
         public static final int TASKS_SEQUENCE = JOINABLE + 16;
         public static final int CLOSED = JOINABLE + 20;
-        public static final int SENDER_SLOTS_OFFSET = 7 * CACHE_LINE;
+        public static final int SENDER_SLOTS_OFFSET = 5 * CACHE_LINE;
         public static final int SENDER_SLOTS = 16;
         public static final int DATA = SENDER_SLOTS_OFFSET + SENDER_SLOTS * ProcessSlots.SLOT_SIZE;
         public static final int FRAME_HEADER = 16;

@@ -89,19 +89,19 @@ public final class Codec {
         if (value == null) {
             return new byte[] {NULL};
         } else if (value instanceof Integer i) {
-            return ByteBuffer.allocate(TAG + Integer.BYTES).put(INT).putInt(i).array();
+            return scalar(INT, i, Integer.BYTES);
         } else if (value instanceof Long l) {
-            return ByteBuffer.allocate(TAG + Long.BYTES).put(LONG).putLong(l).array();
+            return scalar(LONG, l, Long.BYTES);
         } else if (value instanceof Double d) {
-            return ByteBuffer.allocate(TAG + Double.BYTES).put(DOUBLE).putDouble(d).array();
+            return scalar(DOUBLE, Double.doubleToRawLongBits(d), Double.BYTES);
         } else if (value instanceof Float f) {
-            return ByteBuffer.allocate(TAG + Float.BYTES).put(FLOAT).putFloat(f).array();
+            return scalar(FLOAT, Float.floatToRawIntBits(f), Float.BYTES);
         } else if (value instanceof Short s) {
-            return ByteBuffer.allocate(TAG + Short.BYTES).put(SHORT).putShort(s).array();
+            return scalar(SHORT, s, Short.BYTES);
         } else if (value instanceof Byte b) {
             return new byte[] {BYTE, b};
         } else if (value instanceof Character c) {
-            return ByteBuffer.allocate(TAG + Character.BYTES).put(CHAR).putChar(c).array();
+            return scalar(CHAR, c, Character.BYTES);
         } else if (value instanceof Boolean b) {
             return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
         } else if (value instanceof String s) {
@@ -135,31 +135,33 @@ public final class Codec {
         if (bytes.length < TAG) {
             throw new StreamCorruptedException("an encoded value has at least a tag byte");
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes, TAG, bytes.length - TAG).slice();
         try {
             return switch (bytes[0]) {
                 case NULL -> null;
-                case INT -> buf.getInt();
-                case LONG -> buf.getLong();
-                case DOUBLE -> buf.getDouble();
-                case FLOAT -> buf.getFloat();
-                case SHORT -> buf.getShort();
-                case BYTE -> buf.get();
-                case CHAR -> buf.getChar();
-                case BOOLEAN -> buf.get() != 0;
+                case INT -> (int) scalar(bytes, Integer.BYTES);
+                case LONG -> scalar(bytes, Long.BYTES);
+                case DOUBLE -> Double.longBitsToDouble(scalar(bytes, Double.BYTES));
+                case FLOAT -> Float.intBitsToFloat((int) scalar(bytes, Float.BYTES));
+                case SHORT -> (short) scalar(bytes, Short.BYTES);
+                case BYTE -> (byte) scalar(bytes, Byte.BYTES);
+                case CHAR -> (char) scalar(bytes, Character.BYTES);
+                case BOOLEAN -> scalar(bytes, 1) != 0;
                 case STRING -> new String(bytes, TAG, bytes.length - TAG, StandardCharsets.UTF_8);
                 case BYTES -> java.util.Arrays.copyOfRange(bytes, TAG, bytes.length);
                 case INTS -> {
+                    ByteBuffer buf = body(bytes);
                     int[] ints = new int[buf.remaining() / Integer.BYTES];
                     buf.asIntBuffer().get(ints);
                     yield ints;
                 }
                 case LONGS -> {
+                    ByteBuffer buf = body(bytes);
                     long[] longs = new long[buf.remaining() / Long.BYTES];
                     buf.asLongBuffer().get(longs);
                     yield longs;
                 }
                 case DOUBLES -> {
+                    ByteBuffer buf = body(bytes);
                     double[] doubles = new double[buf.remaining() / Double.BYTES];
                     buf.asDoubleBuffer().get(doubles);
                     yield doubles;
@@ -190,6 +192,37 @@ public final class Codec {
         return encoded.length >= TAG && encoded[0] == BYTES
                 ? java.util.Arrays.copyOfRange(encoded, TAG, encoded.length)
                 : encoded;
+    }
+
+    /**
+     * A tag, then the low {@code size} bytes of {@code bits}, most significant first (as a
+     * big-endian ByteBuffer writes a number). Written by hand: a fresh process sends its first
+     * values with no ByteBuffer code compiled yet.
+     */
+    private static byte[] scalar(byte tag, long bits, int size) {
+        byte[] bytes = new byte[TAG + size];
+        bytes[0] = tag;
+        for (int i = 0; i < size; i++) {
+            bytes[TAG + i] = (byte) (bits >>> (Byte.SIZE * (size - 1 - i)));
+        }
+        return bytes;
+    }
+
+    /** The {@code size} bytes after the tag, as {@link #scalar(byte, long, int)} wrote them. */
+    private static long scalar(byte[] bytes, int size) throws StreamCorruptedException {
+        if (bytes.length < TAG + size) {
+            throw new StreamCorruptedException("an encoded value of tag " + bytes[0] + " is cut short");
+        }
+        long bits = 0;
+        for (int i = 0; i < size; i++) {
+            bits = (bits << Byte.SIZE) | (bytes[TAG + i] & 0xff);
+        }
+        return bits;
+    }
+
+    /** The bytes after the tag, for the array decoders. */
+    private static ByteBuffer body(byte[] bytes) {
+        return ByteBuffer.wrap(bytes, TAG, bytes.length - TAG).slice();
     }
 
     private static byte[] tagged(byte tag, byte[] body) {

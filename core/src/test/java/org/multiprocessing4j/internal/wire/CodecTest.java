@@ -1,0 +1,48 @@
+package org.multiprocessing4j.internal.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class CodecTest {
+    @Test
+    void scalarsRoundTripAtTheirLimits() throws Exception {
+        List<Object> values = List.of(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE,
+                -0.0, Double.MIN_VALUE, Double.NEGATIVE_INFINITY, Double.NaN,
+                -0.0f, Float.MAX_VALUE, Float.NaN,
+                (short) -1, Short.MIN_VALUE, Short.MAX_VALUE,
+                (byte) -1, Byte.MIN_VALUE, Byte.MAX_VALUE,
+                '\0', '\uffff', 'é', true, false);
+        for (Object value : values) {
+            Object decoded = Codec.decode(Codec.encode(value, "a value"));
+            assertThat(decoded).isInstanceOf(value.getClass()).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void scalarsAreBigEndianAsAByteBufferWritesThem() {
+        byte[] encoded = Codec.encode(0x01020304, "an int");
+        assertThat(Arrays.copyOfRange(encoded, 1, encoded.length))
+                .isEqualTo(ByteBuffer.allocate(Integer.BYTES).putInt(0x01020304).array());
+        byte[] encodedDouble = Codec.encode(-2.5, "a double");
+        assertThat(Arrays.copyOfRange(encodedDouble, 1, encodedDouble.length))
+                .isEqualTo(ByteBuffer.allocate(Double.BYTES).putDouble(-2.5).array());
+    }
+
+    @Test
+    void aScalarCutShortIsACorruptStreamNotAWrongValue() {
+        byte[] encoded = Codec.encode(Long.MAX_VALUE, "a long");
+        byte[] cut = Arrays.copyOf(encoded, encoded.length - 1);
+        assertThatThrownBy(() -> Codec.decode(cut))
+                .isInstanceOf(StreamCorruptedException.class)
+                .hasMessageContaining("cut short");
+    }
+}
