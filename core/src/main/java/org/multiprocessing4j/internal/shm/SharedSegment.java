@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.multiprocessing4j.internal.channel.AuthKey;
+import org.multiprocessing4j.internal.sys.Futex;
 
 /**
  * A file under {@code /dev/shm}, mapped into this process: the memory the synchronization
@@ -77,6 +78,7 @@ public final class SharedSegment implements Serializable {
      * @throws UncheckedIOException if /dev/shm cannot hold it
      */
     public static SharedSegment create(int kind, long bodySize) {
+        Futex.linkInBackground();
         String name = PREFIX + treeTag + "-" + HexFormat.of().formatHex(AuthKey.randomBytes(RANDOM_BYTES));
         long size = roundUpToPage(SharedLayout.Header.SIZE + bodySize);
         Path creating = DIRECTORY.resolve(name + CREATING_SUFFIX);
@@ -158,6 +160,8 @@ public final class SharedSegment implements Serializable {
     }
 
     private static SharedSegment map(String name) {
+        // A process that maps shared memory is about to wait or wake on it.
+        Futex.linkInBackground();
         if (!name.startsWith(PREFIX) || name.contains("/")) {
             throw new IllegalArgumentException("not a multiprocessing4j segment name: " + name);
         }

@@ -8,8 +8,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Linux futex syscall on a 32-bit word in shared memory, the only native call of the
@@ -21,6 +26,15 @@ import java.time.Duration;
  * {@code errno} captured by the linker. Neither call allocates: both use their thread's scratch
  * memory, which matters most in a fresh child, whose first thousands of calls run interpreted, and
  * where a sleeping consumer makes every put to a queue a wake.
+ *
+ * <p>Linking the downcall costs a fresh JVM tens of milliseconds (it generates some twenty
+ * classes), so a process that maps shared memory links it on a thread of its own
+ * ({@link #linkInBackground}), and nothing waits for that: until it is linked, a wait polls (it
+ * parks for at most {@link #POLL_WHILE_LINKING_NANOS} and reports a spurious wake-up, which every
+ * caller is ready for), and a wake is handed to the linking thread, which makes it as soon as it
+ * can. A sleeper is then woken no later than if the waker had linked the call itself, and the waker
+ * goes on at once: in a new child, its first wake is often the answer to a sleeping parent's first
+ * message, and the parent's next message finds the child already waiting for it.
  */
 public final class Futex {
     private static final long SYS_FUTEX = 202; // x86_64
@@ -33,30 +47,97 @@ public final class Futex {
 
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
-    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    /**
-     * syscall(2) with errno captured. One downcall handle serves waits and wakes: each handle costs
-     * a fresh JVM a generated class and its compilation.
-     */
-    private static final MethodHandle SYSCALL;
-    /** Per thread: the timespec and errno state a call passes, allocated once rather than per call. */
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** How long a wait parks, at most, while the downcall is being linked. */
+    static final long POLL_WHILE_LINKING_NANOS = 200_000;
+    private static final AtomicBoolean BACKGROUND_LINK_STARTED = new AtomicBoolean();
+    /** Set once the linking thread has linked the downcall (or failed to: calls then link again and throw). */
+    private static volatile boolean linkingDone;
+    /** Wakes made before the downcall was linked, for the linking thread to make. */
+    private static final Queue<DeferredWake> DEFERRED_WAKES = new ConcurrentLinkedQueue<>();
 
-    static {
-        if (!"amd64".equals(System.getProperty("os.arch")) && !"x86_64".equals(System.getProperty("os.arch"))) {
-            throw new ExceptionInInitializerError("futex syscall number is known for x86_64 only, not "
-                    + System.getProperty("os.arch"));
+    private record DeferredWake(MemorySegment word, int count) {}
+
+    /**
+     * syscall(2) with errno captured, linked when this class is initialized. One downcall handle
+     * serves waits and wakes: each handle costs a fresh JVM generated classes and their compilation.
+     */
+    private static final class Downcall {
+        static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        static final MethodHandle SYSCALL;
+        /** Per thread: the timespec and errno state a call passes, allocated once rather than per call. */
+        static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+        static {
+            if (!isX86_64()) {
+                throw new ExceptionInInitializerError("futex syscall number is known for x86_64 only, not "
+                        + System.getProperty("os.arch"));
+            }
+            Linker linker = Linker.nativeLinker();
+            SYSCALL = linker.downcallHandle(
+                    linker.defaultLookup().find("syscall").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_INT),
+                    Linker.Option.firstVariadicArg(1),
+                    Linker.Option.captureCallState("errno"));
         }
-        Linker linker = Linker.nativeLinker();
-        SYSCALL = linker.downcallHandle(
-                linker.defaultLookup().find("syscall").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(1),
-                Linker.Option.captureCallState("errno"));
+
+        private Downcall() {}
+    }
+
+    /**
+     * Initializes {@link Downcall}, then makes the wakes deferred meanwhile. A failure is left for
+     * the next call to report: it then initializes the class itself, which throws.
+     */
+    private static final class BackgroundLink implements Runnable {
+        @Override
+        public void run() {
+            try {
+                MethodHandles.lookup().ensureInitialized(Downcall.class);
+            } catch (IllegalAccessException | LinkageError e) {
+                linkingDone = true;
+                DEFERRED_WAKES.clear();
+                return;
+            }
+            linkingDone = true;
+            makeDeferredWakes();
+        }
+    }
+
+    /**
+     * True while the linking thread is still linking: calls must not wait for it. A caller that
+     * finds no linking thread started links the downcall itself.
+     */
+    private static boolean linking() {
+        return !linkingDone && BACKGROUND_LINK_STARTED.get();
+    }
+
+    /**
+     * Makes the deferred wakes. Both the linking thread, after it set {@link #linkingDone}, and a
+     * waker that deferred a wake and then found it set call this, so no deferred wake is missed:
+     * one of the two sees the other's write (both volatile). A wake made twice is harmless.
+     */
+    private static void makeDeferredWakes() {
+        DeferredWake deferred;
+        while ((deferred = DEFERRED_WAKES.poll()) != null) {
+            wake(deferred.word(), deferred.count());
+        }
+    }
+
+    private static boolean isX86_64() {
+        String arch = System.getProperty("os.arch");
+        return "amd64".equals(arch) || "x86_64".equals(arch);
+    }
+
+    /**
+     * Starts linking the downcall on a daemon thread, once per process, and returns at once. A wait
+     * or wake that comes first waits for it (class initialization) instead of linking again.
+     */
+    public static void linkInBackground() {
+        if (isX86_64() && BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("mp4j-futex-link").start(new BackgroundLink());
+        }
     }
 
     /**
@@ -70,7 +151,7 @@ public final class Futex {
         Scratch() {
             Arena arena = Arena.ofAuto();
             timespec = arena.allocate(TIMESPEC);
-            state = arena.allocate(CALL_STATE);
+            state = arena.allocate(Downcall.CALL_STATE);
         }
     }
 
@@ -91,19 +172,23 @@ public final class Futex {
      * {@code timeout}. Does not respond to Java thread interruption; callers wait in slices.
      */
     public static Wake await(MemorySegment word, int expected, Duration timeout) {
-        Scratch scratch = SCRATCH.get();
+        if (linking()) {
+            LockSupport.parkNanos(Math.min(Math.max(0, timeout.toNanos()), POLL_WHILE_LINKING_NANOS));
+            return Wake.WOKEN;
+        }
+        Scratch scratch = Downcall.SCRATCH.get();
         MemorySegment timespec = scratch.timespec;
         MemorySegment state = scratch.state;
         try {
             long nanos = Math.max(0, timeout.toNanos());
             timespec.set(ValueLayout.JAVA_LONG, 0, nanos / NANOS_PER_SECOND);
             timespec.set(ValueLayout.JAVA_LONG, Long.BYTES, nanos % NANOS_PER_SECOND);
-            long result = (long) SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timespec,
+            long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timespec,
                     MemorySegment.NULL, 0);
             if (result == 0) {
                 return Wake.WOKEN;
             }
-            int errno = (int) ERRNO.get(state, 0L);
+            int errno = (int) Downcall.ERRNO.get(state, 0L);
             return switch (errno) {
                 case EAGAIN -> Wake.VALUE_CHANGED;
                 case ETIMEDOUT -> Wake.TIMED_OUT;
@@ -117,14 +202,24 @@ public final class Futex {
         }
     }
 
-    /** Wakes at most {@code count} processes or threads sleeping on {@code word}; returns how many. */
+    /**
+     * Wakes at most {@code count} processes or threads sleeping on {@code word}; returns how many,
+     * or 0 if the wake was handed to the thread still linking the call.
+     */
     public static int wake(MemorySegment word, int count) {
-        MemorySegment state = SCRATCH.get().state;
+        if (linking()) {
+            DEFERRED_WAKES.add(new DeferredWake(word, count));
+            if (linkingDone) {
+                makeDeferredWakes();
+            }
+            return 0;
+        }
+        MemorySegment state = Downcall.SCRATCH.get().state;
         try {
-            long result = (long) SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count,
+            long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count,
                     MemorySegment.NULL, MemorySegment.NULL, 0);
             if (result < 0) {
-                throw new IllegalStateException("futex wake failed with errno " + (int) ERRNO.get(state, 0L));
+                throw new IllegalStateException("futex wake failed with errno " + (int) Downcall.ERRNO.get(state, 0L));
             }
             return (int) result;
         } catch (RuntimeException | Error e) {
