@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +115,8 @@ public final class MessageRing implements Serializable {
      * @return false if the deadline passed first; nothing was written
      */
     public boolean put(byte[] payload, Deadline deadline) throws InterruptedException {
-        int capacity = capacity();
+        Constants constants = constants();
+        int capacity = constants.capacity();
         boolean spill = payload.length > capacity / SPILL_FRACTION;
         byte[] body = spill ? spill(payload) : payload;
         if (!writer.acquire(deadline)) {
@@ -127,7 +128,7 @@ public final class MessageRing implements Serializable {
             MemorySegment memory = segment.memory();
             // Only writers move tail, and this one holds the writer mutex: one look serves.
             long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
-            if (!hasRoom(tail, frame, capacity) && !awaitRoom(tail, frame, capacity, deadline)) {
+            if (!hasRoom(tail, frame, constants) && !awaitRoom(tail, frame, constants, deadline)) {
                 discardSpill(spill, body);
                 return false;
             }
@@ -135,12 +136,13 @@ public final class MessageRing implements Serializable {
             crc.update(body);
             // Frames start at multiples of the header's size, and the capacity is a power of two
             // larger than it, so a header never wraps: its ints are written in place.
-            long header = base + SharedLayout.Ring.DATA + (tail & (capacity - 1));
-            memory.set(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_LENGTH, body.length);
-            memory.set(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_CHECKSUM, (int) crc.getValue());
-            memory.set(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_KIND, spill ? SPILLED : INLINE);
-            copyIn(body, tail + SharedLayout.Ring.FRAME_HEADER, capacity);
-            if (joinable) {
+            ByteBuffer data = constants.data();
+            int header = (int) (tail & (capacity - 1));
+            data.putInt(header + SharedLayout.Ring.FRAME_LENGTH, body.length);
+            data.putInt(header + SharedLayout.Ring.FRAME_CHECKSUM, (int) crc.getValue());
+            data.putInt(header + SharedLayout.Ring.FRAME_KIND, spill ? SPILLED : INLINE);
+            copyIn(data, body, tail + SharedLayout.Ring.FRAME_HEADER, capacity);
+            if (constants.joinable()) {
                 Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.UNFINISHED, 1);
             }
             // Only writers, one at a time, change these: plain volatile stores, no atomic add.
@@ -182,8 +184,8 @@ public final class MessageRing implements Serializable {
      * between sleeps, as {@link #take} does.
      */
     public boolean awaitReadable(Deadline deadline) throws InterruptedException {
-        return readable() || await(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS, deadline,
-                this::hasData, true) || senderGone();
+        return readable() || spinUntil(this::hasData) || sleepUntil(SharedLayout.Ring.DATA_FUTEX,
+                SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true) || senderGone();
     }
 
     /** Messages in the ring now: frames written minus frames read. */
@@ -195,8 +197,7 @@ public final class MessageRing implements Serializable {
     }
 
     public int maxsize() {
-        readConstants();
-        return maxsize;
+        return constants().maxsize();
     }
 
     /** JoinableQueue's task_done: one fewer unfinished item. */
@@ -270,7 +271,7 @@ public final class MessageRing implements Serializable {
             long head = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
             long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
             if (tail == head) {
-                if (!awaitData(deadline)) {
+                if (!awaitData(head, deadline)) {
                     if (items() == 0 && senderGone()) {
                         throw new EOFException("the other end is closed and everything sent has been read");
                     }
@@ -278,11 +279,13 @@ public final class MessageRing implements Serializable {
                 }
                 tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
             }
-            int capacity = capacity();
-            long header = base + SharedLayout.Ring.DATA + (head & (capacity - 1));
-            int length = memory.get(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_LENGTH);
-            int checksum = memory.get(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_CHECKSUM);
-            int kind = memory.get(ValueLayout.JAVA_INT, header + SharedLayout.Ring.FRAME_KIND);
+            Constants constants = constants();
+            int capacity = constants.capacity();
+            ByteBuffer data = constants.data();
+            int header = (int) (head & (capacity - 1));
+            int length = data.getInt(header + SharedLayout.Ring.FRAME_LENGTH);
+            int checksum = data.getInt(header + SharedLayout.Ring.FRAME_CHECKSUM);
+            int kind = data.getInt(header + SharedLayout.Ring.FRAME_KIND);
             if (length < 0 || frameSize(length) > tail - head || (kind != INLINE && kind != SPILLED)) {
                 // The header itself is damaged: nothing after it can be trusted, so drop all of it.
                 consume(memory, head, tail - head, (int) Math.max(1, items()));
@@ -290,7 +293,7 @@ public final class MessageRing implements Serializable {
                         + "; the unread contents of the ring were dropped");
             }
             byte[] body = new byte[length];
-            copyOut(head + SharedLayout.Ring.FRAME_HEADER, body, capacity);
+            copyOut(data, head + SharedLayout.Ring.FRAME_HEADER, body, capacity);
             CRC32C crc = new CRC32C();
             crc.update(body);
             if ((int) crc.getValue() != checksum) {
@@ -320,22 +323,69 @@ public final class MessageRing implements Serializable {
     }
 
     /** Holding the writer mutex, with tail at {@code tail}: waits for {@code frame} bytes of room and an item slot. */
-    private boolean awaitRoom(long tail, long frame, int capacity, Deadline deadline) throws InterruptedException {
-        if (frame > capacity) {
-            throw new IllegalStateException("a frame of " + frame + " bytes cannot fit a ring of " + capacity);
+    private boolean awaitRoom(long tail, long frame, Constants constants, Deadline deadline)
+            throws InterruptedException {
+        if (frame > constants.capacity()) {
+            throw new IllegalStateException("a frame of " + frame + " bytes cannot fit a ring of "
+                    + constants.capacity());
         }
-        return await(SharedLayout.Ring.SPACE_FUTEX, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
-                () -> hasRoom(tail, frame, capacity), false);
+        java.util.function.BooleanSupplier ready = () -> hasRoom(tail, frame, constants);
+        return spinUntil(ready) || sleepUntil(SharedLayout.Ring.SPACE_FUTEX, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
+                ready, false);
     }
 
-    private boolean hasRoom(long tail, long frame, int capacity) {
+    private boolean hasRoom(long tail, long frame, Constants constants) {
         long head = (long) Atomics.LONG.getVolatile(segment.memory(), base + SharedLayout.Ring.HEAD);
-        return capacity - (tail - head) >= frame && (maxsize <= 0 || items() < maxsize);
+        int maxsize = constants.maxsize();
+        return constants.capacity() - (tail - head) >= frame && (maxsize <= 0 || items() < maxsize);
     }
 
-    /** Holding the reader mutex: waits for a frame; false at the deadline or if the sender is gone. */
-    private boolean awaitData(Deadline deadline) throws InterruptedException {
-        return await(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true);
+    /**
+     * Holding the reader mutex, with head at {@code head}: waits for a frame; false at the deadline
+     * or if the sender is gone. It spins on tail alone, in a loop of its own: the wait every read
+     * of a stream or a request-reply exchange makes, which a fresh process compiles first.
+     */
+    private boolean awaitData(long head, Deadline deadline) throws InterruptedException {
+        return spinWhileTailIs(head)
+                || sleepUntil(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true);
+    }
+
+    /** Spins while tail is {@code tail}, for at most {@link #SPIN_NANOS}; true once it moved. */
+    private boolean spinWhileTailIs(long tail) {
+        MemorySegment memory = segment.memory();
+        long spinEnd = System.nanoTime() + SPIN_NANOS;
+        for (int round = 0; (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL) == tail; round++) {
+            if (!pause(round, spinEnd)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Spins until {@code ready}, for at most {@link #SPIN_NANOS}; true if it became ready. */
+    private static boolean spinUntil(java.util.function.BooleanSupplier ready) {
+        long spinEnd = System.nanoTime() + SPIN_NANOS;
+        for (int round = 0; !ready.getAsBoolean(); round++) {
+            if (!pause(round, spinEnd)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One round of a spin: false, without pausing, once {@code spinEnd} has passed. */
+    private static boolean pause(int round, long spinEnd) {
+        if (round < SPIN_ROUNDS_BEFORE_YIELD) {
+            for (int i = 0; i < SPINS_PER_CLOCK_READ; i++) {
+                Thread.onSpinWait();
+            }
+            return true;
+        }
+        if (System.nanoTime() - spinEnd >= 0) {
+            return false;
+        }
+        Thread.yield();
+        return true;
     }
 
     private boolean hasData() {
@@ -345,27 +395,12 @@ public final class MessageRing implements Serializable {
     }
 
     /**
-     * Spins, then sleeps on the futex word at {@code futexWord} in slices, until {@code ready} or
-     * the deadline; with {@code stopWhenSenderGone}, also until the sending end is closed or dead.
+     * Sleeps on the futex word at {@code futexWord} in slices, until {@code ready} or the deadline;
+     * with {@code stopWhenSenderGone}, also until the sending end is closed or dead. Callers spin
+     * first.
      */
-    private boolean await(int futexWord, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
+    private boolean sleepUntil(int futexWord, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
             boolean stopWhenSenderGone) throws InterruptedException {
-        if (ready.getAsBoolean()) {
-            return true;
-        }
-        long spinEnd = System.nanoTime() + SPIN_NANOS;
-        for (int round = 0; System.nanoTime() - spinEnd < 0; round++) {
-            if (round < SPIN_ROUNDS_BEFORE_YIELD) {
-                for (int i = 0; i < SPINS_PER_CLOCK_READ; i++) {
-                    Thread.onSpinWait();
-                }
-            } else {
-                Thread.yield();
-            }
-            if (ready.getAsBoolean()) {
-                return true;
-            }
-        }
         MemorySegment memory = segment.memory();
         MemorySegment word = segment.word(base + futexWord);
         while (true) {
@@ -415,24 +450,36 @@ public final class MessageRing implements Serializable {
         return senderGone();
     }
 
-    private int capacity() {
-        readConstants();
-        return capacity;
+    /**
+     * What never changes after {@link #initialize}, read once per handle. One object with final
+     * fields, so that a thread that finds it finds all of it (the field is written without
+     * synchronization, possibly by several threads, with equal values).
+     *
+     * @param data the data area as a buffer in this machine's byte order. Frames are copied and
+     *     their headers read and written through it, not through var handles on the segment: a
+     *     fresh process does thousands of these before they are compiled, and the buffer's
+     *     absolute methods do a fraction of the segment's checks, interpreted and compiled alike.
+     *     Absolute methods leave the buffer's position alone, so threads may share it.
+     */
+    private record Constants(int capacity, int maxsize, boolean joinable, ByteBuffer data) {}
+
+    private Constants constants() {
+        Constants known = constants;
+        return known != null ? known : readConstants();
     }
 
-    /** The ring's constants, read once per handle: they do not change after initialize. */
-    private void readConstants() {
-        if (capacity == 0) {
-            MemorySegment memory = segment.memory();
-            maxsize = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.MAXSIZE);
-            joinable = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.JOINABLE) != 0;
-            capacity = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.CAPACITY);
-        }
+    private Constants readConstants() {
+        MemorySegment memory = segment.memory();
+        int capacity = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.CAPACITY);
+        Constants read = new Constants(capacity,
+                (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.MAXSIZE),
+                (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.JOINABLE) != 0,
+                memory.asSlice(base + SharedLayout.Ring.DATA, capacity).asByteBuffer().order(ByteOrder.nativeOrder()));
+        constants = read;
+        return read;
     }
 
-    private transient int capacity;
-    private transient int maxsize;
-    private transient boolean joinable;
+    private transient Constants constants;
     private transient long lastLivenessCheck = System.nanoTime() - LIVENESS_CHECK_INTERVAL_NANOS;
 
     private static long frameSize(int length) {
@@ -441,28 +488,23 @@ public final class MessageRing implements Serializable {
         return SharedLayout.Ring.FRAME_HEADER + padded;
     }
 
-    private void copyIn(byte[] bytes, long position, int capacity) {
-        long data = base + SharedLayout.Ring.DATA;
+    private static void copyIn(ByteBuffer data, byte[] bytes, long position, int capacity) {
         int start = (int) (position & (capacity - 1));
         int first = Math.min(bytes.length, capacity - start);
-        MemorySegment memory = segment.memory();
-        MemorySegment.copy(bytes, 0, memory, ValueLayout.JAVA_BYTE, data + start, first);
+        data.put(start, bytes, 0, first);
         if (first < bytes.length) {
-            MemorySegment.copy(bytes, first, memory, ValueLayout.JAVA_BYTE, data, bytes.length - first);
+            data.put(0, bytes, first, bytes.length - first);
         }
     }
 
-    private void copyOut(long position, byte[] bytes, int capacity) {
-        long data = base + SharedLayout.Ring.DATA;
+    private static void copyOut(ByteBuffer data, long position, byte[] bytes, int capacity) {
         int start = (int) (position & (capacity - 1));
         int first = Math.min(bytes.length, capacity - start);
-        MemorySegment memory = segment.memory();
-        MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data + start, bytes, 0, first);
+        data.get(start, bytes, 0, first);
         if (first < bytes.length) {
-            MemorySegment.copy(memory, ValueLayout.JAVA_BYTE, data, bytes, first, bytes.length - first);
+            data.get(0, bytes, first, bytes.length - first);
         }
     }
-
 
     /** Writes a large payload to a spill file; returns the file's name as the frame's body. */
     private byte[] spill(byte[] payload) {
