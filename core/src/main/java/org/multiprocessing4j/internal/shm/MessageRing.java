@@ -272,10 +272,7 @@ public final class MessageRing implements Serializable {
             long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
             if (tail == head) {
                 if (!awaitData(head, deadline)) {
-                    if (items() == 0 && senderGone()) {
-                        throw new EOFException("the other end is closed and everything sent has been read");
-                    }
-                    return null;
+                    return nothingToRead();
                 }
                 tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
             }
@@ -287,19 +284,14 @@ public final class MessageRing implements Serializable {
             int checksum = data.getInt(header + SharedLayout.Ring.FRAME_CHECKSUM);
             int kind = data.getInt(header + SharedLayout.Ring.FRAME_KIND);
             if (length < 0 || frameSize(length) > tail - head || (kind != INLINE && kind != SPILLED)) {
-                // The header itself is damaged: nothing after it can be trusted, so drop all of it.
-                consume(memory, head, tail - head, (int) Math.max(1, items()));
-                throw new CorruptFrameException("corrupt queue frame: length " + length + ", kind " + kind
-                        + "; the unread contents of the ring were dropped");
+                throw dropDamagedHeader(memory, head, tail, length, kind);
             }
             byte[] body = new byte[length];
             copyOut(data, head + SharedLayout.Ring.FRAME_HEADER, body, capacity);
             CRC32C crc = new CRC32C();
             crc.update(body);
             if ((int) crc.getValue() != checksum) {
-                consume(memory, head, frameSize(length), 1);
-                throw new CorruptFrameException("corrupt queue frame: checksum mismatch on a frame of "
-                        + length + " bytes; the frame was dropped");
+                throw dropDamagedFrame(memory, head, length);
             }
             if (!consume) {
                 return kind == SPILLED ? readSpill(body, false) : body;
@@ -309,6 +301,32 @@ public final class MessageRing implements Serializable {
         } finally {
             reader.release();
         }
+    }
+
+    /**
+     * Holding the reader mutex, after no frame came before the deadline: null, or EOF if none will.
+     * The rare outcomes of a read are methods of their own, so that what a fresh process compiles
+     * first, the read of a frame, is small.
+     */
+    private byte[] nothingToRead() throws EOFException {
+        if (items() == 0 && senderGone()) {
+            throw new EOFException("the other end is closed and everything sent has been read");
+        }
+        return null;
+    }
+
+    /** Holding the reader mutex: a frame header is damaged, so nothing after it can be trusted; drops all. */
+    private CorruptFrameException dropDamagedHeader(MemorySegment memory, long head, long tail, int length, int kind) {
+        consume(memory, head, tail - head, (int) Math.max(1, items()));
+        return new CorruptFrameException("corrupt queue frame: length " + length + ", kind " + kind
+                + "; the unread contents of the ring were dropped");
+    }
+
+    /** Holding the reader mutex: a frame's payload does not match its checksum; drops the frame. */
+    private CorruptFrameException dropDamagedFrame(MemorySegment memory, long head, int length) {
+        consume(memory, head, frameSize(length), 1);
+        return new CorruptFrameException("corrupt queue frame: checksum mismatch on a frame of "
+                + length + " bytes; the frame was dropped");
     }
 
     /**

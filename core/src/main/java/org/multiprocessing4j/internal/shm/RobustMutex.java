@@ -82,10 +82,13 @@ public final class RobustMutex implements Serializable {
      * @throws InterruptedException if interrupted while waiting; the mutex is then not held
      */
     public boolean acquire(Deadline deadline) throws InterruptedException {
+        return Atomics.INT.compareAndSet(segment.memory(), state, SharedLayout.Mutex.FREE, SELF)
+                || acquireContended(deadline);
+    }
+
+    /** The rest of {@link #acquire}, apart so that the uncontended path compiles small and first. */
+    private boolean acquireContended(Deadline deadline) throws InterruptedException {
         MemorySegment memory = segment.memory();
-        if (Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF)) {
-            return true;
-        }
         for (int i = 0; i < Deadline.SPINS; i++) {
             Thread.onSpinWait();
             if ((int) Atomics.INT.getVolatile(memory, state) == SharedLayout.Mutex.FREE
@@ -127,6 +130,13 @@ public final class RobustMutex implements Serializable {
      */
     public void release() {
         int previous = (int) Atomics.INT.getAndSet(segment.memory(), state, SharedLayout.Mutex.FREE);
+        if (previous != SELF) {
+            releasedWith(previous);
+        }
+    }
+
+    /** The rest of {@link #release}, when the word held more than this process's pid. */
+    private void releasedWith(int previous) {
         if (previous == SharedLayout.Mutex.FREE) {
             throw new IllegalStateException("semaphore or lock released too many times");
         }

@@ -85,13 +85,23 @@ public final class Codec {
      */
     public static byte[] encodeCompact(Object value) {
         // An instanceof chain, not a pattern switch: a type switch's bootstrap spins a class in
-        // every child that sends anything, on the child's start-up path.
-        if (value == null) {
-            return new byte[] {NULL};
-        } else if (value instanceof Integer i) {
+        // every child that sends anything, on the child's start-up path. The commonest types come
+        // first, in a method small enough for a fresh process to compile at once.
+        if (value instanceof Integer i) {
             return scalar(INT, i, Integer.BYTES);
         } else if (value instanceof Long l) {
             return scalar(LONG, l, Long.BYTES);
+        } else if (value instanceof String s) {
+            return tagged(STRING, s.getBytes(StandardCharsets.UTF_8));
+        } else if (value instanceof byte[] bytes) {
+            return tagged(BYTES, bytes);
+        }
+        return encodeLessCommon(value);
+    }
+
+    private static byte[] encodeLessCommon(Object value) {
+        if (value == null) {
+            return new byte[] {NULL};
         } else if (value instanceof Double d) {
             return scalar(DOUBLE, Double.doubleToRawLongBits(d), Double.BYTES);
         } else if (value instanceof Float f) {
@@ -104,10 +114,6 @@ public final class Codec {
             return scalar(CHAR, c, Character.BYTES);
         } else if (value instanceof Boolean b) {
             return new byte[] {BOOLEAN, (byte) (b ? 1 : 0)};
-        } else if (value instanceof String s) {
-            return tagged(STRING, s.getBytes(StandardCharsets.UTF_8));
-        } else if (value instanceof byte[] bytes) {
-            return tagged(BYTES, bytes);
         } else if (value instanceof int[] ints) {
             ByteBuffer buf = ByteBuffer.allocate(TAG + ints.length * Integer.BYTES).put(INTS);
             buf.asIntBuffer().put(ints);
@@ -135,19 +141,25 @@ public final class Codec {
         if (bytes.length < TAG) {
             throw new StreamCorruptedException("an encoded value has at least a tag byte");
         }
+        return switch (bytes[0]) {
+            case INT -> (int) scalar(bytes, Integer.BYTES);
+            case LONG -> scalar(bytes, Long.BYTES);
+            case STRING -> new String(bytes, TAG, bytes.length - TAG, StandardCharsets.UTF_8);
+            case BYTES -> java.util.Arrays.copyOfRange(bytes, TAG, bytes.length);
+            default -> decodeLessCommon(bytes);
+        };
+    }
+
+    private static Object decodeLessCommon(byte[] bytes) throws IOException {
         try {
             return switch (bytes[0]) {
                 case NULL -> null;
-                case INT -> (int) scalar(bytes, Integer.BYTES);
-                case LONG -> scalar(bytes, Long.BYTES);
                 case DOUBLE -> Double.longBitsToDouble(scalar(bytes, Double.BYTES));
                 case FLOAT -> Float.intBitsToFloat((int) scalar(bytes, Float.BYTES));
                 case SHORT -> (short) scalar(bytes, Short.BYTES);
                 case BYTE -> (byte) scalar(bytes, Byte.BYTES);
                 case CHAR -> (char) scalar(bytes, Character.BYTES);
                 case BOOLEAN -> scalar(bytes, 1) != 0;
-                case STRING -> new String(bytes, TAG, bytes.length - TAG, StandardCharsets.UTF_8);
-                case BYTES -> java.util.Arrays.copyOfRange(bytes, TAG, bytes.length);
                 case INTS -> {
                     ByteBuffer buf = body(bytes);
                     int[] ints = new int[buf.remaining() / Integer.BYTES];
