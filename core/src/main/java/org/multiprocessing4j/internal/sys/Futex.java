@@ -9,7 +9,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -63,7 +62,8 @@ public final class Futex {
      */
     private static final class Downcall {
         static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-        static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+        /** Where errno lies in the captured state: read with a plain get, not a var handle on the path. */
+        static final long ERRNO_OFFSET = CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
         static final MethodHandle SYSCALL;
         /** Per thread: the timespec and errno state a call passes, allocated once rather than per call. */
         static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -188,7 +188,7 @@ public final class Futex {
             if (result == 0) {
                 return Wake.WOKEN;
             }
-            int errno = (int) Downcall.ERRNO.get(state, 0L);
+            int errno = state.get(ValueLayout.JAVA_INT, Downcall.ERRNO_OFFSET);
             return switch (errno) {
                 case EAGAIN -> Wake.VALUE_CHANGED;
                 case ETIMEDOUT -> Wake.TIMED_OUT;
@@ -219,7 +219,8 @@ public final class Futex {
             long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count,
                     MemorySegment.NULL, MemorySegment.NULL, 0);
             if (result < 0) {
-                throw new IllegalStateException("futex wake failed with errno " + (int) Downcall.ERRNO.get(state, 0L));
+                throw new IllegalStateException("futex wake failed with errno "
+                        + state.get(ValueLayout.JAVA_INT, Downcall.ERRNO_OFFSET));
             }
             return (int) result;
         } catch (RuntimeException | Error e) {
