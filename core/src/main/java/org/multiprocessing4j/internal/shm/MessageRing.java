@@ -33,10 +33,17 @@ import org.multiprocessing4j.internal.wire.CorruptFrameException;
  * ({@code <segment>.spill.<random>}) and the frame holds its name; the reader deletes the file. The
  * tracker deletes spill files whose ring is gone. So a message of any size goes through, in order.
  *
- * <p>Memory ordering: the frame's bytes are written before the volatile store of {@code tail} and
- * read after the volatile load that observes it; the same holds for {@code head} and the room it
- * frees. A waiter increments a sleeper count before its last look and the other side advances the
- * sequence before it reads the count, both sequentially consistent, so no wake-up is lost.
+ * <p>Memory ordering: the frame's header and bytes (plain writes through a buffer view of the data
+ * area) are written before the volatile store of {@code tail} and read after the volatile load that
+ * observes it; the same holds for {@code head} and the room it frees. A sleeper sleeps on the low
+ * half of {@code tail} (readers) or {@code head} (writers): it increments a sleeper count, then
+ * takes its last look, and the other side moves tail or head, then reads the count, all
+ * sequentially consistent, so no wake-up is lost.
+ *
+ * <p>A fresh process runs these paths interpreted for its first thousands of messages, then
+ * compiles them on cores it shares with the other process: so the common path of a put or a read
+ * is kept small (the rare outcomes are methods of their own), looks at each shared word once, and
+ * copies through a buffer rather than through the segment's var handles.
  */
 public final class MessageRing implements Serializable {
     @Serial
