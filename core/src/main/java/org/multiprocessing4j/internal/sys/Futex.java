@@ -93,15 +93,21 @@ public final class Futex {
     private static final class BackgroundLink implements Runnable {
         @Override
         public void run() {
+            boolean linked = false;
             try {
                 MethodHandles.lookup().ensureInitialized(Downcall.class);
+                linked = true;
             } catch (IllegalAccessException | LinkageError e) {
+                // reported by the next call, which initializes the class again
+            } finally {
+                // Set whatever happened, so that no call keeps polling or deferring.
                 linkingDone = true;
-                DEFERRED_WAKES.clear();
-                return;
             }
-            linkingDone = true;
-            makeDeferredWakes();
+            if (linked) {
+                makeDeferredWakes();
+            } else {
+                DEFERRED_WAKES.clear(); // nobody can sleep on a futex here to be woken
+            }
         }
     }
 
@@ -136,7 +142,12 @@ public final class Futex {
      */
     public static void linkInBackground() {
         if (isX86_64() && BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("mp4j-futex-link").start(new BackgroundLink());
+            try {
+                Thread.ofPlatform().daemon().name("mp4j-futex-link").start(new BackgroundLink());
+            } catch (RuntimeException | Error e) {
+                BACKGROUND_LINK_STARTED.set(false); // calls link for themselves
+                throw e;
+            }
         }
     }
 
