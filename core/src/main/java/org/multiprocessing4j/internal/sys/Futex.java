@@ -10,8 +10,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
@@ -51,10 +52,25 @@ public final class Futex {
     private static final AtomicBoolean BACKGROUND_LINK_STARTED = new AtomicBoolean();
     /** Set once the linking thread has linked the downcall (or failed to: calls then link again and throw). */
     private static volatile boolean linkingDone;
-    /** Wakes made before the downcall was linked, for the linking thread to make. */
-    private static final Queue<DeferredWake> DEFERRED_WAKES = new ConcurrentLinkedQueue<>();
+    /**
+     * Wakes made before the downcall was linked, for the linking thread to make: one per futex
+     * word (by address), its counts added up, so that a producer putting thousands of items
+     * meanwhile leaves a handful of wakes, not thousands.
+     */
+    private static final Map<Long, DeferredWake> DEFERRED_WAKES = new ConcurrentHashMap<>();
 
     private record DeferredWake(MemorySegment word, int count) {}
+
+    /** Adds the counts of two deferred wakes of one word; a class, not a lambda, which would spin one. */
+    private static final class AddCounts implements BiFunction<DeferredWake, DeferredWake, DeferredWake> {
+        static final AddCounts INSTANCE = new AddCounts();
+
+        @Override
+        public DeferredWake apply(DeferredWake earlier, DeferredWake later) {
+            long sum = (long) earlier.count() + later.count();
+            return new DeferredWake(earlier.word(), (int) Math.min(Integer.MAX_VALUE, sum));
+        }
+    }
 
     /**
      * syscall(2) with errno captured, linked when this class is initialized. One downcall handle
@@ -125,9 +141,11 @@ public final class Futex {
      * one of the two sees the other's write (both volatile). A wake made twice is harmless.
      */
     private static void makeDeferredWakes() {
-        DeferredWake deferred;
-        while ((deferred = DEFERRED_WAKES.poll()) != null) {
-            wake(deferred.word(), deferred.count());
+        for (Long address : DEFERRED_WAKES.keySet()) {
+            DeferredWake deferred = DEFERRED_WAKES.remove(address);
+            if (deferred != null) {
+                wake(deferred.word(), deferred.count());
+            }
         }
     }
 
@@ -219,7 +237,7 @@ public final class Futex {
      */
     public static int wake(MemorySegment word, int count) {
         if (linking()) {
-            DEFERRED_WAKES.add(new DeferredWake(word, count));
+            DEFERRED_WAKES.merge(word.address(), new DeferredWake(word, count), AddCounts.INSTANCE);
             if (linkingDone) {
                 makeDeferredWakes();
             }
