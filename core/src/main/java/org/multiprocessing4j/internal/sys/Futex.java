@@ -12,9 +12,9 @@ import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 
 /**
  * The Linux futex syscall on a 32-bit word in shared memory, the only native call of the
@@ -48,7 +48,7 @@ public final class Futex {
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
     /** How long a wait parks, at most, while the downcall is being linked. */
-    static final long POLL_WHILE_LINKING_NANOS = 200_000;
+    private static final long POLL_WHILE_LINKING_NANOS = 200_000;
     private static final AtomicBoolean BACKGROUND_LINK_STARTED = new AtomicBoolean();
     /** Set once the linking thread has linked the downcall (or failed to: calls then link again and throw). */
     private static volatile boolean linkingDone;
@@ -155,8 +155,8 @@ public final class Futex {
     }
 
     /**
-     * Starts linking the downcall on a daemon thread, once per process, and returns at once. A wait
-     * or wake that comes first waits for it (class initialization) instead of linking again.
+     * Starts linking the downcall on a daemon thread, once per process, and returns at once. Until
+     * it is done, waits poll and wakes are deferred to that thread (see the class comment).
      */
     public static void linkInBackground() {
         if (isX86_64() && BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
