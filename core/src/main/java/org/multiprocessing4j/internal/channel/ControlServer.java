@@ -4,13 +4,16 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +32,11 @@ import org.multiprocessing4j.internal.wire.FrameChannel;
  * else is logged and closed. Each connection gets its own virtual thread, and a peer that stalls
  * during the handshake is cut off after {@link #HANDSHAKE_TIMEOUT_SECONDS}.
  *
+ * <p>The socket is opened and bound on the accept thread, not in {@link #acquire}: the first Unix
+ * domain socket a JVM opens makes the JDK seed a {@code SecureRandom}, some 75 ms in a fresh JVM,
+ * which would otherwise delay the first {@code start()}. A child connects, if at all, only when it
+ * ends, and {@link ControlClient} waits for the socket to appear.
+ *
  * <p>The server exists only while children need it: {@link #acquire} creates it for the first user
  * and {@link #release} by the last one deletes the socket and its directory, so a process without
  * live children leaves nothing behind. If this process dies abruptly, its children remove the
@@ -41,23 +49,51 @@ public final class ControlServer {
 
     private static final String DIRECTORY_PREFIX = "mp4j-";
     private static final String SOCKET_NAME = "control";
+    /** The longest path a Unix domain socket address takes on Linux (sun_path, less its NUL). */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
+    private static final int DIRECTORY_RANDOM_BYTES = 8;
 
     private static ControlServer instance;
     private static int users;
 
     private final Path directory;
     private final Path socket;
-    private final ServerSocketChannel listener;
+    /** Guards {@link #listener} and {@link #closed} between the accept thread and {@link #close}. */
+    private final Object state = new Object();
+    private ServerSocketChannel listener;
+    private boolean closed;
     private final Map<ByteBuffer, ChildSession> expected = new ConcurrentHashMap<>();
 
     private ControlServer() throws IOException {
         removeDirectoriesOfDeadProcesses();
-        directory = Files.createTempDirectory(DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        directory = createPrivateDirectory();
         socket = directory.resolve(SOCKET_NAME);
-        listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        listener.bind(UnixDomainSocketAddress.of(socket));
-        Thread.ofPlatform().daemon().name("mp4j-control-accept").start(this::acceptLoop);
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            deleteQuietly(directory);
+            throw new IOException("the control socket path " + socket + " is too long for a Unix domain"
+                    + " socket; set java.io.tmpdir to a shorter directory");
+        }
+        Thread.ofPlatform().daemon().name("mp4j-control-accept").start(this::listenAndAccept);
+    }
+
+    /**
+     * Creates {@code mp4j-<pid>-<random>} (mode 0700) under the temporary directory. The name is
+     * drawn from {@link AuthKey#randomBytes}, not by {@code Files.createTempDirectory}, whose
+     * {@code SecureRandom} would start the JDK's security providers, tens of milliseconds in a
+     * fresh JVM, on the way of the first {@code start()}.
+     */
+    private static Path createPrivateDirectory() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        String prefix = DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-";
+        while (true) {
+            Path candidate = tmp.resolve(prefix + HexFormat.of().formatHex(AuthKey.randomBytes(DIRECTORY_RANDOM_BYTES)));
+            try {
+                return Files.createDirectory(candidate,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException taken) {
+                // drawn before: draw again
+            }
+        }
     }
 
     /** Returns the server, creating it if this is its first user; pair with {@link #release}. */
@@ -108,11 +144,43 @@ public final class ControlServer {
         }
     }
 
-    private void acceptLoop() {
+    private void listenAndAccept() {
+        ServerSocketChannel bound;
+        try {
+            bound = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                bound.bind(UnixDomainSocketAddress.of(socket));
+            } catch (IOException e) {
+                closeQuietly(bound);
+                throw e;
+            }
+        } catch (IOException e) {
+            synchronized (state) {
+                if (!closed) {
+                    Log.warning("could not open the control socket " + socket
+                            + "; children cannot report an exit their status does not tell", e);
+                }
+            }
+            return;
+        }
+        synchronized (state) {
+            if (closed) {
+                // Closed while binding: the socket file may have appeared after close() deleted.
+                closeQuietly(bound);
+                deleteQuietly(socket);
+                deleteQuietly(directory);
+                return;
+            }
+            listener = bound;
+        }
+        acceptLoop(bound);
+    }
+
+    private void acceptLoop(ServerSocketChannel channel) {
         while (true) {
             SocketChannel peer;
             try {
-                peer = listener.accept();
+                peer = channel.accept();
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -160,7 +228,12 @@ public final class ControlServer {
     }
 
     private void close() {
-        closeQuietly(listener);
+        synchronized (state) {
+            closed = true;
+            if (listener != null) {
+                closeQuietly(listener);
+            }
+        }
         deleteQuietly(socket);
         deleteQuietly(directory);
     }

@@ -35,10 +35,22 @@ class ControlServerTest {
         ControlServer.release();
     }
 
+    /** Connects to the server's socket, which it binds on its own thread shortly after acquire(). */
     private SocketChannel connect() throws Exception {
-        SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX);
-        peer.connect(UnixDomainSocketAddress.of(server.socketPath()));
-        return peer;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                peer.connect(UnixDomainSocketAddress.of(server.socketPath()));
+                return peer;
+            } catch (java.net.SocketException notYetBound) {
+                peer.close();
+                if (System.nanoTime() - deadline >= 0) {
+                    throw notYetBound;
+                }
+                Thread.sleep(5);
+            }
+        }
     }
 
     private static FrameChannel handshakeChannel(SocketChannel peer) {
@@ -119,6 +131,35 @@ class ControlServerTest {
             assertThat(serverSide.get(5, TimeUnit.SECONDS)).isInstanceOf(AuthenticationException.class)
                     .hasMessage("digest received was wrong");
             Files.delete(socket);
+            Files.delete(socket.getParent());
+        }
+    }
+
+    @Test
+    void aChildWaitsForItsParentsSocketToAppear() throws Exception {
+        // The parent binds its socket in the background: a child that connects first must wait.
+        Path socket = Files.createTempDirectory("mp4j-test-").resolve("s");
+        byte[] key = AuthKey.randomBytes(AuthKey.LENGTH);
+        byte[] token = AuthKey.randomBytes(ControlProtocol.TOKEN_LENGTH);
+        CompletableFuture<FrameChannel> client = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ControlClient.connect(socket, key, token);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertThat(client).as("still waiting for the socket").isNotDone();
+        try (var listener = java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(socket));
+            try (SocketChannel accepted = listener.accept()) {
+                FrameChannel channel = handshakeChannel(accepted);
+                Handshake.asServer(channel, key);
+                assertThat(channel.read().payload()).isEqualTo(token);
+                client.get(5, TimeUnit.SECONDS).close();
+            }
+        } finally {
+            Files.deleteIfExists(socket);
             Files.delete(socket.getParent());
         }
     }
