@@ -48,7 +48,7 @@ public final class ControlClient {
     }
 
     /** A channel connected to {@code socket}, once it is there, or the last failure after {@link #PATIENCE}. */
-    private static SocketChannel connected(Path socket) throws IOException {
+    static SocketChannel connected(Path socket) throws IOException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (true) {
             SocketChannel peer = SocketChannel.open(StandardProtocolFamily.UNIX);
