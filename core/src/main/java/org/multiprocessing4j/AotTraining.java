@@ -1,6 +1,6 @@
 package org.multiprocessing4j;
 
-import java.io.EOFException;
+import java.io.IOException;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.wire.JavaSerialization;
@@ -39,7 +39,7 @@ final class AotTraining {
                 while (true) {
                     far.send(far.recv());
                 }
-            } catch (EOFException | IllegalStateException e) {
+            } catch (IOException | IllegalStateException e) {
                 // the near end closed: done
             }
         });

@@ -12,14 +12,41 @@ public final class Array {
         return new SharedLongArray(checkLength(length));
     }
 
+    /** An array of longs holding a copy of {@code initial}. */
+    public static SharedLongArray ofLongs(long[] initial) {
+        SharedLongArray array = ofLongs(initial.length);
+        for (int i = 0; i < initial.length; i++) {
+            array.set(i, initial[i]);
+        }
+        return array;
+    }
+
     /** A zero-filled array of {@code length} ints. */
     public static SharedIntArray ofInts(int length) {
         return new SharedIntArray(checkLength(length));
     }
 
+    /** An array of ints holding a copy of {@code initial}. */
+    public static SharedIntArray ofInts(int[] initial) {
+        SharedIntArray array = ofInts(initial.length);
+        for (int i = 0; i < initial.length; i++) {
+            array.set(i, initial[i]);
+        }
+        return array;
+    }
+
+    /** A zero-filled array of {@code length} doubles. */
+    public static SharedDoubleArray ofDoubles(int length) {
+        return new SharedDoubleArray(checkLength(length));
+    }
+
     /** An array of doubles holding a copy of {@code initial}. */
     public static SharedDoubleArray ofDoubles(double[] initial) {
-        return new SharedDoubleArray(initial.clone());
+        SharedDoubleArray array = ofDoubles(initial.length);
+        for (int i = 0; i < initial.length; i++) {
+            array.set(i, initial[i]);
+        }
+        return array;
     }
 
     private static int checkLength(int length) {

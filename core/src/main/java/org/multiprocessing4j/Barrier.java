@@ -234,4 +234,16 @@ public final class Barrier implements Serializable {
     public String toString() {
         return "<Barrier(parties=" + parties() + ", waiting=" + nWaiting() + (isBroken() ? ", broken" : "") + ")>";
     }
+
+    /** Handles are equal when they refer to the same shared barrier, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Barrier other && base == other.base && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(base);
+    }
+
 }

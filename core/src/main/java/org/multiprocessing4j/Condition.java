@@ -126,14 +126,14 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
 
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
-        long start = System.nanoTime();
-        await(Duration.ofNanos(nanosTimeout));
-        return nanosTimeout - (System.nanoTime() - start);
+        Deadline deadline = Deadline.after(nanosTimeout, TimeUnit.NANOSECONDS);
+        await(deadline);
+        return deadline.remainingNanos();
     }
 
     @Override
     public boolean await(long time, TimeUnit unit) throws InterruptedException {
-        return await(Duration.of(time, unit.toChronoUnit()));
+        return await(Deadline.after(time, unit));
     }
 
     @Override
@@ -216,4 +216,16 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
         return "<Condition(" + lock + ", waiters="
                 + (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Condition.WAITERS) + ")>";
     }
+
+    /** Handles are equal when they refer to the same shared condition, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Condition other && base == other.base && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(base);
+    }
+
 }

@@ -11,9 +11,11 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
+import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.wire.Codec;
 
 /**
@@ -23,10 +25,19 @@ import org.multiprocessing4j.internal.wire.Codec;
  * there.
  *
  * <p>An end is closed for everyone when any process calls {@link #close()} on it, or when every
- * process that held it has died; a process holds an end once it has received it or sent on it, so
- * a parent that keeps a copy of the child's end without using it does not keep it open. Once the
- * other end is closed and everything it sent has been read, {@link #recv()} throws
- * {@link EOFException}.
+ * process that held it has died; a process holds an end once it has received it (in a task or a
+ * message) or sent or received on it, so a parent that keeps a copy of the child's end without
+ * using it does not keep it open. Once the other end is closed and everything it sent has been
+ * read, {@link #recv()} throws {@link EOFException}; once nobody can receive what this end sends,
+ * {@link #send} throws {@link BrokenPipeException}. At most {@value SharedLayout.Ring#HOLDER_SLOTS}
+ * live processes may hold an end at once; {@link Process#start()} refuses to make one more.
+ *
+ * <pre>{@code
+ * Pipe pipe = Pipe.open();
+ * Connection child = pipe.second();
+ * new Process(() -> child.send("hello from " + Multiprocessing.currentProcess().name())).start();
+ * String greeting = (String) pipe.first().recv();
+ * }</pre>
  */
 public final class Connection implements AutoCloseable, Serializable {
     @Serial
@@ -51,29 +62,47 @@ public final class Connection implements AutoCloseable, Serializable {
         hold();
     }
 
+    /** The end that {@link #writeTo} wrote, in this process, which now holds it. */
+    static Connection readFrom(DataInputStream stream) throws IOException {
+        return new Connection(stream);
+    }
+
     @SuppressWarnings("unused") // called by CompactForms
     private boolean writeCompact(DataOutputStream stream) throws IOException {
+        writeTo(stream);
+        return true;
+    }
+
+    /** Writes where this end is, for the reading constructor; part of the compact form of what holds it. */
+    void writeTo(DataOutputStream stream) throws IOException {
         for (MessageRing ring : new MessageRing[] {in, out}) {
             stream.writeBoolean(ring != null);
             if (ring != null) {
                 ring.writeTo(stream);
             }
         }
-        return true;
     }
 
     /**
-     * Sends {@code message}; blocks only while the pipe's ring is full of unread messages.
+     * Sends {@code message}; blocks only while the pipe's ring is full of unread messages, and then
+     * not for ever: it throws once nobody can receive any more.
      *
+     * @throws BrokenPipeException if the other end is closed, or every process that held it has
+     *     died (seen within {@link Deadline#SLICE} while this waits); nothing is sent
      * @throws IllegalArgumentException naming the class if it cannot be serialized; nothing is sent
-     * @throws IllegalStateException if this end is closed or receives only
+     * @throws IllegalStateException if this end is closed or receives only, or if the thread is
+     *     interrupted while it waits for room (the interrupt status is kept; nothing is sent)
      */
-    public void send(Object message) {
+    public void send(Object message) throws BrokenPipeException {
         write(Codec.encode(message, "a message sent on a Connection"));
     }
 
-    /** Sends the bytes as one message; the other end gets them whole from {@link #recvBytes()}. */
-    public void sendBytes(byte[] bytes) {
+    /**
+     * Sends the bytes as one message; the other end gets them whole from {@link #recvBytes()}.
+     *
+     * @throws BrokenPipeException as {@link #send}
+     */
+    public void sendBytes(byte[] bytes) throws BrokenPipeException {
         write(Codec.encode(bytes, "bytes")); // encoding copies: later changes to bytes are not sent
     }
 
@@ -121,7 +150,10 @@ public final class Connection implements AutoCloseable, Serializable {
         if (!closed) {
             closed = true;
             if (out != null) {
-                out.closeSender();
+                out.close(MessageRing.End.SENDING);
+            }
+            if (in != null) {
+                in.close(MessageRing.End.RECEIVING);
             }
         }
     }
@@ -157,14 +189,17 @@ public final class Connection implements AutoCloseable, Serializable {
                 + (closed ? ", closed" : "") + ")>";
     }
 
-    private void write(byte[] bytes) {
+    private void write(byte[] bytes) throws BrokenPipeException {
         checkOpen();
         if (out == null) {
             throw new IllegalStateException("connection is read-only");
         }
         hold();
         try {
-            out.put(bytes, Deadline.never());
+            // Sliced, so that a receiver that is gone while the ring is full is noticed.
+            do {
+                checkReceiverThere();
+            } while (!out.put(bytes, Deadline.after(Deadline.SLICE)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending", e);
@@ -190,23 +225,52 @@ public final class Connection implements AutoCloseable, Serializable {
         if (in == null) {
             throw new IllegalStateException("connection is write-only");
         }
+        hold();
         return in;
+    }
+
+    private void checkReceiverThere() throws BrokenPipeException {
+        if (out.goneLookedUpNow(MessageRing.End.RECEIVING)) {
+            throw new BrokenPipeException(out.closed(MessageRing.End.RECEIVING)
+                    ? "the other end of the pipe is closed"
+                    : "every process that held the other end of the pipe has died");
+        }
     }
 
     /**
      * Registers child process {@code pid}, to which this end is being given, as a holder: if it
-     * dies, even before it could register itself, the other end sees this one closed.
+     * dies, even before it could register itself, the other end sees this one gone.
+     *
+     * @throws IllegalStateException if the end already has as many live holders as it can record
      */
     void heldBy(long pid) {
         if (out != null) {
-            out.registerSender(pid);
+            out.register(MessageRing.End.SENDING, pid);
+        }
+        if (in != null) {
+            in.register(MessageRing.End.RECEIVING, pid);
         }
     }
 
-    /** Registers this process as a holder of this end, once. */
+    /** True if one more process could hold this end now; {@link Process#start()} asks before it starts one. */
+    boolean hasRoomForHolder() {
+        return (out == null || out.hasRoomForHolder(MessageRing.End.SENDING))
+                && (in == null || in.hasRoomForHolder(MessageRing.End.RECEIVING));
+    }
+
+    /**
+     * Registers this process as a holder of this end, once.
+     *
+     * @throws IllegalStateException if the end already has as many live holders as it can record
+     */
     private void hold() {
-        if (!holding && out != null) {
-            out.registerSender();
+        if (!holding) {
+            if (out != null) {
+                out.register(MessageRing.End.SENDING);
+            }
+            if (in != null) {
+                in.register(MessageRing.End.RECEIVING);
+            }
             holding = true;
         }
     }
@@ -222,4 +286,16 @@ public final class Connection implements AutoCloseable, Serializable {
         stream.defaultReadObject();
         hold(); // received: this process now holds the end
     }
+
+    /** Handles are equal when they refer to the same shared end of a pipe, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Connection other && Objects.equals(in, other.in) && Objects.equals(out, other.out);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(in, out);
+    }
+
 }

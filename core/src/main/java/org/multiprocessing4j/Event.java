@@ -93,4 +93,16 @@ public final class Event implements Serializable {
     public String toString() {
         return "<Event(" + (isSet() ? "set" : "unset") + ")>";
     }
+
+    /** Handles are equal when they refer to the same shared event, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Event other && flag == other.flag && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(flag);
+    }
+
 }

@@ -3,6 +3,8 @@ package org.multiprocessing4j;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.Serial;
+import java.time.Duration;
+import org.multiprocessing4j.internal.shm.Deadline;
 
 /**
  * A {@link Queue} that counts unfinished items, Python's {@code multiprocessing.JoinableQueue}:
@@ -34,8 +36,24 @@ public class JoinableQueue<E> extends Queue<E> {
         ring().taskDone();
     }
 
-    /** Blocks until every item ever put has been marked done by {@link #taskDone()}. */
+    /**
+     * Blocks until every item ever put has been marked done by {@link #taskDone()}. A consumer that
+     * died between taking an item and marking it done leaves it unfinished for ever: use
+     * {@link #join(Duration)} where that can happen.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void join() throws InterruptedException {
-        ring().awaitTasksDone();
+        ring().awaitTasksDone(Deadline.never());
+    }
+
+    /**
+     * As {@link #join()}, for at most {@code timeout}; zero or negative does not block.
+     *
+     * @return true if every item was done, false if the timeout passed first
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        return ring().awaitTasksDone(Deadline.after(timeout));
     }
 }

@@ -90,22 +90,16 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
         mutex.release();
     }
 
-    /** Acquires and returns the {@link Held} that releases: {@code try (var h = lock.hold()) {...}}. */
+    /**
+     * Acquires and returns the {@link Held} that releases: {@code try (var h = lock.hold()) {...}}.
+     * Its first {@code close()} releases; later ones do nothing.
+     *
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held
+     */
     public Held hold() throws InterruptedException {
         acquire();
-        return releaser();
+        return new HeldOnce(this::release);
     }
-
-    /** One {@link Held} per handle (any thread may release a Lock), so hold() allocates nothing. */
-    private Held releaser() {
-        Held r = releaser;
-        if (r == null) {
-            releaser = r = this::release;
-        }
-        return r;
-    }
-
-    private transient Held releaser;
 
     /** True if some thread of some process holds the lock. */
     public boolean isLocked() {
@@ -134,7 +128,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return acquire(Duration.of(time, unit.toChronoUnit()));
+        return mutex.tryAcquire() || mutex.acquire(Deadline.after(time, unit));
     }
 
     @Override
@@ -157,4 +151,16 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
         int owner = mutex.ownerPid();
         return "<Lock(" + (owner == 0 ? "unlocked" : "owner pid=" + owner) + ")>";
     }
+
+    /** Handles are equal when they refer to the same shared lock, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Lock other && mutex.equals(other.mutex);
+    }
+
+    @Override
+    public int hashCode() {
+        return mutex.hashCode();
+    }
+
 }

@@ -7,6 +7,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.multiprocessing4j.internal.shm.Deadline;
 
 /**
  * The parent, as seen from a child ({@code parentProcess()}), Python's {@code _ParentProcess}: its
@@ -41,7 +42,7 @@ final class ParentProcess extends Process {
 
     @Override
     public void join() throws InterruptedException {
-        join(Duration.ofMillis(Long.MAX_VALUE));
+        join(Duration.ofSeconds(Long.MAX_VALUE));
     }
 
     @Override
@@ -51,7 +52,7 @@ final class ParentProcess extends Process {
             return true;
         }
         try {
-            handle.get().onExit().get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            handle.get().onExit().get(Math.max(0, Deadline.nanos(timeout)), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

@@ -1,14 +1,23 @@
 package org.multiprocessing4j;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
 import org.multiprocessing4j.internal.shm.MessageRing;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * A pair of connected {@link Connection}s, Python's {@code multiprocessing.Pipe()}: one segment of
- * shared memory with a ring per direction.
+ * shared memory with a ring per direction. A Pipe is {@link Serializable}, as its ends are: a
+ * process that receives it (a task that captures it, say) holds both ends, as a Python child given
+ * both ends of a pipe does.
  */
-public final class Pipe {
+public final class Pipe implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
     /** Bytes of each direction's ring. */
     public static final int CAPACITY = 1 << 20;
 
@@ -18,6 +27,18 @@ public final class Pipe {
     private Pipe(Connection first, Connection second) {
         this.first = first;
         this.second = second;
+    }
+
+    /** The copy a process reads from this pipe's compact form ({@code CompactForms}); it holds both ends. */
+    private Pipe(DataInputStream in) throws IOException {
+        this(Connection.readFrom(in), Connection.readFrom(in));
+    }
+
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        first.writeTo(out);
+        second.writeTo(out);
+        return true;
     }
 
     /** A duplex pipe: each end sends and receives. */
@@ -49,5 +70,21 @@ public final class Pipe {
 
     public Connection second() {
         return second;
+    }
+
+    /** Pipes are equal when their ends are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Pipe other && first.equals(other.first) && second.equals(other.second);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * first.hashCode() + second.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "<Pipe(" + first + ", " + second + ")>";
     }
 }

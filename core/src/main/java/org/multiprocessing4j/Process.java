@@ -142,17 +142,47 @@ public class Process implements Serializable {
         }
         Process parent = ProcessTree.current();
         byte[] launch = new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()).encode();
+        List<Connection> ends = capturedEnds();
+        SpawnPopen started;
         try {
-            popen = SpawnPopen.start(launch, jvmOptions, this::trainingLaunch);
+            started = SpawnPopen.start(launch, jvmOptions, this::trainingLaunch);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
         }
+        try {
+            for (Connection end : ends) {
+                end.heldBy(started.pid());
+            }
+        } catch (IllegalStateException tooManyHolders) { // others took the last room since capturedEnds looked
+            started.kill();
+            throw tooManyHolders;
+        }
+        popen = started;
         ProcessTree.addChild(this);
+    }
+
+    /**
+     * The pipe ends the target captures, which the child will hold from its start.
+     *
+     * @throws IllegalStateException if one of them has no room for another holder
+     */
+    private List<Connection> capturedEnds() {
+        List<Connection> ends = new ArrayList<>();
         for (Object captured : LambdaCodec.capturedValues(target)) {
             if (captured instanceof Connection end) {
-                end.heldBy(popen.pid());
+                ends.add(end);
+            } else if (captured instanceof Pipe pipe) {
+                ends.add(pipe.first());
+                ends.add(pipe.second());
             }
         }
+        for (Connection end : ends) {
+            if (!end.hasRoomForHolder()) {
+                throw new IllegalStateException("cannot start " + name + ": " + end
+                        + " is held by as many live processes as it can record");
+            }
+        }
+        return ends;
     }
 
     /**

@@ -39,6 +39,9 @@ import org.multiprocessing4j.internal.wire.Codec;
  * interleave. A process killed while taking leaves the queue consistent: the item it had not
  * finished taking stays at the head.
  *
+ * <p>As every {@link BlockingQueue}, it refuses null: {@code put}, {@code offer} and {@code add}
+ * throw {@link NullPointerException}.
+ *
  * <p>{@link #iterator()}, {@code contains} and {@code remove(Object)} are not supported: the queue's
  * contents live in another process's view as much as in this one's.
  */
@@ -105,7 +108,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** Adds {@code e}, waiting at most {@code timeout} for room; false if there was none. */
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-        return ring.put(encode(e), Deadline.after(Duration.of(timeout, unit.toChronoUnit())));
+        return ring.put(encode(e), Deadline.after(timeout, unit));
     }
 
     /** Blocks until an item is there and removes it. */
@@ -128,7 +131,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** Removes an item, waiting at most {@code timeout} for one; null if none came. */
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        byte[] bytes = read(Deadline.after(Duration.of(timeout, unit.toChronoUnit())), true);
+        byte[] bytes = read(Deadline.after(timeout, unit), true);
         return bytes == null ? null : decode(bytes);
     }
 
@@ -207,6 +210,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     }
 
     private byte[] encode(E e) {
+        Objects.requireNonNull(e, "a Queue holds no null: poll() returns null for an empty queue");
         checkOpen();
         return Codec.encode(e, "an item put on a Queue");
     }
@@ -234,4 +238,16 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
             throw new IllegalStateException(getClass().getSimpleName() + " is closed");
         }
     }
+
+    /** Handles are equal when they refer to the same shared queue, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Queue<?> other && getClass() == other.getClass() && ring.equals(other.ring);
+    }
+
+    @Override
+    public int hashCode() {
+        return ring.hashCode();
+    }
+
 }

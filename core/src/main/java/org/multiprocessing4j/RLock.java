@@ -102,17 +102,16 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         }
     }
 
-    /** Acquires and returns the {@link Held} that releases once. */
+    /**
+     * Acquires and returns the {@link Held} that releases once: its first {@code close()} releases
+     * one hold, later ones do nothing.
+     *
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held
+     */
     public Held hold() throws InterruptedException {
         acquire();
-        Held r = releaser;
-        if (r == null) {
-            releaser = r = this::release; // release checks the calling thread, so one instance serves all
-        }
-        return r;
+        return new HeldOnce(this::release);
     }
-
-    private transient Held releaser;
 
     /** True if the calling thread owns the lock. */
     public boolean isHeldByCurrentThread() {
@@ -165,7 +164,7 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return acquire(Duration.of(time, unit.toChronoUnit()));
+        return acquire(Deadline.after(time, unit));
     }
 
     @Override
@@ -229,4 +228,16 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         Atomics.LONG.setVolatile(memory, base + SharedLayout.Mutex.OWNER_THREAD, Thread.currentThread().threadId());
         Atomics.INT.setVolatile(memory, base + SharedLayout.Mutex.HOLD_COUNT, count);
     }
+
+    /** Handles are equal when they refer to the same shared lock, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RLock other && base == other.base && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(base);
+    }
+
 }

@@ -19,7 +19,7 @@ import org.multiprocessing4j.internal.shm.SharedSemaphore;
  * SIGKILL, are given back within {@link Deadline#SLICE} of a waiter noticing (or of a call to
  * {@link #value()}).
  */
-public class Semaphore implements Serializable {
+public sealed class Semaphore implements Serializable permits BoundedSemaphore {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -82,10 +82,15 @@ public class Semaphore implements Serializable {
         semaphore.release();
     }
 
-    /** Acquires a permit and returns the {@link Held} that releases it. */
+    /**
+     * Acquires a permit and returns the {@link Held} that releases it: its first {@code close()}
+     * releases, later ones do nothing.
+     *
+     * @throws InterruptedException if interrupted while waiting; no permit is then taken
+     */
     public Held hold() throws InterruptedException {
         acquire();
-        return this::release;
+        return new HeldOnce(this::release);
     }
 
     /** The permits available now (Python's {@code get_value()}). */
@@ -97,4 +102,16 @@ public class Semaphore implements Serializable {
     public String toString() {
         return "<" + getClass().getSimpleName() + "(value=" + value() + ")>";
     }
+
+    /** Handles are equal when they refer to the same shared semaphore, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Semaphore other && getClass() == other.getClass() && semaphore.equals(other.semaphore);
+    }
+
+    @Override
+    public int hashCode() {
+        return semaphore.hashCode();
+    }
+
 }

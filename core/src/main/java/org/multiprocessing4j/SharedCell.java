@@ -55,4 +55,16 @@ abstract class SharedCell implements Serializable {
     final MemorySegment memory() {
         return segment.memory();
     }
+
+    /** Handles are equal when they refer to the same shared value or array, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SharedCell other && getClass() == other.getClass() && data == other.data && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(data);
+    }
+
 }

@@ -14,11 +14,8 @@ public final class SharedDoubleArray extends SharedArrayCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedDoubleArray(double[] initial) {
-        super(initial.length, Double.BYTES);
-        for (int i = 0; i < length(); i++) {
-            set(i, initial[i]);
-        }
+    SharedDoubleArray(int length) {
+        super(length, Double.BYTES);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
@@ -35,14 +32,24 @@ public final class SharedDoubleArray extends SharedArrayCell {
     }
 
     public double addAndGet(int i, double delta) {
+        return getAndAdd(i, delta) + delta;
+    }
+
+    public double getAndAdd(int i, double delta) {
         long offset = offset(i);
         while (true) {
             long bits = (long) Atomics.LONG.getVolatile(memory(), offset);
-            double updated = Double.longBitsToDouble(bits) + delta;
-            if (Atomics.LONG.compareAndSet(memory(), offset, bits, Double.doubleToRawLongBits(updated))) {
-                return updated;
+            double previous = Double.longBitsToDouble(bits);
+            if (Atomics.LONG.compareAndSet(memory(), offset, bits, Double.doubleToRawLongBits(previous + delta))) {
+                return previous;
             }
         }
+    }
+
+    /** Compares bits, as {@link SharedDouble#compareAndSet}: -0.0 is not 0.0, and NaN equals the same NaN. */
+    public boolean compareAndSet(int i, double expected, double value) {
+        return Atomics.LONG.compareAndSet(memory(), offset(i), Double.doubleToRawLongBits(expected),
+                Double.doubleToRawLongBits(value));
     }
 
     /** A copy; each element is read atomically, the whole only under {@link #lock()}. */

@@ -56,4 +56,16 @@ public class SimpleQueue<E> implements Serializable {
     public String toString() {
         return "<SimpleQueue(size=" + queue.size() + ")>";
     }
+
+    /** Handles are equal when they refer to the same shared queue, in whichever process they were made. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SimpleQueue<?> other && queue.equals(other.queue);
+    }
+
+    @Override
+    public int hashCode() {
+        return queue.hashCode();
+    }
+
 }

@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -110,7 +112,7 @@ class PipeTest {
     }
 
     @Test
-    void aOneWayPipesEndsRefuseTheWrongDirection() {
+    void aOneWayPipesEndsRefuseTheWrongDirection() throws Exception {
         Pipe pipe = Pipe.open(false);
         Connection reader = pipe.first();
         Connection writer = pipe.second();
@@ -193,5 +195,103 @@ class PipeTest {
                 .hasMessageContaining("java.lang.Object");
         pipe.first().send("still fine");
         assertThat(pipe.second().recv()).isEqualTo("still fine");
+    }
+
+    @Test
+    void sendOnAnEndWhoseOtherEndWasClosedThrowsBrokenPipe() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection child = pipe.second();
+        Process p = new Process(() -> {
+            child.recv();
+            child.close();
+        });
+        p.start();
+        pipe.first().send("read this, then close");
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThatThrownBy(() -> pipe.first().send("nobody reads this"))
+                .isInstanceOf(BrokenPipeException.class).isInstanceOf(java.io.IOException.class)
+                .hasMessage("the other end of the pipe is closed");
+    }
+
+    @Test
+    void sendOnAnEndWhoseEveryHolderDiedThrowsBrokenPipeEvenWhenTheRingIsFull() throws Exception {
+        Pipe pipe = Pipe.open(false);
+        Connection reader = pipe.first();
+        Connection writer = pipe.second();
+        Process p = new Process(() -> {
+            reader.poll();
+            Runtime.getRuntime().halt(0);
+        });
+        p.start();
+        p.join();
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 100_000; i++) { // far more than the ring holds: no hang
+                writer.send(new byte[1024]);
+            }
+        }).isInstanceOf(BrokenPipeException.class)
+                .hasMessage("every process that held the other end of the pipe has died");
+    }
+
+    @Test
+    void anEndHeldByMoreProcessesThanTheOldLimitLosesNoMessage() throws Exception {
+        int writers = 20; // more than the 16 holder slots an end used to have
+        Pipe pipe = Pipe.open(false);
+        Connection reader = pipe.first();
+        Connection writer = pipe.second();
+        Event last = new Event();
+        List<Process> early = new ArrayList<>();
+        for (int i = 0; i < writers - 1; i++) {
+            int id = i;
+            early.add(new Process(() -> writer.send(id)));
+        }
+        Process late = new Process(() -> {
+            last.await();
+            writer.send(writers - 1);
+        });
+        late.start();
+        for (Process p : early) {
+            p.start();
+        }
+        Set<Object> got = new HashSet<>();
+        for (int i = 0; i < writers - 1; i++) {
+            got.add(reader.recv());
+        }
+        for (Process p : early) {
+            p.join();
+        }
+        last.set();
+        got.add(reader.recv()); // the late writer still holds the end: no EOF before its message
+        late.join();
+        assertThat(got).hasSize(writers);
+        assertThatThrownBy(reader::recv).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void startRefusesAChildThatWouldBeOneHolderTooManyOfAnEnd() throws Exception {
+        Pipe pipe = Pipe.open(false);
+        Connection writer = pipe.second();
+        Event release = new Event();
+        List<Process> holders = new ArrayList<>();
+        try {
+            for (int i = 0; i < org.multiprocessing4j.internal.shm.SharedLayout.Ring.HOLDER_SLOTS; i++) {
+                Process p = new Process(() -> {
+                    release.await();
+                    writer.close();
+                });
+                p.setJvmOptions(List.of("-Xmx16m", "-XX:TieredStopAtLevel=1", "-Xss256k"));
+                p.start();
+                holders.add(p);
+            }
+            Process oneTooMany = new Process(() -> writer.send("lost"));
+            assertThatThrownBy(oneTooMany::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("held by as many live processes as it can record");
+            assertThat(oneTooMany.pid()).isEmpty();
+        } finally {
+            release.set();
+            for (Process p : holders) {
+                p.join();
+            }
+        }
     }
 }

@@ -18,6 +18,9 @@ import org.multiprocessing4j.testing.Gate;
 /** Python's _TestQueue scenarios, and the reliability points Python's queues miss. */
 @Timeout(120)
 class QueueTest {
+    /** What tells a worker to stop: a Queue holds no null, Python's usual sentinel. */
+    private static final int STOP = -1;
+
     @TempDir
     Path dir;
 
@@ -122,7 +125,7 @@ class QueueTest {
         List<Process> workers = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
             Process p = new Process(() -> {
-                for (Integer item; (item = q.take()) != null; ) {
+                for (int item; (item = q.take()) != STOP; ) {
                     sum.addAndGet(item);
                     q.taskDone();
                 }
@@ -137,7 +140,7 @@ class QueueTest {
         q.join();
         assertThat(sum.get()).isEqualTo(55);
         for (int w = 0; w < workers.size(); w++) {
-            q.put(null);
+            q.put(STOP);
         }
         for (Process p : workers) {
             p.join();
@@ -160,7 +163,7 @@ class QueueTest {
     @Test
     void commonTypesAndSerializableObjectsRoundTrip() throws Exception {
         Queue<Object> q = new Queue<>();
-        List<Object> items = Arrays.asList(null, 1, 2L, 2.25, 1.5f, (short) 3, (byte) 4, 'c', true, "héllo",
+        List<Object> items = Arrays.asList(1, 2L, 2.25, 1.5f, (short) 3, (byte) 4, 'c', true, "héllo",
                 new byte[] {1, 2}, new int[] {3, 4}, new long[] {5}, new double[] {6.5}, List.of(1, "x"),
                 Map.of("k", 1L << 34));
         Process p = new Process(() -> {

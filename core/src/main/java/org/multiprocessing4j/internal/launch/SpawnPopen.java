@@ -18,6 +18,7 @@ import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.channel.ChildSession;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.channel.ControlServer;
+import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
 import org.multiprocessing4j.internal.wire.Frame;
@@ -157,7 +158,7 @@ public final class SpawnPopen implements ChildSession {
             return !isAlive();
         }
         try {
-            exitCode.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            exitCode.get(Deadline.nanos(timeout), TimeUnit.NANOSECONDS);
             return true;
         } catch (TimeoutException e) {
             return false;

@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The end of a blocking wait, and the slices it is waited in. A futex wait is not interrupted by
@@ -19,13 +20,42 @@ public final class Deadline {
         this.end = end;
     }
 
-    /** A deadline {@code timeout} from now; {@code null} or a huge timeout never ends. */
+    /**
+     * Timeouts at least this long never end: {@code System.nanoTime()} plus more would overflow,
+     * and 146 years is for ever to a waiting thread.
+     */
+    private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
+
+    /**
+     * A deadline {@code timeout} from now; {@code null} or a timeout of {@link #FOREVER_NANOS} or
+     * more never ends, and a zero or negative one has passed.
+     */
     public static Deadline after(Duration timeout) {
-        if (timeout == null) {
+        return timeout == null ? NEVER : afterNanos(nanos(timeout));
+    }
+
+    /** As {@link #after(Duration)}, for {@code java.util.concurrent}'s (time, unit) pairs of any size. */
+    public static Deadline after(long time, TimeUnit unit) {
+        return afterNanos(unit.toNanos(time)); // toNanos saturates
+    }
+
+    private static Deadline afterNanos(long nanos) {
+        if (nanos >= FOREVER_NANOS) {
             return NEVER;
         }
-        long nanos = Math.max(0, timeout.toNanos() > Long.MAX_VALUE / 2 ? Long.MAX_VALUE / 2 : timeout.toNanos());
-        return new Deadline(System.nanoTime() + nanos);
+        return new Deadline(System.nanoTime() + Math.max(0, nanos));
+    }
+
+    /**
+     * {@code timeout} in nanoseconds, saturated to {@code Long.MAX_VALUE} or {@code Long.MIN_VALUE}
+     * where {@link Duration#toNanos()} would throw {@link ArithmeticException}.
+     */
+    public static long nanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return timeout.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     /** The deadline that never passes; one shared instance, so an untimed wait allocates nothing. */
@@ -37,6 +67,11 @@ public final class Deadline {
 
     public boolean passed() {
         return end != Long.MAX_VALUE && System.nanoTime() - end >= 0;
+    }
+
+    /** Nanoseconds left, zero once passed; {@code Long.MAX_VALUE} for a deadline that never ends. */
+    public long remainingNanos() {
+        return end == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, end - System.nanoTime());
     }
 
     /** How long the next sleep may be: the time left, at most {@link #SLICE}. */

@@ -20,6 +20,22 @@ public final class Liveness {
 
     private Liveness() {}
 
+    /**
+     * Counts the children this process has seen end. A look at holders' liveness that is rationed
+     * in time looks again at once after a child ended, so that a process that has just joined a
+     * child sees at once what that child's death means.
+     */
+    private static volatile int childDeaths;
+
+    /** Called when this process has seen a child of its own end. */
+    public static void childEnded() {
+        childDeaths++; // a lost increment among concurrent ones still changes the count
+    }
+
+    public static int childDeaths() {
+        return childDeaths;
+    }
+
     public static long selfPid() {
         return SELF_PID;
     }
@@ -30,7 +46,7 @@ public final class Liveness {
 
     /** True if {@code pid} runs and started at {@code startTime}. */
     public static boolean isAlive(long pid, long startTime) {
-        return pid > 0 && startTime(pid) == startTime;
+        return pid > 0 && startTime != NOT_RUNNING && startTime(pid) == startTime;
     }
 
     /** The start time of {@code pid}, or {@link #NOT_RUNNING} if it does not run or is a zombie. */

@@ -182,7 +182,7 @@ public final class MessageRing implements Serializable {
 
     /** True if a message is waiting, or the sending end has closed or died (a read would not block). */
     public boolean readable() {
-        return items() > 0 || senderGone();
+        return items() > 0 || gone(End.SENDING);
     }
 
     /**
@@ -192,7 +192,7 @@ public final class MessageRing implements Serializable {
      */
     public boolean awaitReadable(Deadline deadline) throws InterruptedException {
         return readable() || spinUntil(this::hasData) || sleepUntil(SharedLayout.Ring.DATA_FUTEX,
-                SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true) || senderGone();
+                SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true) || gone(End.SENDING);
     }
 
     /** Messages in the ring now: frames written minus frames read. */
@@ -223,49 +223,130 @@ public final class MessageRing implements Serializable {
         }
     }
 
-    /** JoinableQueue's join: waits until every item put has been marked done. */
-    public void awaitTasksDone() throws InterruptedException {
+    /** JoinableQueue's join: waits until every item put has been marked done; false if {@code deadline} passed first. */
+    public boolean awaitTasksDone(Deadline deadline) throws InterruptedException {
         MemorySegment memory = segment.memory();
         MemorySegment word = segment.word(base + SharedLayout.Ring.TASKS_SEQUENCE);
         while (true) {
             int sequence = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.TASKS_SEQUENCE);
             if ((int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.UNFINISHED) == 0) {
-                return;
+                return true;
+            }
+            if (deadline.passed()) {
+                return false;
             }
             Deadline.checkInterrupt();
-            Futex.await(word, sequence, Deadline.SLICE);
+            Futex.await(word, sequence, deadline.slice());
         }
     }
 
-    /** Marks the sending end closed, in every process, and wakes readers so they see it. */
-    public void closeSender() {
-        Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Ring.CLOSED, 1);
-        wakeSleepers(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS);
-    }
+    /**
+     * One end of the ring, as a pipe's {@code Connection} holds it: the sending end writes, the
+     * receiving end reads. Each has a closed flag and a table of the processes that hold it.
+     */
+    public enum End {
+        SENDING(SharedLayout.Ring.CLOSED, SharedLayout.Ring.SENDER_SLOTS_OFFSET),
+        RECEIVING(SharedLayout.Ring.RECEIVER_CLOSED, SharedLayout.Ring.RECEIVER_SLOTS_OFFSET);
 
-    public boolean senderClosed() {
-        return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Ring.CLOSED) != 0;
-    }
+        private final int closedFlag;
+        private final int holderSlots;
 
-    /** Records this process as a holder of the sending end, so that its death closes the end. */
-    public void registerSender() {
-        ProcessSlots.register(segment.memory(), base + SharedLayout.Ring.SENDER_SLOTS_OFFSET,
-                SharedLayout.Ring.SENDER_SLOTS);
+        End(int closedFlag, int holderSlots) {
+            this.closedFlag = closedFlag;
+            this.holderSlots = holderSlots;
+        }
     }
 
     /**
-     * Records process {@code pid} as a holder of the sending end: a parent does so for the child it
-     * gives the end to, so that the end closes even if the child dies before it can record itself.
+     * Marks {@code end} closed, in every process. Closing the sending end wakes readers so they see
+     * it; a writer waiting for room looks at the receiving end between its sleeps.
      */
-    public void registerSender(long pid) {
-        ProcessSlots.register(segment.memory(), base + SharedLayout.Ring.SENDER_SLOTS_OFFSET,
-                SharedLayout.Ring.SENDER_SLOTS, pid, Liveness.startTime(pid));
+    public void close(End end) {
+        Atomics.INT.setVolatile(segment.memory(), base + end.closedFlag, 1);
+        if (end == End.SENDING) {
+            wakeSleepers(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS);
+        }
     }
 
-    /** True if the sending end was closed, or every process that held it has died. */
-    public boolean senderGone() {
-        return senderClosed() || ProcessSlots.state(segment.memory(), base + SharedLayout.Ring.SENDER_SLOTS_OFFSET,
-                SharedLayout.Ring.SENDER_SLOTS) == ProcessSlots.State.ALL_DEAD;
+    public boolean closed(End end) {
+        return (int) Atomics.INT.getVolatile(segment.memory(), base + end.closedFlag) != 0;
+    }
+
+    /**
+     * Records this process as a holder of {@code end}, so that its death counts toward the end's
+     * being gone.
+     *
+     * @throws IllegalStateException if {@link SharedLayout.Ring#HOLDER_SLOTS} live processes hold it
+     */
+    public void register(End end) {
+        register(end, Liveness.selfPid(), Liveness.selfStartTime());
+    }
+
+    /**
+     * Records process {@code pid} as a holder of {@code end}: a parent does so for the child it gives
+     * the end to, so that the end counts as gone even if the child dies before it can record itself.
+     *
+     * @throws IllegalStateException as {@link #register(End)}
+     */
+    public void register(End end, long pid) {
+        register(end, pid, Liveness.startTime(pid));
+    }
+
+    private void register(End end, long pid, long startTime) {
+        if (!ProcessSlots.register(segment.memory(), base + end.holderSlots, SharedLayout.Ring.HOLDER_SLOTS,
+                pid, startTime)) {
+            throw new IllegalStateException("a pipe end is held by " + SharedLayout.Ring.HOLDER_SLOTS
+                    + " live processes already, the most it can be; process " + pid + " cannot hold it too");
+        }
+    }
+
+    /** True if one more process could hold {@code end} now. */
+    public boolean hasRoomForHolder(End end) {
+        return ProcessSlots.hasRoom(segment.memory(), base + end.holderSlots, SharedLayout.Ring.HOLDER_SLOTS);
+    }
+
+    /** True if {@code end} was closed, or every process that held it has died. */
+    public boolean gone(End end) {
+        return closed(end) || ProcessSlots.state(segment.memory(), base + end.holderSlots,
+                SharedLayout.Ring.HOLDER_SLOTS) == ProcessSlots.State.ALL_DEAD;
+    }
+
+    /**
+     * {@link #gone(End)}, for a caller on a hot path: the closed flag is read every time, but whether
+     * the holders live is read from {@code /proc}, so it is looked up at most every
+     * {@link #LIVENESS_CHECK_INTERVAL_NANOS} per handle and end, or at once after this process has
+     * seen a child of its own end ({@link Liveness#childEnded()}); a holder that dies elsewhere is
+     * seen within that interval.
+     */
+    public boolean goneLookedUpNow(End end) {
+        if (closed(end)) {
+            return true;
+        }
+        LastLook last = end == End.SENDING ? lastLookAtSenders : lastLookAtReceivers;
+        if (last == null) {
+            last = new LastLook();
+            if (end == End.SENDING) {
+                lastLookAtSenders = last;
+            } else {
+                lastLookAtReceivers = last;
+            }
+        }
+        long now = System.nanoTime();
+        int deaths = Liveness.childDeaths();
+        if (last.looked && now - last.at < LIVENESS_CHECK_INTERVAL_NANOS && deaths == last.childDeaths) {
+            return false;
+        }
+        last.looked = true;
+        last.at = now;
+        last.childDeaths = deaths;
+        return gone(end);
+    }
+
+    /** When this handle last read {@code /proc} for one end's holders, and how many child deaths it had seen. */
+    private static final class LastLook {
+        boolean looked;
+        long at;
+        int childDeaths;
     }
 
     private byte[] read(Deadline deadline, boolean consume) throws InterruptedException, IOException {
@@ -316,7 +397,7 @@ public final class MessageRing implements Serializable {
      * first, the read of a frame, is small.
      */
     private byte[] nothingToRead() throws EOFException {
-        if (items() == 0 && senderGone()) {
+        if (items() == 0 && gone(End.SENDING)) {
             throw new EOFException("the other end is closed and everything sent has been read");
         }
         return null;
@@ -435,7 +516,7 @@ public final class MessageRing implements Serializable {
                 if (ready.getAsBoolean()) {
                     return true;
                 }
-                if (deadline.passed() || (stopWhenSenderGone && senderGoneLookedUpNow())) {
+                if (deadline.passed() || (stopWhenSenderGone && goneLookedUpNow(End.SENDING))) {
                     return false;
                 }
                 Deadline.checkInterrupt();
@@ -456,23 +537,6 @@ public final class MessageRing implements Serializable {
         if ((int) Atomics.INT.getVolatile(memory, base + sleepers) > 0) {
             Futex.wakeAll(segment.word(base + futexWord));
         }
-    }
-
-    /**
-     * {@link #senderGone()}, for a reader about to sleep: whether the holders live is read from
-     * {@code /proc}, so it is looked up at most every {@link #LIVENESS_CHECK_INTERVAL_NANOS} per
-     * handle; a sender that dies is seen within that interval plus a slice.
-     */
-    private boolean senderGoneLookedUpNow() {
-        if (senderClosed()) {
-            return true;
-        }
-        long now = System.nanoTime();
-        if (now - lastLivenessCheck < LIVENESS_CHECK_INTERVAL_NANOS) {
-            return false;
-        }
-        lastLivenessCheck = now;
-        return senderGone();
     }
 
     /**
@@ -505,7 +569,8 @@ public final class MessageRing implements Serializable {
     }
 
     private transient Constants constants;
-    private transient long lastLivenessCheck = System.nanoTime() - LIVENESS_CHECK_INTERVAL_NANOS;
+    private transient LastLook lastLookAtSenders;
+    private transient LastLook lastLookAtReceivers;
 
     private static long frameSize(int length) {
         long padded = ((long) length + SharedLayout.Ring.FRAME_ALIGNMENT - 1)
@@ -570,4 +635,16 @@ public final class MessageRing implements Serializable {
         }
         return payload;
     }
+
+    /** The same ring in the same segment. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MessageRing other && base == other.base && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(base);
+    }
+
 }

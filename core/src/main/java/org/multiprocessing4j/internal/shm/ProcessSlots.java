@@ -41,14 +41,32 @@ final class ProcessSlots {
         for (int i = 0; i < count; i++) {
             long slot = offset + (long) i * SLOT_SIZE;
             long pid = (long) Atomics.LONG.getVolatile(memory, slot);
-            long start = (long) Atomics.LONG.getVolatile(memory, slot + START_TIME);
-            boolean free = pid == 0 || (start != 0 && !Liveness.isAlive(pid, start));
-            if (free && Atomics.LONG.compareAndSet(memory, slot, pid, process)) {
+            if (isFree(memory, slot, pid) && Atomics.LONG.compareAndSet(memory, slot, pid, process)) {
                 Atomics.LONG.setVolatile(memory, slot + START_TIME, startTime);
                 return true;
             }
         }
         return false;
+    }
+
+    /** True if a process not yet registered could register now: a slot is free or held by a dead process. */
+    static boolean hasRoom(MemorySegment memory, long offset, int count) {
+        for (int i = 0; i < count; i++) {
+            long slot = offset + (long) i * SLOT_SIZE;
+            if (isFree(memory, slot, (long) Atomics.LONG.getVolatile(memory, slot))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A slot that holds {@code pid} is free if it was never taken or its process has ended. */
+    private static boolean isFree(MemorySegment memory, long slot, long pid) {
+        if (pid == 0) {
+            return true;
+        }
+        long start = (long) Atomics.LONG.getVolatile(memory, slot + START_TIME);
+        return start != 0 && !Liveness.isAlive(pid, start);
     }
 
     /** How the registered processes stand: none ever, some alive, or all dead. */

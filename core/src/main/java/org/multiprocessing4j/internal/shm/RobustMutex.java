@@ -174,4 +174,16 @@ public final class RobustMutex implements Serializable {
         return Atomics.INT.compareAndSet(memory, state, current,
                 SELF | SharedLayout.Mutex.WAITERS | SharedLayout.Mutex.OWNER_DIED);
     }
+
+    /** The same word in the same segment. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RobustMutex other && state == other.state && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(state);
+    }
+
 }

@@ -159,9 +159,13 @@ public final class SharedLayout {
      *  256  int   joinable: 1 if unfinished tasks are counted  264  int  capacity, a power of two
      *  260  int   maxsize in items, 0 = none                   268  int  unfinished tasks
      *  272  int   tasks sequence (futex word)                  276  int  closed: the sending end was closed
-     *  320  SENDER_SLOTS x (long pid, long start time): the processes that hold the sending end
-     *  576  data, capacity bytes
+     *  280  int   the receiving end was closed
+     *  320  HOLDER_SLOTS x (long pid, long start time): the processes that hold the sending end
+     *  1344 HOLDER_SLOTS x (long pid, long start time): the processes that hold the receiving end
+     *  2368 data, capacity bytes
      * </pre>
+     * The holder tables are used by pipes only: an end is gone for the other side once it is closed
+     * or every process in its table has died.
      * A frame in the data area is a {@link #FRAME_HEADER}-byte header (int payload length, int
      * CRC-32C of the payload, int kind, int unused), then the payload, padded to a multiple of the
      * header's size, so that a header never straddles the end of the area (a payload may wrap). A frame is visible to readers once tail moves past it, and
@@ -190,9 +194,16 @@ public final class SharedLayout {
         public static final int UNFINISHED = JOINABLE + 12;
         public static final int TASKS_SEQUENCE = JOINABLE + 16;
         public static final int CLOSED = JOINABLE + 20;
+        public static final int RECEIVER_CLOSED = JOINABLE + 24;
+        /**
+         * Processes that may hold one end of a pipe at once. A process that would be one more is
+         * refused loudly ({@code Process.start()} fails before the child exists); an end is never
+         * left unrecorded, which would let the other side see it gone while it is still used.
+         */
+        public static final int HOLDER_SLOTS = 64;
         public static final int SENDER_SLOTS_OFFSET = 5 * CACHE_LINE;
-        public static final int SENDER_SLOTS = 16;
-        public static final int DATA = SENDER_SLOTS_OFFSET + SENDER_SLOTS * ProcessSlots.SLOT_SIZE;
+        public static final int RECEIVER_SLOTS_OFFSET = SENDER_SLOTS_OFFSET + HOLDER_SLOTS * ProcessSlots.SLOT_SIZE;
+        public static final int DATA = RECEIVER_SLOTS_OFFSET + HOLDER_SLOTS * ProcessSlots.SLOT_SIZE;
         public static final int FRAME_HEADER = 16;
         public static final int FRAME_LENGTH = 0;
         public static final int FRAME_CHECKSUM = 4;

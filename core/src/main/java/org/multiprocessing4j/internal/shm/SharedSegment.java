@@ -213,4 +213,16 @@ public final class SharedSegment implements Serializable {
     private static long roundUpToPage(long size) {
         return (size + PAGE - 1) / PAGE * PAGE;
     }
+
+    /** The same file, mapped or not in this process. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SharedSegment other && name.equals(other.name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
 }

@@ -184,4 +184,16 @@ public final class SharedSemaphore implements Serializable {
     private long slotOffset(int i) {
         return base + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET + (long) i * Long.BYTES;
     }
+
+    /** The same semaphore in the same segment. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SharedSemaphore other && base == other.base && segment.equals(other.segment);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * segment.hashCode() + Long.hashCode(base);
+    }
+
 }
