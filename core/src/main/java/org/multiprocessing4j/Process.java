@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
@@ -130,6 +131,8 @@ public class Process implements Serializable {
      *     children"}), or from another process than the one that created it
      * @throws IllegalArgumentException if this object cannot be serialized; the message names the
      *     class that is not serializable. Nothing is started.
+     * @throws IllegalStateException also if the task's class was loaded where no child JVM could
+     *     load it (jshell, a fat JAR of nested JARs): the message says why and what to do
      * @throws UncheckedIOException if the child JVM cannot be started
      */
     public synchronized void start() {
@@ -145,7 +148,7 @@ public class Process implements Serializable {
         List<Connection> ends = capturedEnds();
         SpawnPopen started;
         try {
-            started = SpawnPopen.start(launch, jvmOptions, this::trainingLaunch);
+            started = SpawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
         }
@@ -231,6 +234,20 @@ public class Process implements Serializable {
         checkNotClosed();
         SpawnPopen p = popen;
         return p == null ? OptionalInt.empty() : p.exitCode();
+    }
+
+    /**
+     * Why the child could not start, if it ended without reaching its task: a JVM option it
+     * refused, a class it could not load, a task it could not read. Such a child is not a task that
+     * threw, although its exit code may be 1 as well; the parent also logs the error as a warning.
+     * Empty while the child runs, and for a child that started.
+     *
+     * @throws IllegalStateException if this process is closed
+     */
+    public Optional<String> startError() {
+        checkNotClosed();
+        SpawnPopen p = popen;
+        return p == null ? Optional.empty() : p.startError();
     }
 
     /** The child's pid once started; this JVM's pid for the current process; empty before start. */
@@ -381,6 +398,11 @@ public class Process implements Serializable {
         String applicationClasses = String.join(",", applicationClasses());
         Process training = new Process(() -> AotTraining.exercise(applicationClasses), "AotTraining", new int[0], false);
         return new ChildLaunch(training, "MainProcess", ProcessHandle.current().pid()).encode();
+    }
+
+    /** The class a child must load to run this process: the subclass, or the target's (a lambda's class lives in its capturing class's loader). */
+    private Class<?> applicationClass() {
+        return target == null ? getClass() : target.getClass();
     }
 
     /** The application's classes a child loads to become this process: its subclass, its target's class. */

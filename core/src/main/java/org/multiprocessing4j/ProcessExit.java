@@ -1,41 +1,49 @@
 package org.multiprocessing4j;
 
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.multiprocessing4j.internal.launch.UserThreads;
+import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.launch.SourceProgram;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Python's {@code util._exit_function}: when a program ends, its daemon children are terminated and
  * then every child is waited for.
  *
- * <p>A Java program ends in two ways, and both are covered once the first child has started:
- * <ul>
- *   <li>its last non-daemon thread ends. In the main process a watcher thread waits for every other
- *       non-daemon thread, then runs the exit function; being non-daemon itself, it holds the JVM
- *       open until the children it waits for have ended. In a child, {@code Process.bootstrap} does
- *       the same after {@code run()}.
- *   <li>{@code System.exit} or a signal: a shutdown hook runs the exit function. When the shutdown
- *       comes from SIGTERM, SIGINT or SIGHUP it does not wait for non-daemon children: a signalled
- *       JVM should end promptly, and its children end with it (they notice their parent is gone).
- * </ul>
+ * <p>A Java program ends when its last non-daemon thread ends, or by {@code System.exit} or a
+ * signal. All three run the JVM's shutdown hooks, so one hook, installed with the first child,
+ * covers them all. It holds no thread of its own before that: a host that joins the threads of the
+ * program it runs ({@code mvn exec:java} joins every non-daemon thread it finds) must never find a
+ * thread of ours that waits for it in turn. In a child, {@code Process.bootstrap} runs the same
+ * exit function after {@code run()}.
+ *
+ * <p>When the shutdown comes from SIGTERM, SIGINT or SIGHUP, the hook does not wait for non-daemon
+ * children: a signalled JVM should end promptly, and its children end with it (they notice their
+ * parent is gone). It knows the signal from handlers of its own that note it and then call the
+ * handlers they replaced; a program that installs its own handlers later, or runs with
+ * {@code -Xrs}, is taken to end normally.
  */
 final class ProcessExit {
-    /** Names of the JDK threads that run a shutdown started by a signal. */
-    private static final Set<String> SIGNAL_THREADS = Set.of("SIGTERM handler", "SIGINT handler", "SIGHUP handler");
+    private static final String[] TERMINATING_SIGNALS = {"TERM", "INT", "HUP"};
+    /** The JDK's exit status for death by signal N is 128 + N. */
+    private static final int SIGNAL_STATUS_BASE = 128;
 
     private static final AtomicBoolean installed = new AtomicBoolean();
+    private static volatile boolean signalled;
 
     private ProcessExit() {}
 
-    /** Installs the shutdown hook, and in a main process the watcher; only the first call acts. */
+    /** Installs the shutdown hook, and in a main process the signal notes; only the first call acts. */
     static void installOnce(boolean mainProcess) {
         if (!installed.compareAndSet(false, true)) {
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(new AtShutdown(), "mp4j-exit"));
         if (mainProcess) {
-            new Thread(new WhenProgramEnds(), "mp4j-exit-watch").start();
+            for (String name : TERMINATING_SIGNALS) {
+                NoteSignal.install(name);
+            }
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(new AtShutdown(), "mp4j-exit"));
     }
 
     /** Terminates the daemon children, then waits for all children to end. */
@@ -52,28 +60,49 @@ final class ProcessExit {
         public void run() {
             try {
                 if (ProcessTree.activeChildren().isEmpty()) {
-                    return; // the common case in a child; spares it a walk of every thread's stack
+                    return;
                 }
-                if (startedBySignal()) {
+                if (signalled) {
                     terminateDaemons();
                 } else {
                     ProcessExit.run();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                SourceProgram.deleteCompiled(); // children that still run may still load from it
             }
         }
     }
 
-    /** A non-daemon thread: it keeps the JVM up until the children it waits for have ended. */
-    private static final class WhenProgramEnds implements Runnable {
-        @Override
-        public void run() {
+    /** Notes that a terminating signal came, then does what the handler it replaced did. */
+    private static final class NoteSignal implements SignalHandler {
+        /** Set right after installing; a signal that comes before exits as the JVM's own handler would. */
+        private volatile SignalHandler replaced;
+
+        static void install(String name) {
+            Signal signal = new Signal(name);
+            NoteSignal note = new NoteSignal();
             try {
-                UserThreads.awaitOthers();
-                ProcessExit.run();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                SignalHandler previous = Signal.handle(signal, note);
+                if (previous == SignalHandler.SIG_DFL || previous == SignalHandler.SIG_IGN) {
+                    Signal.handle(signal, previous); // nothing to chain to: leave it as it was
+                } else {
+                    note.replaced = previous;
+                }
+            } catch (IllegalArgumentException e) {
+                Log.debug("SIG" + name + " is reserved in this JVM (-Xrs?): " + e);
+            }
+        }
+
+        @Override
+        public void handle(Signal signal) {
+            signalled = true;
+            SignalHandler r = replaced;
+            if (r != null) {
+                r.handle(signal);
+            } else {
+                System.exit(SIGNAL_STATUS_BASE + signal.getNumber());
             }
         }
     }
@@ -84,14 +113,5 @@ final class ProcessExit {
                 child.terminate();
             }
         }
-    }
-
-    private static boolean startedBySignal() {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.isAlive() && SIGNAL_THREADS.contains(t.getName())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

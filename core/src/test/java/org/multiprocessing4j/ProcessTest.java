@@ -308,4 +308,42 @@ class ProcessTest {
         assertThat(p.exitCode()).hasValue(0);
         assertThat(p.toString()).contains("exitcode=0");
     }
+
+    @Test
+    void aChildThatCannotStartIsReportedWithItsErrorNotTakenForATaskThatThrew() throws Exception {
+        Process badOption = new Process(() -> { });
+        badOption.setJvmOptions(List.of("-XX:+NoSuchOptionForThisTest"));
+        badOption.start();
+        badOption.join();
+        assertThat(badOption.exitCode()).hasValue(1);
+        assertThat(badOption.startError()).get().asString().contains("Unrecognized VM option 'NoSuchOptionForThisTest'");
+
+        Process missingClass = new Process(() -> { });
+        missingClass.setJvmOptions(List.of("-Djava.system.class.loader=org.example.NoSuchLoader"));
+        missingClass.start();
+        missingClass.join();
+        assertThat(missingClass.startError()).get().asString().contains("org.example.NoSuchLoader");
+
+        Process refusedSubclass = new Upper("a subclass goes through Java serialization", file("never"));
+        refusedSubclass.setJvmOptions(List.of("-Djdk.serialFilter=!*"));
+        refusedSubclass.start();
+        refusedSubclass.join();
+        assertThat(refusedSubclass.exitCode()).hasValue(70);
+        assertThat(refusedSubclass.startError()).get().asString().contains("could not start", "REJECTED");
+
+        Process threw = new Process(() -> {
+            throw new IllegalStateException("the task's own failure");
+        });
+        threw.start();
+        threw.join();
+        assertThat(threw.exitCode()).hasValue(1);
+        assertThat(threw.startError()).isEmpty();
+
+        Process killed = new Process(() -> Thread.sleep(60_000));
+        killed.start();
+        killed.kill();
+        killed.join();
+        assertThat(killed.exitCode()).hasValue(-9);
+        assertThat(killed.startError()).isEmpty();
+    }
 }

@@ -37,19 +37,29 @@ public final class JavaProgram implements AutoCloseable {
         return startWithClassPathOption(List.of("-cp", System.getProperty("java.class.path")), mainClass, args);
     }
 
-    /** As {@link #start}, with the class path given by {@code classPathOption}, e.g. {@code @argfile}. */
-    public static JavaProgram startWithClassPathOption(List<String> classPathOption, Class<?> mainClass, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(classPathOption);
-        command.add(mainClass.getName());
-        command.addAll(List.of(args));
+    /** Runs {@code command}, a whole command line, as a program. */
+    public static JavaProgram run(List<String> command) {
         try {
             return new JavaProgram(new ProcessBuilder(command).start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A tool of the running JDK, e.g. {@code java} or {@code jshell}. */
+    public static String jdkTool(String name) {
+        return Path.of(System.getProperty("java.home"), "bin", name).toString();
+    }
+
+    /** As {@link #start}, with the class path given by {@code classPathOption}, e.g. {@code @argfile}. */
+    public static JavaProgram startWithClassPathOption(List<String> classPathOption, Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(jdkTool("java"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(classPathOption);
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return run(command);
     }
 
     /** The next line printed on standard output; throws if none comes within {@code timeout}. */

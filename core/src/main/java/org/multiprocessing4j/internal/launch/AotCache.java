@@ -12,6 +12,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.multiprocessing4j.internal.Log;
@@ -52,21 +55,24 @@ final class AotCache {
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
-    private static final AotCache INSTANCE = create();
+    /** Per class path a child was given: its cache, or empty when none can be used. */
+    private static final Map<String, Optional<AotCache>> BY_CLASS_PATH = new ConcurrentHashMap<>();
 
     private final Path file;
+    private final String classPath;
     private final List<Path> jars;
     private volatile boolean trainingStarted;
     private volatile boolean markedUsed;
 
-    private AotCache(Path file, List<Path> jars) {
+    private AotCache(Path file, String classPath, List<Path> jars) {
         this.file = file;
+        this.classPath = classPath;
         this.jars = jars;
     }
 
-    /** The cache for this JVM's class path, or null when none can be used. */
-    static AotCache get() {
-        return INSTANCE;
+    /** The cache for children with {@code classPath} (and this JVM's module path), or null when none can be used. */
+    static AotCache forClassPath(String classPath) {
+        return BY_CLASS_PATH.computeIfAbsent(classPath, path -> Optional.ofNullable(create(path))).orElse(null);
     }
 
     /** Options that make a child use the cache, if it exists and the user's options allow it. */
@@ -116,7 +122,7 @@ final class AotCache {
         // The trainer finds the same cache only if it looks in the same directory.
         List<String> options = new ArrayList<>(JavaCommand.DEFAULT_OPTIONS);
         options.add("-D" + DIRECTORY_PROPERTY + "=" + file.getParent());
-        List<String> command = JvmCommand.of(AotTrainer.class, options, List.of(file.toString()));
+        List<String> command = JvmCommand.of(AotTrainer.class, classPath, options, List.of(file.toString()));
         try {
             java.lang.Process trainer = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -165,13 +171,12 @@ final class AotCache {
         prune();
     }
 
-    private static AotCache create() {
+    private static AotCache create(String classPath) {
         if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))
                 || Runtime.version().feature() < AOT_FEATURE_RELEASE) {
             return null;
         }
-        return forPaths(System.getProperty("java.class.path", ""), System.getProperty("jdk.module.path", ""),
-                directory());
+        return forPaths(classPath, System.getProperty("jdk.module.path", ""), directory());
     }
 
     /** The cache for a child with this class path and module path, or null if they hold a non-JAR. */
@@ -192,7 +197,7 @@ final class AotCache {
         } catch (IOException e) {
             return null;
         }
-        return new AotCache(directory.resolve(PREFIX + Long.toHexString(fnv1a(key)) + SUFFIX), List.copyOf(jars));
+        return new AotCache(directory.resolve(PREFIX + Long.toHexString(fnv1a(key)) + SUFFIX), classPath, List.copyOf(jars));
     }
 
     /** Adds the entries of a path list; false if one of them is not a JAR file. */

@@ -27,7 +27,7 @@ public final class AotTrainer {
 
     public static void main(String[] args) throws Exception {
         JvmCommand.deleteArgumentFile();
-        AotCache cache = AotCache.get();
+        AotCache cache = AotCache.forClassPath(System.getProperty("java.class.path", ""));
         if (args.length != 1 || cache == null || !cache.file().equals(Path.of(args[0]))
                 || !cache.jarsHaveNoClassPathAttribute()) {
             return; // not a class path the JDK can cache, or not the cache the parent meant

@@ -15,7 +15,8 @@ import org.multiprocessing4j.internal.wire.Codec;
  *       control channel, the parent's pid and the {@link ChildTask};
  *   <li>starts watching the parent ({@link ParentWatch}) and installs the exit report
  *       ({@link ExitReport});
- *   <li>runs the task and exits with the status it returns.
+ *   <li>tells its parent it has started ({@link BootReport}), runs the task and exits with the
+ *       status it returns.
  * </ol>
  * The only argument is the parent's control socket, which this child connects to only if it has
  * something to tell its parent.
@@ -38,7 +39,7 @@ public final class ChildMain {
             System.exit(EXIT_BOOTSTRAP_FAILED);
         }
         Path socket = Path.of(args[0]);
-        BootMessage boot;
+        BootMessage boot = null;
         ChildTask task;
         ExitReport report;
         try {
@@ -50,12 +51,16 @@ public final class ChildMain {
                 throw new InvalidObjectException("the launch message holds no task");
             }
             task = decoded;
-        } catch (IOException | RuntimeException e) {
-            System.err.println("multiprocessing4j: child " + ProcessHandle.current().pid()
-                    + " could not start: " + e);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            String error = e.toString();
+            System.err.println("multiprocessing4j: child " + ProcessHandle.current().pid() + " could not start: " + error);
+            if (boot != null) {
+                BootReport.failed(BootReport.marker(socket, boot.token()), error);
+            }
             Runtime.getRuntime().halt(EXIT_BOOTSTRAP_FAILED);
             return;
         }
+        BootReport.started(BootReport.marker(socket, boot.token()));
         AuthKey.wipe(boot.key());
         int status = task.runInChild();
         report.exitingWith(status);

@@ -20,9 +20,9 @@ final class JavaCommand {
 
     private JavaCommand() {}
 
-    static List<String> forChild(List<String> userOptions, Path controlSocket) {
+    static List<String> forChild(String classPath, List<String> userOptions, Path controlSocket) {
         List<String> options = new ArrayList<>(DEFAULT_OPTIONS);
         options.addAll(userOptions);
-        return JvmCommand.of(ChildMain.class, options, List.of(controlSocket.toString()));
+        return JvmCommand.of(ChildMain.class, classPath, options, List.of(controlSocket.toString()));
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -19,6 +20,7 @@ import org.multiprocessing4j.internal.channel.ChildSession;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.channel.ControlServer;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.Liveness;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
 import org.multiprocessing4j.internal.wire.Frame;
@@ -49,20 +51,25 @@ public final class SpawnPopen implements ChildSession {
     private final CompletableFuture<Void> channelDrained = new CompletableFuture<>();
     private final CompletableFuture<Integer> exitCode;
     private volatile boolean reportedOrderly;
+    private volatile String startError;
 
-    private SpawnPopen(byte[] task, List<String> jvmOptions, ProcessBuilder.Redirect output) throws IOException {
+    private SpawnPopen(byte[] task, String classPath, List<String> jvmOptions, ProcessBuilder.Redirect output)
+            throws IOException {
         this.token = AuthKey.randomBytes(ControlProtocol.TOKEN_LENGTH);
         ControlServer server = ControlServer.acquire();
         List<String> command = List.of();
+        Path marker = BootReport.marker(server.socketPath(), token);
         try {
             server.expect(token, this);
-            command = JavaCommand.forChild(jvmOptions, server.socketPath());
+            BootReport.create(marker);
+            command = JavaCommand.forChild(classPath, jvmOptions, server.socketPath());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(output)
                     .redirectError(output);
             os = builder.start();
         } catch (IOException | RuntimeException e) {
             server.withdraw(token);
+            BootReport.collect(marker);
             ControlServer.release();
             JvmCommand.deleteArgumentFileOf(command);
             throw e;
@@ -70,34 +77,80 @@ public final class SpawnPopen implements ChildSession {
         List<String> started = command;
         exitCode = os.onExit()
                 .thenCompose(p -> {
-                    JvmCommand.deleteArgumentFileOf(started);
                     if (server.withdraw(token)) {
                         channelDrained.complete(null); // it never connected, and now never will
                     }
                     return channelDrained.completeOnTimeout(null, REPORT_GRACE.toMillis(), TimeUnit.MILLISECONDS);
                 })
-                .thenApply(ignored -> decode(os.exitValue(), reportedOrderly))
-                .whenComplete((code, failure) -> ControlServer.release());
+                .thenCompose(ignored -> settle(marker, started))
+                .whenComplete((code, failure) -> {
+                    JvmCommand.deleteArgumentFileOf(started);
+                    ControlServer.release();
+                    Liveness.childEnded();
+                });
         sendBootMessage(task);
+    }
+
+    /**
+     * The exit code, once the child has ended and its channel is drained; first learns, from its
+     * {@link BootReport}, whether it ever reached its task. Diagnosing a JVM that failed before the
+     * library's main runs it again, so that is done on a thread of its own, off the JDK's process
+     * reaper.
+     */
+    private CompletableFuture<Integer> settle(Path marker, List<String> command) {
+        int code = decode(os.exitValue(), reportedOrderly);
+        String error = BootReport.collect(marker);
+        if (error == null || code < 0) {
+            return CompletableFuture.completedFuture(code); // it started, or was killed while starting
+        }
+        if (!error.isEmpty()) {
+            reportStartError(error);
+            return CompletableFuture.completedFuture(code);
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            reportStartError(BootReport.diagnose(command));
+            return code;
+        }, runnable -> Thread.ofPlatform().daemon().name("mp4j-diagnose-" + os.pid()).start(runnable));
+    }
+
+    private void reportStartError(String error) {
+        startError = error;
+        Log.warning("child process " + os.pid() + " could not start: " + error);
+    }
+
+    /**
+     * Why the child could not start, once it has ended without reaching its task (a JVM option it
+     * refused, a class it could not load, a task it could not read); empty if it started, or has not
+     * ended.
+     */
+    public Optional<String> startError() {
+        return exitCode.isDone() ? Optional.ofNullable(startError) : Optional.empty();
     }
 
     /**
      * Starts a child JVM that will run the task serialized in {@code launchPayload}, with the
      * parent's standard output and error.
      *
+     * @param application the class of the task, which the child must be able to load
      * @param trainingPayload the training task, serialized; asked for once, in the background, if an
      *     {@link AotCache} for this class path should be made
+     * @throws IllegalStateException if {@code application} was loaded where no child could load it
+     *     ({@link ClassPath}); nothing is started
      * @throws IOException if the JVM cannot be started
      */
-    public static SpawnPopen start(byte[] launchPayload, List<String> jvmOptions, Supplier<byte[]> trainingPayload)
-            throws IOException {
-        AotCache cache = AotCache.get();
-        if (cache == null) {
-            return new SpawnPopen(launchPayload, jvmOptions, ProcessBuilder.Redirect.INHERIT);
+    public static SpawnPopen start(byte[] launchPayload, Class<?> application, List<String> jvmOptions,
+            Supplier<byte[]> trainingPayload) throws IOException {
+        String classPath = ClassPath.forChild(application);
+        List<String> options = new ArrayList<>(SourceProgram.childOptions());
+        AotCache cache = AotCache.forClassPath(classPath);
+        if (cache != null) {
+            options.addAll(cache.useOptions(jvmOptions));
         }
-        List<String> options = new ArrayList<>(cache.useOptions(jvmOptions));
         options.addAll(jvmOptions);
-        SpawnPopen child = new SpawnPopen(launchPayload, options, ProcessBuilder.Redirect.INHERIT);
+        SpawnPopen child = new SpawnPopen(launchPayload, classPath, options, ProcessBuilder.Redirect.INHERIT);
+        if (cache == null) {
+            return child;
+        }
         if (!cache.trainingStarted()) {
             // Not a daemon: a program that ends at once still launches its trainer before exiting.
             Thread.ofPlatform().daemon(false).name("mp4j-aot-trainer-launch")
@@ -108,7 +161,8 @@ public final class SpawnPopen implements ChildSession {
 
     /** The child an {@link AotTrainer} runs to record the cache into {@code output}; output discarded. */
     static SpawnPopen startTraining(byte[] trainingPayload, Path output) throws IOException {
-        return new SpawnPopen(trainingPayload, AotCache.trainingOptions(output), ProcessBuilder.Redirect.DISCARD);
+        return new SpawnPopen(trainingPayload, System.getProperty("java.class.path", ""),
+                AotCache.trainingOptions(output), ProcessBuilder.Redirect.DISCARD);
     }
 
     /**

@@ -5,8 +5,6 @@ package org.multiprocessing4j.internal.launch;
  * streams: this runs at the end of every child, where start-up costs still count.
  */
 public final class UserThreads {
-    /** The thread the JVM's launcher attaches while it waits for the last non-daemon thread. */
-    private static final String DESTROY_JAVA_VM = "DestroyJavaVM";
     /** Room for threads started between counting and enumerating. */
     private static final int ENUMERATION_SLACK = 16;
 
@@ -23,7 +21,7 @@ public final class UserThreads {
         }
     }
 
-    /** A live non-daemon thread other than the caller and the launcher's waiting thread, or null. */
+    /** A live non-daemon thread other than the caller, or null. */
     private static Thread anyOther() {
         Thread self = Thread.currentThread();
         ThreadGroup root = self.getThreadGroup();
@@ -34,7 +32,7 @@ public final class UserThreads {
         int n = root.enumerate(threads, true);
         for (int i = 0; i < n; i++) {
             Thread t = threads[i];
-            if (t != self && t.isAlive() && !t.isDaemon() && !t.getName().equals(DESTROY_JAVA_VM)) {
+            if (t != self && t.isAlive() && !t.isDaemon()) {
                 return t;
             }
         }

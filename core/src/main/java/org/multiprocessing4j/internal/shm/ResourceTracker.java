@@ -59,7 +59,7 @@ public final class ResourceTracker {
                 if (Files.isExecutable(SETSID)) {
                     command.add(SETSID.toString()); // its own session: a Ctrl-C or a group kill spares it
                 }
-                command.addAll(JvmCommand.of(ResourceTracker.class, SMALL_JVM, List.of(tree)));
+                command.addAll(JvmCommand.of(ResourceTracker.class, JvmCommand.libraryClassPath(), SMALL_JVM, List.of(tree)));
                 new ProcessBuilder(command)
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.sys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +11,8 @@ import java.util.List;
 
 /**
  * The command line of a JVM that runs one of this library's classes: the current {@code java},
- * its class path (or module path, when this library is a named module), native access for the
- * library, then the options, the main class and its arguments.
+ * a class path (and this JVM's module path, when this library is a named module), native access
+ * for the library, then the options, the main class and its arguments.
  *
  * <p>Linux passes no single argument longer than 128 KiB to a new program, and an application's
  * class path can be longer. A path that long goes into an argument file ({@code java @file}), made
@@ -27,12 +28,12 @@ public final class JvmCommand {
     private JvmCommand() {}
 
     /**
+     * @param classPath the class path, entries joined with the platform's separator
      * @throws UncheckedIOException if a path too long for the command line cannot be written to
      *     an argument file
      */
-    public static List<String> of(Class<?> mainClass, List<String> options, List<String> args) {
+    public static List<String> of(Class<?> mainClass, String classPath, List<String> options, List<String> args) {
         Module module = mainClass.getModule();
-        String classPath = System.getProperty("java.class.path", "");
         List<String> paths = new ArrayList<>();
         if (module.isNamed()) {
             paths.add("--module-path");
@@ -64,6 +65,22 @@ public final class JvmCommand {
         }
         command.addAll(args);
         return command;
+    }
+
+    /**
+     * The class path of a JVM that runs only this library's classes: where this library was loaded
+     * from, a JAR or a directory, whatever class loader loaded it. The library has no dependencies.
+     *
+     * @throws IllegalStateException if the library was not loaded from a file
+     */
+    public static String libraryClassPath() {
+        var code = JvmCommand.class.getProtectionDomain().getCodeSource();
+        try {
+            return Path.of(code.getLocation().toURI()).toString();
+        } catch (NullPointerException | URISyntaxException | IllegalArgumentException e) {
+            throw new IllegalStateException("this library was not loaded from a JAR or a directory ("
+                    + (code == null ? "no code source" : code.getLocation()) + "), so no JVM of its own can be started", e);
+        }
     }
 
     /**
