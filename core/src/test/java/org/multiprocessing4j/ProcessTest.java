@@ -329,7 +329,7 @@ class ProcessTest {
         refusedSubclass.start();
         refusedSubclass.join();
         assertThat(refusedSubclass.exitCode()).hasValue(70);
-        assertThat(refusedSubclass.startError()).get().asString().contains("could not start", "REJECTED");
+        assertThat(refusedSubclass.startError()).get().asString().contains("InvalidClassException", "REJECTED");
 
         Process threw = new Process(() -> {
             throw new IllegalStateException("the task's own failure");

@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,6 +51,33 @@ class AotCacheTest {
         }
     }
 
+    @Test
+    void anExecutableJarWhoseManifestNamesTheLibraryStartsChildrenThatGetACache() throws Exception {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Files.copy(Path.of(libraryJar()), lib.resolve("multiprocessing4j-core.jar"));
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.put(Attributes.Name.MAIN_CLASS, StartsAChild.class.getName());
+        main.put(Attributes.Name.CLASS_PATH, "lib/multiprocessing4j-core.jar");
+        main.put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
+        Path program = programJar(manifest);
+        Path cacheDir = dir.resolve("cache");
+        List<String> command = List.of(JavaProgram.jdkTool("java"), "-Dmultiprocessing4j.aotCacheDir=" + cacheDir,
+                "-jar", program.toString());
+
+        try (JavaProgram first = JavaProgram.run(command)) {
+            assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.stderr()).isZero();
+            assertThat(first.output()).containsExactly("child ran without a cache", "exit code 0");
+            assertThat(first.stderr()).as("native access comes from the manifest").doesNotContain("WARNING");
+        }
+        Path cache = awaitCache(cacheDir);
+        try (JavaProgram second = JavaProgram.run(command)) {
+            assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.stderr()).isZero();
+            assertThat(second.output()).containsExactly("child ran with " + cache, "exit code 0");
+        }
+    }
+
     /** Waits for the trainer, which outlives the program, to install the cache and let go of its lock. */
     private static Path awaitCache(Path cacheDir) throws Exception {
         Instant deadline = Instant.now().plus(TRAINING_LIMIT);
@@ -78,10 +107,16 @@ class AotCacheTest {
 
     /** A JAR of {@link StartsAChild}, the application: a cache is made only for class paths of JARs. */
     private Path programJar() throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        return programJar(manifest);
+    }
+
+    private Path programJar(Manifest manifest) throws IOException {
         Path jar = dir.resolve("program.jar");
         String prefix = StartsAChild.class.getName().replace('.', '/');
         Path classes = Path.of(StartsAChild.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
                 var files = Files.walk(classes)) {
             for (Path file : files.filter(f -> classes.relativize(f).toString().startsWith(prefix)).toList()) {
                 out.putNextEntry(new JarEntry(classes.relativize(file).toString()));

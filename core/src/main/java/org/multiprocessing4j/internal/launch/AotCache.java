@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.multiprocessing4j.internal.Log;
@@ -26,9 +27,10 @@ import org.multiprocessing4j.internal.sys.JvmCommand;
  * child's start by about a quarter.
  *
  * <p>The JDK accepts a cache only for a class path made of JAR files, so this applies when every
- * entry of the class path (and module path) is a JAR without a {@code Class-Path} manifest
- * attribute: an application run from JARs, not from build directories. The cache is keyed by the
- * JDK, the class path and each JAR's size and modification time, and lives under
+ * entry of the class path (and module path), and every entry a JAR's {@code Class-Path} manifest
+ * attribute names, is a JAR: an application run from JARs ({@code java -jar app.jar} with its
+ * libraries in its manifest included), not from build directories. The cache is keyed by the JDK,
+ * the class path and each of those JARs' size and modification time, and lives under
  * {@code ${XDG_CACHE_HOME:-~/.cache}/multiprocessing4j} (or {@value #DIRECTORY_PROPERTY}); set
  * {@value #ENABLED_PROPERTY}{@code =false} to do without.
  *
@@ -200,31 +202,42 @@ final class AotCache {
         return new AotCache(directory.resolve(PREFIX + Long.toHexString(fnv1a(key)) + SUFFIX), classPath, List.copyOf(jars));
     }
 
-    /** Adds the entries of a path list; false if one of them is not a JAR file. */
+    /**
+     * Adds the entries of a path list, and the JARs their manifests' {@code Class-Path} names, which
+     * the JVM loads from too; false if one of them is not a JAR file (the JDK caches only JARs).
+     */
     private static boolean addJars(String pathList, List<Path> jars) {
         if (pathList.isEmpty()) {
             return true;
         }
         for (String entry : pathList.split(java.io.File.pathSeparator)) {
-            Path path = Path.of(entry);
-            if (entry.isEmpty() || !entry.endsWith(".jar") || !Files.isRegularFile(path)) {
+            if (entry.isEmpty() || !addJar(Path.of(entry), jars)) {
                 return false;
             }
-            jars.add(path);
         }
         return true;
     }
 
-    /** False if a JAR names others in its manifest: they may be directories, which the JDK refuses. */
-    boolean jarsHaveNoClassPathAttribute() {
-        for (Path jar : jars) {
-            try (JarFile jarFile = new JarFile(jar.toFile())) {
-                Manifest manifest = jarFile.getManifest();
-                if (manifest != null && manifest.getMainAttributes().getValue("Class-Path") != null) {
+    private static boolean addJar(Path jar, List<Path> jars) {
+        if (!jar.toString().endsWith(".jar") || !Files.isRegularFile(jar)) {
+            return false;
+        }
+        if (jars.contains(jar)) {
+            return true; // named twice, or manifests naming each other
+        }
+        jars.add(jar);
+        String classPath;
+        try (JarFile jarFile = new JarFile(jar.toFile())) {
+            Manifest manifest = jarFile.getManifest();
+            classPath = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+        } catch (IOException e) {
+            return false;
+        }
+        if (classPath != null) {
+            for (String relative : classPath.trim().split("\\s+")) {
+                if (!relative.isEmpty() && !addJar(jar.toAbsolutePath().getParent().resolve(relative).normalize(), jars)) {
                     return false;
                 }
-            } catch (IOException e) {
-                return false;
             }
         }
         return true;

@@ -28,8 +28,7 @@ public final class AotTrainer {
     public static void main(String[] args) throws Exception {
         JvmCommand.deleteArgumentFile();
         AotCache cache = AotCache.forClassPath(System.getProperty("java.class.path", ""));
-        if (args.length != 1 || cache == null || !cache.file().equals(Path.of(args[0]))
-                || !cache.jarsHaveNoClassPathAttribute()) {
+        if (args.length != 1 || cache == null || !cache.file().equals(Path.of(args[0]))) {
             return; // not a class path the JDK can cache, or not the cache the parent meant
         }
         byte[] trainingPayload = System.in.readAllBytes();

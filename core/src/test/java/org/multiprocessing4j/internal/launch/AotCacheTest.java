@@ -65,11 +65,21 @@ class AotCacheTest {
     }
 
     @Test
-    void aJarThatNamesOthersInItsManifestIsNotTrained() throws Exception {
-        assertThat(AotCache.forPaths(jar("a.jar", "classes/").toString(), "", dir).jarsHaveNoClassPathAttribute())
-                .isFalse();
-        assertThat(AotCache.forPaths(jar("b.jar", null).toString(), "", dir).jarsHaveNoClassPathAttribute())
-                .isTrue();
+    void aJarWhoseManifestNamesJarsGetsACacheKeyedByThemTooAndOneNamingADirectoryGetsNone() throws Exception {
+        Path library = jar("lib.jar", null);
+        Path app = jar("app.jar", "lib.jar");
+        AotCache cache = AotCache.forPaths(app.toString(), "", dir.resolve("cache"));
+        assertThat(cache).isNotNull();
+        Files.setLastModifiedTime(library, FileTime.from(Instant.now().plusSeconds(60)));
+        assertThat(AotCache.forPaths(app.toString(), "", dir.resolve("cache")).file())
+                .as("a rebuilt library keys a new cache").isNotEqualTo(cache.file());
+
+        assertThat(AotCache.forPaths(jar("a.jar", "classes/").toString(), "", dir)).isNull();
+        assertThat(AotCache.forPaths(jar("b.jar", "missing.jar").toString(), "", dir)).isNull();
+        assertThat(AotCache.forPaths(jar("c.jar", "d.jar").toString(), "", dir)).as("d.jar does not exist").isNull();
+        jar("e.jar", "f.jar");
+        assertThat(AotCache.forPaths(jar("f.jar", "e.jar").toString(), "", dir)).as("manifests naming each other")
+                .isNotNull();
     }
 
     @Test
