@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -117,6 +119,39 @@ class ProgramExitTest {
                 Pids.awaitGone(pid, Duration.ofSeconds(1));
             }
             assertThat(controlDirectoriesOf(program.pid())).as("the children removed the dead parent's socket").isEmpty();
+        }
+    }
+
+    /** Starts a chain of descendants, each the child of the one before, prints their pids, and waits. */
+    public static class ChainOfDescendants {
+        static final int DEPTH = 5;
+
+        static void extend(int depth) throws Exception {
+            System.out.println("descendant " + ProcessHandle.current().pid());
+            if (depth < DEPTH) {
+                new Process(() -> extend(depth + 1)).start();
+            }
+            Thread.sleep(Long.MAX_VALUE);
+        }
+
+        public static void main(String[] args) throws Exception {
+            new Process(() -> extend(1)).start();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void everyDescendantOfAChainOfFiveExitsWithinOneSecondOfTheRootsSigkill() throws Exception {
+        try (JavaProgram program = JavaProgram.start(ChainOfDescendants.class)) {
+            List<Long> pids = new ArrayList<>();
+            for (int i = 0; i < ChainOfDescendants.DEPTH; i++) {
+                pids.add(Long.parseLong(program.nextLine(PROGRAM_LIMIT).substring("descendant ".length())));
+            }
+            long killed = System.nanoTime();
+            program.process().destroyForcibly();
+            for (long pid : pids) {
+                Pids.awaitGone(pid, Duration.ofSeconds(1).minusNanos(System.nanoTime() - killed));
+            }
         }
     }
 

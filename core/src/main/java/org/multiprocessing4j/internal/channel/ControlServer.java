@@ -113,6 +113,17 @@ public final class ControlServer {
         }
     }
 
+    /**
+     * Closes the server now, whoever still uses it, for a JVM about to halt: an accept thread
+     * blocked in the kernel would hold up the halt, and nobody is left to delete the files.
+     */
+    public static synchronized void closeForHalt() {
+        if (instance != null) {
+            instance.close();
+            instance = null;
+        }
+    }
+
     /** The socket children connect to. */
     public Path socketPath() {
         return socket;
