@@ -91,4 +91,47 @@ class SemaphoreTest {
         assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(1000);
         assertThat(sem.value()).isZero();
     }
+
+    @Test
+    void aPermitReleasedByOneProcessAndTakenByAnotherThatExitsInOrderStaysTaken() throws Exception {
+        Semaphore signal = new Semaphore(0);
+        Process producer = new Process(signal::release);
+        producer.start();
+        producer.join();
+        Process consumer = new Process(signal::acquire);
+        consumer.start();
+        consumer.join();
+        assertThat(consumer.exitCode()).hasValue(0);
+        assertThat(signal.value()).as("the consumer's permit is consumed, not given back").isZero();
+        assertThat(signal.acquire(Duration.ofMillis(200))).isFalse();
+    }
+
+    @Test
+    void aBoundedSemaphoreNeverExceedsItsBoundNorAdmitsTwoHolders() throws Exception {
+        BoundedSemaphore one = new BoundedSemaphore(1);
+        String held = dir.resolve("held").toString();
+        Process crashing = new Process(() -> {
+            one.acquire();
+            Gate.open(held);
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        crashing.start();
+        Gate.await(held);
+        one.release(); // on the holder's behalf, as Python allows
+        assertThat(one.acquire(false)).isTrue(); // this process holds it now
+        crashing.kill();
+        crashing.join();
+        assertThat(one.value()).as("the dead holder's permit was released for it already").isZero();
+        assertThat(one.acquire(Duration.ofMillis(200))).as("a second holder").isFalse();
+        one.release();
+        assertThat(one.value()).isEqualTo(1);
+
+        Process orderly = new Process(one::acquire);
+        orderly.start();
+        orderly.join();
+        one.release();
+        assertThat(one.value()).isEqualTo(1);
+        assertThat(one.acquire(false)).isTrue();
+        assertThat(one.acquire(false)).isFalse();
+    }
 }

@@ -23,6 +23,12 @@ import org.multiprocessing4j.internal.sys.Futex;
  * what a holder wrote before release is visible to the next acquirer through the release and the
  * acquiring CAS of the same word, in this process or another.
  *
+ * <p>An owner is its pid and its start time, so that a dead owner whose pid now belongs to another
+ * process (pids wrap) is still seen dead: the start time is kept beside the word
+ * ({@link SharedLayout.Mutex#OWNER_START}), written after the acquiring CAS and cleared before the
+ * release and before a takeover, so that whoever reads the word and then the start time reads
+ * either the owner's start time or 0, and 0 falls back to judging by the pid alone.
+ *
  * <p>The owner is a process, not a thread: any thread of any process may release (as Python's
  * Lock), and a thread that acquires twice waits for itself. Recursion is {@code RLock}'s business.
  */
@@ -30,9 +36,11 @@ public final class RobustMutex implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final int SELF = (int) Liveness.selfPid();
+    private static final long SELF_START = Liveness.selfStartTime();
 
     private final SharedSegment segment;
     private final long state;
+    private final long ownerStart;
 
     /** The mutex whose word is at {@code base} in {@code segment}. */
     public RobustMutex(SharedSegment segment, long base) {
@@ -41,6 +49,7 @@ public final class RobustMutex implements Serializable {
         }
         this.segment = segment;
         this.state = base + SharedLayout.Mutex.STATE;
+        this.ownerStart = base + SharedLayout.Mutex.OWNER_START;
     }
 
     /** Writes where this mutex is, for {@link #readFrom}. */
@@ -62,7 +71,7 @@ public final class RobustMutex implements Serializable {
     public boolean tryAcquire() {
         MemorySegment memory = segment.memory();
         if (Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF)) {
-            return true;
+            return owned(memory);
         }
         long now = System.nanoTime();
         if (now - lastLivenessCheck < LIVENESS_CHECK_INTERVAL_NANOS) {
@@ -82,8 +91,19 @@ public final class RobustMutex implements Serializable {
      * @throws InterruptedException if interrupted while waiting; the mutex is then not held
      */
     public boolean acquire(Deadline deadline) throws InterruptedException {
-        return Atomics.INT.compareAndSet(segment.memory(), state, SharedLayout.Mutex.FREE, SELF)
-                || acquireContended(deadline);
+        MemorySegment memory = segment.memory();
+        return Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF) ? owned(memory)
+                : acquireContended(deadline);
+    }
+
+    /**
+     * Records the new owner's start time after an acquiring CAS; true, for the caller to return. A
+     * release store is enough: a reader that sees the new owner before it sees this sees 0, which
+     * only makes it judge by the pid.
+     */
+    private boolean owned(MemorySegment memory) {
+        Atomics.LONG.setRelease(memory, ownerStart, SELF_START);
+        return true;
     }
 
     /** The rest of {@link #acquire}, apart so that the uncontended path compiles small and first. */
@@ -93,7 +113,7 @@ public final class RobustMutex implements Serializable {
             Thread.onSpinWait();
             if ((int) Atomics.INT.getVolatile(memory, state) == SharedLayout.Mutex.FREE
                     && Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF)) {
-                return true;
+                return owned(memory);
             }
         }
         MemorySegment word = segment.word(state);
@@ -101,7 +121,7 @@ public final class RobustMutex implements Serializable {
             int current = (int) Atomics.INT.getVolatile(memory, state);
             if (current == SharedLayout.Mutex.FREE) {
                 if (Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF | SharedLayout.Mutex.WAITERS)) {
-                    return true;
+                    return owned(memory);
                 }
                 continue;
             }
@@ -129,7 +149,9 @@ public final class RobustMutex implements Serializable {
      * @throws IllegalStateException if it is not held
      */
     public void release() {
-        int previous = (int) Atomics.INT.getAndSet(segment.memory(), state, SharedLayout.Mutex.FREE);
+        MemorySegment memory = segment.memory();
+        Atomics.LONG.setRelease(memory, ownerStart, 0L); // ordered before the exchange that frees
+        int previous = (int) Atomics.INT.getAndSet(memory, state, SharedLayout.Mutex.FREE);
         if (previous != SELF) {
             releasedWith(previous);
         }
@@ -164,15 +186,27 @@ public final class RobustMutex implements Serializable {
         return (int) Atomics.INT.getVolatile(segment.memory(), state) != SharedLayout.Mutex.FREE;
     }
 
+    /**
+     * Takes the mutex over if its owner is dead: not running, or a later process that has its pid
+     * (its start time differs). An owner killed between its CAS and recording its start time has
+     * none; it is then judged by its pid alone.
+     */
     private boolean takeOverFromDeadOwner(MemorySegment memory) {
         int current = (int) Atomics.INT.getVolatile(memory, state);
         int owner = current & SharedLayout.Mutex.PID_MASK;
-        if (current == SharedLayout.Mutex.FREE || owner == SELF
-                || Liveness.startTime(owner) != Liveness.NOT_RUNNING) {
+        if (current == SharedLayout.Mutex.FREE || owner == SELF) {
             return false;
         }
+        long start = (long) Atomics.LONG.getVolatile(memory, ownerStart);
+        long running = Liveness.startTime(owner);
+        if (running != Liveness.NOT_RUNNING && (start == 0 || running == start)) {
+            return false;
+        }
+        // The dead owner's start time goes before the word changes hands, so that nobody reads it as
+        // the new owner's and takes over from a live process.
+        Atomics.LONG.compareAndSet(memory, ownerStart, start, 0L);
         return Atomics.INT.compareAndSet(memory, state, current,
-                SELF | SharedLayout.Mutex.WAITERS | SharedLayout.Mutex.OWNER_DIED);
+                SELF | SharedLayout.Mutex.WAITERS | SharedLayout.Mutex.OWNER_DIED) && owned(memory);
     }
 
     /** The same word in the same segment. */

@@ -65,14 +65,18 @@ public final class SharedLayout {
      *  0    int   state: 0 = free; else the owner's pid (bits 0..29) | OWNER_DIED | WAITERS
      *  8    long  owner thread id (recursive mutex only; 0 when free)
      *  16   int   hold count (recursive mutex only)
+     *  24   long  the owner's start time (clock ticks since boot); 0 while unknown
      * </pre>
      * WAITERS means someone may sleep on the word, so a release must wake it; OWNER_DIED means the
-     * current owner took the mutex over from a process that died holding it.
+     * current owner took the mutex over from a process that died holding it. The owner's start time
+     * tells a dead owner from a later process that has its pid: it is written just after the
+     * acquiring CAS and cleared just before the releasing exchange.
      */
     public static final class Mutex {
         public static final int STATE = 0;
         public static final int OWNER_THREAD = 8;
         public static final int HOLD_COUNT = 16;
+        public static final int OWNER_START = 24;
         public static final int SIZE = CACHE_LINE;
         public static final int FREE = 0;
         public static final int PID_MASK = (1 << 30) - 1;
@@ -89,9 +93,10 @@ public final class SharedLayout {
      *  0    int   permits available (futex word)
      *  4    int   sleepers: processes or threads that may be waiting on the word
      *  8    int   bound: the initial value of a bounded semaphore, or -1
-     *  64   HOLDER_SLOTS x long: pid (high 32 bits) | permits it holds (low 32 bits); 0 = free
+     *  64   HOLDER_SLOTS x (long pid (high 32 bits) | permits it holds (low 32 bits), 0 = free;
+     *                       long its start time)
      * </pre>
-     * The holder slots let the permits of a process that died be given back.
+     * The holder slots let the permits of a process that crashed be given back.
      */
     public static final class Semaphore {
         public static final int PERMITS = 0;
@@ -100,7 +105,9 @@ public final class SharedLayout {
         public static final int UNBOUNDED = -1;
         public static final int HOLDER_SLOTS_OFFSET = CACHE_LINE;
         public static final int HOLDER_SLOTS = 64;
-        public static final int SIZE = HOLDER_SLOTS_OFFSET + HOLDER_SLOTS * Long.BYTES;
+        public static final int HOLDER_SLOT_SIZE = 2 * Long.BYTES;
+        public static final int HOLDER_START = Long.BYTES;
+        public static final int SIZE = HOLDER_SLOTS_OFFSET + HOLDER_SLOTS * HOLDER_SLOT_SIZE;
 
         private Semaphore() {}
     }

@@ -17,15 +17,19 @@ import org.multiprocessing4j.internal.sys.Futex;
  * the last time and the releaser increments the count before it reads SLEEPERS; both are
  * sequentially consistent, so one of the two sees the other and no wake-up is lost.
  *
- * <p>Each process records in a holder slot how many permits it acquired and has not released
- * itself. A waiter that wakes from a slice looks for slots of dead processes and returns their
- * permits. A permit acquired by one process and released by another is therefore not returned
- * twice only if the releaser is the acquirer; a release on another's behalf is not attributed.
+ * <p>Permits are counts, as in Python, not owned: a permit released by one process and acquired by
+ * another is that other's to keep. Beyond Python, the permits of a process that crashes holding
+ * them are given back: each process records in a holder slot (its pid and start time) how many
+ * permits it acquired and has not released itself; a release by a process that holds nothing
+ * counts down another holder's slot, since it gave back a permit that holder took; a process that
+ * exits in order clears its slot, so what it took stays taken; a waiter that wakes from a slice looks for
+ * slots of dead processes and returns their permits, never above a bounded semaphore's bound.
  */
 public final class SharedSemaphore implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final long SELF = Liveness.selfPid();
+    private static final long SELF_START = Liveness.selfStartTime();
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
 
     private final SharedSegment segment;
@@ -148,41 +152,130 @@ public final class SharedSemaphore implements Serializable {
                 if (Atomics.LONG.compareAndSet(memory, slot, value, updated)) {
                     return;
                 }
-                i = -1; // raced with ourselves from another thread: look again
+                i = -1; // raced with ourselves from another thread, or with a recovery: look again
                 continue;
             }
         }
         if (delta <= 0) {
-            return; // a release on another process's behalf
+            releasedOnSomeonesBehalf(memory);
+            return;
         }
         for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
             long slot = slotOffset(i);
-            if (Atomics.LONG.compareAndSet(memory, slot, 0L, (SELF << Integer.SIZE) | delta)) {
+            // Claimed with a count of 0, which no recovery looks at, until the start time is written.
+            if (Atomics.LONG.compareAndSet(memory, slot, 0L, SELF << Integer.SIZE)) {
+                Atomics.LONG.setVolatile(memory, slot + SharedLayout.Semaphore.HOLDER_START, SELF_START);
+                OrderlyExit.remember(this);
+                if (!Atomics.LONG.compareAndSet(memory, slot, SELF << Integer.SIZE, (SELF << Integer.SIZE) | delta)) {
+                    recordHeld(memory, delta); // another thread of ours freed the empty slot meanwhile
+                }
                 return;
             }
         }
-        // Every slot taken: this permit will not be given back if this process dies holding it.
+        // Every slot taken: this permit will not be given back if this process crashes holding it.
     }
 
+    /**
+     * A release by a process that holds nothing gives back a permit some other process took: one
+     * holder's count goes down by one, so that its crash cannot give that permit back a second time.
+     * Which holder's does not matter to the count.
+     */
+    private void releasedOnSomeonesBehalf(MemorySegment memory) {
+        for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            long value = (long) Atomics.LONG.getVolatile(memory, slot);
+            if ((value & COUNT_MASK) == 0) {
+                continue;
+            }
+            long updated = (value & COUNT_MASK) == 1 ? 0 : value - 1;
+            if (Atomics.LONG.compareAndSet(memory, slot, value, updated)) {
+                return;
+            }
+            i--; // changed meanwhile: look at this slot again
+        }
+    }
+
+    /**
+     * Gives back the permits of processes that crashed holding them: their slots have a count, and
+     * the process with that pid and start time no longer runs. A bounded semaphore is never raised
+     * above its bound: permits that process had taken may have been released since on its behalf.
+     */
     private void returnPermitsOfTheDead() {
         MemorySegment memory = segment.memory();
         for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
             long slot = slotOffset(i);
             long value = (long) Atomics.LONG.getVolatile(memory, slot);
             long pid = value >>> Integer.SIZE;
-            if (value == 0 || pid == SELF || Liveness.startTime(pid) != Liveness.NOT_RUNNING) {
+            int held = (int) (value & COUNT_MASK);
+            if (held == 0 || pid == SELF) {
                 continue;
             }
-            if (Atomics.LONG.compareAndSet(memory, slot, value, 0L)) {
-                int held = (int) (value & COUNT_MASK);
-                Atomics.INT.getAndAdd(memory, base + SharedLayout.Semaphore.PERMITS, held);
-                Futex.wake(segment.word(base + SharedLayout.Semaphore.PERMITS), held);
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Semaphore.HOLDER_START);
+            if (Liveness.isAlive(pid, start) || !Atomics.LONG.compareAndSet(memory, slot, value, 0L)) {
+                continue;
+            }
+            addUpToBound(memory, held);
+            Futex.wake(segment.word(base + SharedLayout.Semaphore.PERMITS), held);
+        }
+    }
+
+    private void addUpToBound(MemorySegment memory, int permits) {
+        int bound = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.BOUND);
+        while (true) {
+            int current = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS);
+            int updated = bound == SharedLayout.Semaphore.UNBOUNDED ? current + permits
+                    : Math.max(current, Math.min(bound, current + permits));
+            if (Atomics.INT.compareAndSet(memory, base + SharedLayout.Semaphore.PERMITS, current, updated)) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Clears this process's holder slot: what it holds when it exits in order stays taken, as a
+     * Python semaphore's count would. Only a crash gives permits back.
+     */
+    void forgetHeld() {
+        MemorySegment memory = segment.memory();
+        for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
+            long slot = slotOffset(i);
+            long value = (long) Atomics.LONG.getVolatile(memory, slot);
+            if ((value >>> Integer.SIZE) == SELF) {
+                Atomics.LONG.compareAndSet(memory, slot, value, 0L);
             }
         }
     }
 
     private long slotOffset(int i) {
-        return base + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET + (long) i * Long.BYTES;
+        return base + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET + (long) i * SharedLayout.Semaphore.HOLDER_SLOT_SIZE;
+    }
+
+    /**
+     * The semaphores in which this process has held permits; on an orderly exit (a shutdown hook:
+     * {@code main} returning, {@code System.exit}) their slots are cleared. A JVM that is killed or
+     * halted by a signal runs no hook, and its permits are given back.
+     */
+    private static final class OrderlyExit implements Runnable {
+        private static final java.util.Set<SharedSemaphore> TOUCHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED = new java.util.concurrent.atomic.AtomicBoolean();
+
+        static void remember(SharedSemaphore semaphore) {
+            TOUCHED.add(semaphore);
+            if (INSTALLED.compareAndSet(false, true)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(new OrderlyExit(), "mp4j-semaphore-exit"));
+            }
+        }
+
+        @Override
+        public void run() {
+            for (SharedSemaphore semaphore : TOUCHED) {
+                try {
+                    semaphore.forgetHeld();
+                } catch (RuntimeException e) {
+                    // its segment is gone: nothing left to give back
+                }
+            }
+        }
     }
 
     /** The same semaphore in the same segment. */

@@ -1,0 +1,74 @@
+package org.multiprocessing4j.internal.shm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A dead owner whose pid now belongs to another process is still seen dead: owners are a pid and a
+ * start time. Pids wrap (at 32768 here), so a holder's pid may be running again, as someone else,
+ * by the time a waiter looks. The test stands a live process in for the pid's new owner and writes
+ * the dead owner's state as it would have been left.
+ */
+@Timeout(30)
+class ReusedPidTest {
+    private java.lang.Process stranger;
+    private long strangerPid;
+    private long strangerStart;
+
+    @BeforeEach
+    void startAProcessThatHasTheDeadOwnersPid() throws Exception {
+        stranger = new ProcessBuilder("sleep", "60").start();
+        strangerPid = stranger.pid();
+        strangerStart = Liveness.startTime(strangerPid);
+        assertThat(strangerStart).isNotEqualTo(Liveness.NOT_RUNNING);
+    }
+
+    @AfterEach
+    void stopIt() {
+        stranger.destroyForcibly();
+    }
+
+    @Test
+    void aMutexWhoseOwnersPidRunsAsAnotherProcessIsTakenOver() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
+        long base = SharedLayout.Header.SIZE;
+        RobustMutex mutex = new RobustMutex(segment, base);
+        Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Mutex.STATE, (int) strangerPid);
+        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_START, strangerStart - 1);
+        assertThat(mutex.acquire(Deadline.after(Duration.ofSeconds(5)))).isTrue();
+        assertThat(mutex.ownerDied()).isTrue();
+        assertThat(mutex.heldByThisProcess()).isTrue();
+        mutex.release();
+    }
+
+    @Test
+    void aMutexWhoseOwnerIsThatLiveProcessItselfIsNotTakenOver() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
+        long base = SharedLayout.Header.SIZE;
+        RobustMutex mutex = new RobustMutex(segment, base);
+        Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Mutex.STATE, (int) strangerPid);
+        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_START, strangerStart);
+        assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
+    }
+
+    @Test
+    void permitsOfASemaphoreHolderWhosePidRunsAsAnotherProcessAreGivenBack() {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
+        long base = SharedLayout.Header.SIZE;
+        SharedSemaphore semaphore = new SharedSemaphore(segment, base);
+        semaphore.initialize(0, SharedLayout.Semaphore.UNBOUNDED);
+        long slot = base + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET;
+        Atomics.LONG.setVolatile(segment.memory(), slot, (strangerPid << Integer.SIZE) | 2);
+        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, strangerStart - 1);
+        assertThat(semaphore.value()).isEqualTo(2);
+
+        Atomics.LONG.setVolatile(segment.memory(), slot, (strangerPid << Integer.SIZE) | 1);
+        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, strangerStart);
+        assertThat(semaphore.value()).as("a live holder keeps its permit").isEqualTo(2);
+    }
+}
