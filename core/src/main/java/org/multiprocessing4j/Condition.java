@@ -5,37 +5,44 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.multiprocessing4j.internal.shm.Atomics;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.SharedCondition;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
-import org.multiprocessing4j.internal.sys.Futex;
 
 /**
  * A condition variable shared by processes, over an {@link RLock}: Python's
  * {@code multiprocessing.Condition} ({@code wait}, {@code notify}, {@code notify_all},
  * {@code wait_for} are {@link #await}, {@link #signal}, {@link #signalAll}, {@link #awaitUntil}).
  *
- * <p>State ({@link SharedLayout.Condition}), changed only while holding the lock: WAITERS counts the
- * threads inside {@code await}, TOKENS the signals not yet taken, and SEQUENCE is the futex word
- * that every signal advances. {@code signal(n)} issues up to n tokens, no more than there are
- * waiters without one, and wakes the waiters; each re-takes the lock and leaves with a token if
- * one is left, else waits again. So {@code signal()} lets exactly one waiter through, as Python's
- * {@code notify()}. It is also a {@link java.util.concurrent.locks.Condition}.
+ * <p>{@code signal()} lets exactly one waiter through, as Python's {@code notify()}, and beyond
+ * Python a waiter whose process was killed inside {@code await} counts for nothing: no later signal
+ * is spent on it. The algorithm is {@code SharedCondition}'s. It is also a
+ * {@link java.util.concurrent.locks.Condition}.
+ *
+ * <pre>{@code
+ * Condition ready = new Condition();
+ * new Process(() -> {
+ *     try (Held held = ready.hold()) {
+ *         ready.signalAll();
+ *     }
+ * }).start();
+ * try (Held held = ready.hold()) {
+ *     ready.await(Duration.ofSeconds(10));
+ * }
+ * }</pre>
  */
 public final class Condition implements java.util.concurrent.locks.Condition, Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
     private final RLock lock;
-    private final SharedSegment segment;
-    private final long base;
+    private final SharedCondition condition;
 
     /** A condition with a new lock of its own. */
     public Condition() {
@@ -45,22 +52,21 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
     /** A condition over {@code lock}. */
     public Condition(RLock lock) {
         this.lock = lock;
-        this.segment = SharedSegment.create(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE);
-        this.base = SharedLayout.Header.SIZE;
+        this.condition = new SharedCondition(
+                SharedSegment.create(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE),
+                SharedLayout.Header.SIZE);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
     private Condition(DataInputStream in) throws IOException {
         this.lock = RLock.readFrom(in);
-        this.segment = SharedSegment.readFrom(in);
-        this.base = in.readLong();
+        this.condition = SharedCondition.readFrom(in);
     }
 
     @SuppressWarnings("unused") // called by CompactForms
     private boolean writeCompact(DataOutputStream out) throws IOException {
         lock.writeTo(out);
-        segment.writeTo(out);
-        out.writeLong(base);
+        condition.writeTo(out);
         return true;
     }
 
@@ -150,15 +156,7 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
     /** Wakes up to {@code n} waiters (Python's {@code notify(n)}). The calling thread must hold the lock. */
     public void signal(int n) {
         checkOwner("lock is not owned");
-        MemorySegment memory = segment.memory();
-        int waiters = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Condition.WAITERS);
-        int tokens = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Condition.TOKENS);
-        int wake = Math.min(n, waiters - tokens);
-        if (wake > 0) {
-            Atomics.INT.setVolatile(memory, base + SharedLayout.Condition.TOKENS, tokens + wake);
-            Atomics.INT.getAndAdd(memory, base + SharedLayout.Condition.SEQUENCE, 1);
-            Futex.wakeAll(segment.word(base + SharedLayout.Condition.SEQUENCE));
-        }
+        condition.signal(n);
     }
 
     /** Wakes every waiter. The calling thread must hold the lock. */
@@ -169,41 +167,29 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
 
     private boolean await(Deadline deadline) throws InterruptedException {
         checkOwner("must acquire() condition before using wait()");
-        MemorySegment memory = segment.memory();
-        MemorySegment sequenceWord = segment.word(base + SharedLayout.Condition.SEQUENCE);
-        Atomics.INT.getAndAdd(memory, base + SharedLayout.Condition.WAITERS, 1);
-        // Read while holding the lock, under which signals advance it: read after releasing, a
-        // signal in between would be taken as the starting point and its wake-up lost.
-        int seen = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Condition.SEQUENCE);
-        int holds = lock.releaseFully();
-        boolean interrupted = false;
-        while (true) {
-            if (!deadline.passed() && !interrupted
-                    && (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Condition.SEQUENCE) == seen) {
-                Futex.await(sequenceWord, seen, deadline.slice());
-                interrupted = Thread.interrupted();
-                continue;
-            }
-            lock.reacquire(holds);
-            int tokens = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Condition.TOKENS);
-            if (tokens > 0 || deadline.passed() || interrupted) {
-                if (tokens > 0) {
-                    Atomics.INT.setVolatile(memory, base + SharedLayout.Condition.TOKENS, tokens - 1);
-                }
-                Atomics.INT.getAndAdd(memory, base + SharedLayout.Condition.WAITERS, -1);
-                if (interrupted && tokens == 0) {
-                    throw new InterruptedException();
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-                return tokens > 0;
-            }
-            // Another waiter took the token: wait for the next signal.
-            seen = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Condition.SEQUENCE);
-            holds = lock.releaseFully();
-        }
+        return condition.await(waitLock(), deadline);
     }
+
+    /** The lock as {@link SharedCondition} uses it; one per handle. */
+    private SharedCondition.WaitLock waitLock() {
+        SharedCondition.WaitLock w = waitLock;
+        if (w == null) {
+            waitLock = w = new SharedCondition.WaitLock() {
+                @Override
+                public int releaseFully() {
+                    return lock.releaseFully();
+                }
+
+                @Override
+                public void reacquire(int holds) {
+                    lock.reacquire(holds);
+                }
+            };
+        }
+        return w;
+    }
+
+    private transient SharedCondition.WaitLock waitLock;
 
     private void checkOwner(String message) {
         if (!lock.isHeldByCurrentThread()) {
@@ -213,19 +199,18 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
 
     @Override
     public String toString() {
-        return "<Condition(" + lock + ", waiters="
-                + (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Condition.WAITERS) + ")>";
+        return "<Condition(" + lock + ")>";
     }
 
     /** Handles are equal when they refer to the same shared condition, in whichever process they were made. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof Condition other && base == other.base && segment.equals(other.segment);
+        return o instanceof Condition other && condition.equals(other.condition);
     }
 
     @Override
     public int hashCode() {
-        return 31 * segment.hashCode() + Long.hashCode(base);
+        return condition.hashCode();
     }
 
 }

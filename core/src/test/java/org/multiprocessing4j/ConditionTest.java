@@ -209,4 +209,59 @@ class ConditionTest {
             lock.unlock();
         }
     }
+
+    /** A child that waits on {@code condition} once it has counted itself in {@code entered}. */
+    private static Process waiter(Condition condition, SharedLong entered, SharedLong passed) {
+        return new Process(() -> {
+            try (Held held = condition.hold()) {
+                entered.addAndGet(1);
+                if (condition.await(Duration.ofSeconds(60))) {
+                    passed.addAndGet(1);
+                }
+            }
+        });
+    }
+
+    /** Returns once {@code count} waiters have counted themselves and released the lock in await. */
+    private static void awaitWaiters(Condition condition, SharedLong entered, long count) throws Exception {
+        while (entered.get() < count) {
+            Thread.onSpinWait();
+        }
+        condition.acquire(); // free again only once the last of them is inside await
+        condition.release();
+    }
+
+    @Test
+    void aWaiterKilledInsideAwaitCountsForNothingAndOneSignalLetsOneWaiterThrough() throws Exception {
+        Condition condition = new Condition();
+        SharedLong entered = Value.ofLong(0);
+        SharedLong passed = Value.ofLong(0);
+        Process doomed = waiter(condition, entered, passed);
+        doomed.start();
+        awaitWaiters(condition, entered, 1);
+        doomed.kill();
+        doomed.join();
+        try (Held held = condition.hold()) {
+            condition.signal(); // nobody alive waits: no token may be left for later waiters
+        }
+        Process first = waiter(condition, entered, passed);
+        Process second = waiter(condition, entered, passed);
+        first.start();
+        second.start();
+        awaitWaiters(condition, entered, 3);
+        try (Held held = condition.hold()) {
+            condition.signal();
+        }
+        while (passed.get() < 1) {
+            Thread.onSpinWait();
+        }
+        Process stillWaiting = first.join(Duration.ofSeconds(30)) ? second : first;
+        assertThat(stillWaiting.join(Duration.ofMillis(300))).as("one signal lets one waiter through").isFalse();
+        assertThat(passed.get()).isEqualTo(1);
+        try (Held held = condition.hold()) {
+            condition.signal();
+        }
+        stillWaiting.join();
+        assertThat(passed.get()).isEqualTo(2);
+    }
 }

@@ -117,15 +117,22 @@ public final class SharedLayout {
      *
      * <pre>
      *  0    int   sequence, advanced by every signal (futex word)
-     *  4    int   waiters: threads inside await
+     *  4    int   overflow: waiters of processes that found no waiter slot
      *  8    int   tokens: signals not yet taken by a waiter
+     *  64   WAITER_SLOTS x (long pid (high 32 bits) | threads of it inside await (low 32 bits),
+     *                       0 = free; long its start time)
      * </pre>
+     * Every field changes only under the condition's lock.
      */
     public static final class Condition {
         public static final int SEQUENCE = 0;
-        public static final int WAITERS = 4;
+        public static final int OVERFLOW = 4;
         public static final int TOKENS = 8;
-        public static final int SIZE = CACHE_LINE;
+        public static final int WAITER_SLOTS_OFFSET = CACHE_LINE;
+        public static final int WAITER_SLOTS = 64;
+        public static final int WAITER_SLOT_SIZE = 2 * Long.BYTES;
+        public static final int WAITER_START = Long.BYTES;
+        public static final int SIZE = WAITER_SLOTS_OFFSET + WAITER_SLOTS * WAITER_SLOT_SIZE;
 
         private Condition() {}
     }
