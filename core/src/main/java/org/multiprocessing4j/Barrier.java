@@ -25,7 +25,9 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
  * <p>{@link #await()} returns the arrival index, 0 to parties - 1, unique within a generation; the
  * last to arrive runs the action, if any, before anyone is released. A timeout, an interrupt,
  * {@link #abort()}, or an action that throws breaks the barrier: every waiter of that generation,
- * and every later caller until {@link #reset()}, gets {@link BrokenBarrierException}.
+ * and every later caller until {@link #reset()}, gets {@link BrokenBarrierException}. Beyond Python,
+ * so does a process that dies holding the barrier's state, in the action say: the waiters notice
+ * within a slice ({@code Deadline.SLICE}) instead of waiting for ever.
  *
  * <p>State ({@link SharedLayout.Barrier}) changes only under the barrier's own robust mutex. A
  * waiter remembers its generation and sleeps on the GENERATION word; when it changes, the waiter
@@ -159,6 +161,9 @@ public final class Barrier implements Serializable {
         int generation;
         int index;
         try {
+            if (mutex.ownerDied()) {
+                breakGeneration(memory); // its holder died mid-change, or in the action
+            }
             if (isBroken()) {
                 throw new BrokenBarrierException();
             }
@@ -187,11 +192,32 @@ public final class Barrier implements Serializable {
                 break;
             }
             Futex.await(word, generation, deadline.slice());
+            breakIfTheMutexHolderDied(memory, generation);
         }
         if ((int) Atomics.INT.getVolatile(memory, base + SharedLayout.Barrier.BROKEN_GENERATION) == generation) {
             throw new BrokenBarrierException();
         }
         return index;
+    }
+
+    /**
+     * For a waiter between slices: the last arriver runs the action holding the mutex, so a holder
+     * that died (killed in the action, say) leaves the generation never to pass. Take its mutex over
+     * and break the generation, as an action that threw does. A live holder's mutex is not taken:
+     * on a locked mutex, {@code tryAcquire} succeeds only over a dead owner.
+     */
+    private void breakIfTheMutexHolderDied(MemorySegment memory, int generation) {
+        if (!mutex.isLocked() || !mutex.tryAcquire()) {
+            return;
+        }
+        try {
+            if (mutex.ownerDied()
+                    && (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Barrier.GENERATION) == generation) {
+                breakGeneration(memory);
+            }
+        } finally {
+            mutex.release();
+        }
     }
 
     /** The last arriver, holding the mutex: runs the action, then lets the generation go. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.testing.Gate;
 import org.multiprocessing4j.testing.Scratch;
 
 /** Python's barrier scenarios, with N = 3 parties: the main thread, a child process, a thread. */
@@ -186,5 +187,44 @@ class BarrierTest {
         for (int i = 0; i < passes; i++) {
             assertThat(lines.subList(i * N, (i + 1) * N)).containsOnly(Integer.toString(i));
         }
+    }
+
+    @Test
+    void theOtherPartiesGetBrokenBarrierWhenTheProcessRunningTheActionIsKilled() throws Exception {
+        String actionRunning = dir.resolve("action-running").toString();
+        Barrier barrier = new Barrier(3, () -> {
+            Gate.open(actionRunning);
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        SharedLong broken = Value.ofLong(0);
+        SharedLong entered = Value.ofLong(0);
+        List<Process> waiters = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Process waiter = new Process(() -> {
+                entered.addAndGet(1);
+                try {
+                    barrier.await();
+                } catch (BrokenBarrierException e) {
+                    broken.addAndGet(1);
+                }
+            });
+            waiter.start();
+            waiters.add(waiter);
+        }
+        while (barrier.nWaiting() < 2) {
+            Thread.onSpinWait();
+        }
+        Process last = new Process(barrier::await);
+        last.start();
+        Gate.await(actionRunning);
+        last.kill();
+        for (Process waiter : waiters) {
+            assertThat(waiter.join(Duration.ofSeconds(30))).as("a waiter must not wait for ever").isTrue();
+        }
+        assertThat(broken.get()).isEqualTo(2);
+        assertThat(barrier.isBroken()).isTrue();
+        assertThatThrownBy(barrier::await).isInstanceOf(BrokenBarrierException.class);
+        barrier.reset();
+        assertThat(barrier.isBroken()).isFalse();
     }
 }
