@@ -29,7 +29,7 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
  * so does a process that dies holding the barrier's state, in the action say: the waiters notice
  * within a slice ({@code Deadline.SLICE}) instead of waiting for ever.
  *
- * <p>State ({@link SharedLayout.Barrier}) changes only under the barrier's own robust mutex. A
+ * <p>State ({@code SharedLayout.Barrier}) changes only under the barrier's own robust mutex. A
  * waiter remembers its generation and sleeps on the GENERATION word; when it changes, the waiter
  * passed unless BROKEN_GENERATION names its generation.
  */
@@ -88,7 +88,7 @@ public final class Barrier implements Serializable {
         this.defaultTimeout = in.readBoolean() ? Duration.ofSeconds(in.readLong(), in.readInt()) : null;
     }
 
-    /** False when the action is a lambda without a compact form ({@link LambdaCodec}). */
+    /** False when the action is a lambda without a compact form ({@code LambdaCodec}). */
     @SuppressWarnings("unused") // called by CompactForms
     private boolean writeCompact(DataOutputStream out) throws IOException {
         byte[] compactAction = action == null ? null : LambdaCodec.encode(action);
@@ -121,7 +121,15 @@ public final class Barrier implements Serializable {
         return await(Deadline.after(defaultTimeout));
     }
 
-    /** As {@link #await()}, breaking the barrier if {@code timeout} passes first. */
+    /**
+     * As {@link #await()}, breaking the barrier if {@code timeout} passes first.
+     *
+     * @param timeout how long to wait at most; zero or negative breaks the barrier unless this is
+     *     the last party
+     * @return the arrival index, as {@link #await()}'s
+     * @throws BrokenBarrierException if the barrier is or becomes broken, or the timeout passes
+     * @throws InterruptedException if interrupted while waiting; the barrier is then broken
+     */
     public int await(Duration timeout) throws InterruptedException, BrokenBarrierException {
         return await(Deadline.after(timeout));
     }

@@ -83,7 +83,12 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
         lock.release();
     }
 
-    /** Acquires the lock and returns the {@link Held} that releases it. */
+    /**
+     * Acquires the lock and returns the {@link Held} that releases it.
+     *
+     * @return what releases the lock once, when closed
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held
+     */
     public Held hold() throws InterruptedException {
         return lock.hold();
     }
@@ -103,7 +108,9 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
     /**
      * As {@link #await()}, for at most {@code timeout}.
      *
+     * @param timeout how long to wait at most; any size
      * @return false if the timeout passed without a signal
+     * @throws InterruptedException if interrupted; the lock is held again when it is thrown
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return await(Deadline.after(timeout));
@@ -113,7 +120,10 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
      * Waits until {@code predicate} is true, evaluating it with the lock held, for at most
      * {@code timeout} ({@code null}: no limit); Python's {@code wait_for}.
      *
+     * @param predicate what is waited for, evaluated with the lock held
+     * @param timeout how long to wait at most; any size, or null for no limit
      * @return the predicate's last value
+     * @throws InterruptedException if interrupted; the lock is held again when it is thrown
      */
     public boolean awaitUntil(BooleanSupplier predicate, Duration timeout) throws InterruptedException {
         Deadline deadline = Deadline.after(timeout);

@@ -29,7 +29,7 @@ import org.multiprocessing4j.internal.wire.Codec;
  * message) or sent or received on it, so a parent that keeps a copy of the child's end without
  * using it does not keep it open. Once the other end is closed and everything it sent has been
  * read, {@link #recv()} throws {@link EOFException}; once nobody can receive what this end sends,
- * {@link #send} throws {@link BrokenPipeException}. At most {@value SharedLayout.Ring#HOLDER_SLOTS}
+ * {@link #send} throws {@link BrokenPipeException}. At most {@value #MAX_HOLDERS}
  * live processes may hold an end at once; {@link Process#start()} refuses to make one more.
  *
  * <pre>{@code
@@ -42,6 +42,8 @@ import org.multiprocessing4j.internal.wire.Codec;
 public final class Connection implements AutoCloseable, Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
+    /** How many live processes may hold one end at once. */
+    public static final int MAX_HOLDERS = SharedLayout.Ring.HOLDER_SLOTS;
     private static final long MAX_BACKOFF_NANOS = 1_000_000;
     private static final long MIN_BACKOFF_NANOS = 20_000;
 
@@ -88,7 +90,7 @@ public final class Connection implements AutoCloseable, Serializable {
      * not for ever: it throws once nobody can receive any more.
      *
      * @throws BrokenPipeException if the other end is closed, or every process that held it has
-     *     died (seen within {@link Deadline#SLICE} while this waits); nothing is sent
+     *     died (seen within 50 ms while this waits); nothing is sent
      * @throws IllegalArgumentException naming the class if it cannot be serialized; nothing is sent
      * @throws IllegalStateException if this end is closed or receives only, or if the thread is
      *     interrupted while it waits for room (the interrupt status is kept; nothing is sent)
@@ -121,7 +123,12 @@ public final class Connection implements AutoCloseable, Serializable {
         }
     }
 
-    /** As {@link #recv()}, for a message sent with {@link #sendBytes}; for others, their encoded bytes. */
+    /**
+     * As {@link #recv()}, for a message sent with {@link #sendBytes}; for others, their encoded bytes.
+     *
+     * @return the message's bytes
+     * @throws EOFException if the other end is closed and everything it sent has been read
+     */
     public byte[] recvBytes() throws EOFException {
         return Codec.rawBytes(read());
     }

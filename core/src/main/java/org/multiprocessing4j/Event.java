@@ -17,8 +17,17 @@ import org.multiprocessing4j.internal.sys.Futex;
  * A flag shared by processes that threads can wait for, Python's {@code multiprocessing.Event}.
  * ({@code wait} is {@link #await} here: {@code Object.wait} is taken.)
  *
- * <p>The flag is one word ({@link SharedLayout.Event}); {@link #set()} writes it and wakes every
+ * <p>The flag is one word ({@code SharedLayout.Event}); {@link #set()} writes it and wakes every
  * waiter, and a waiter sleeps on it while it reads 0.
+ *
+ * <pre>{@code
+ * Event ready = new Event();
+ * new Process(() -> {
+ *     prepare();
+ *     ready.set();
+ * }).start();
+ * ready.await(Duration.ofSeconds(30));
+ * }</pre>
  */
 public final class Event implements Serializable {
     @Serial
@@ -62,7 +71,11 @@ public final class Event implements Serializable {
         Atomics.INT.setVolatile(segment.memory(), flag, CLEAR);
     }
 
-    /** Blocks until the flag is set. */
+    /**
+     * Blocks until the flag is set.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     public void await() throws InterruptedException {
         await(Deadline.never());
     }
@@ -70,7 +83,9 @@ public final class Event implements Serializable {
     /**
      * Blocks until the flag is set or {@code timeout} passes; zero or negative does not block.
      *
+     * @param timeout how long to wait at most; any size
      * @return true if the flag is set
+     * @throws InterruptedException if interrupted while waiting
      */
     public boolean await(Duration timeout) throws InterruptedException {
         return await(Deadline.after(timeout));

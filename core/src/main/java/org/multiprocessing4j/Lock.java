@@ -16,14 +16,24 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
  * A lock shared by processes, Python's {@code multiprocessing.Lock}: not recursive, and any thread
  * of any process may release it. It is also a {@link java.util.concurrent.locks.Lock}.
  *
- * <p>The lock is a word in shared memory ({@link RobustMutex}); a handle is a {@link Serializable}
+ * <p>The lock is a word in shared memory ({@code RobustMutex}); a handle is a {@link Serializable}
  * reference to it, so a Lock captured by a task, held in a field of a {@link Process} subclass or
  * sent through a queue is the same lock in every process. Uncontended, acquire and release are one
  * atomic instruction each, with no system call.
  *
  * <p>Beyond Python: if the process holding the lock dies, even by SIGKILL, a waiter takes the lock
- * over within {@link Deadline#SLICE} of noticing, and {@link #previousOwnerDied()} then tells the
+ * over within 50 ms of noticing, and {@link #previousOwnerDied()} then tells the
  * new holder that what the lock protects may be half-updated.
+ *
+ * <pre>{@code
+ * Lock lock = new Lock();
+ * SharedLong counter = Value.ofLong(0);
+ * new Process(() -> {
+ *     try (Held held = lock.hold()) {         // Python's `with lock:`
+ *         counter.set(counter.get() + 1);
+ *     }
+ * }).start();
+ * }</pre>
  */
 public final class Lock implements java.util.concurrent.locks.Lock, Serializable {
     @Serial

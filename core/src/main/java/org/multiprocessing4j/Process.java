@@ -42,6 +42,15 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
  * at once.
  *
  * <p>A handle is used by the process that created it. Its methods are thread-safe.
+ *
+ * <pre>{@code
+ * Process p = new Process(() -> System.out.println("hello from " + ProcessHandle.current().pid()));
+ * p.setJvmOptions(List.of("-Xmx64m"));
+ * p.start();
+ * if (!p.join(Duration.ofSeconds(5))) {
+ *     p.kill();                    // really stops it: exitCode() is then -9
+ * }
+ * }</pre>
  */
 public class Process implements Serializable {
     @Serial

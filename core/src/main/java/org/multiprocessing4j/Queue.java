@@ -23,7 +23,7 @@ import org.multiprocessing4j.internal.wire.Codec;
  * A queue shared by processes, Python's {@code multiprocessing.Queue}, and a
  * {@link BlockingQueue}: any number of processes and threads put and take.
  *
- * <p>Items travel as bytes through a ring in shared memory ({@link MessageRing}): boxed primitives,
+ * <p>Items travel as bytes through a ring in shared memory ({@code MessageRing}): boxed primitives,
  * strings, {@code byte[]} and primitive arrays in a compact form, anything else through Java
  * serialization behind an {@code ObjectInputFilter}. An item is serialized in the caller before
  * the queue is touched, so one that cannot be serialized fails in {@code put} with an
@@ -38,6 +38,16 @@ import org.multiprocessing4j.internal.wire.Codec;
  * <p>Items put by one process arrive in the order they were put; items of several producers
  * interleave. A process killed while taking leaves the queue consistent: the item it had not
  * finished taking stays at the head.
+ *
+ * <pre>{@code
+ * Queue<Integer> queue = new Queue<>();
+ * new Process(() -> {
+ *     for (int i = 0; i < 1000; i++) {
+ *         queue.put(i);
+ *     }
+ * }).start();
+ * int first = queue.take();
+ * }</pre>
  *
  * <p>As every {@link BlockingQueue}, it refuses null: {@code put}, {@code offer} and {@code add}
  * throw {@link NullPointerException}.

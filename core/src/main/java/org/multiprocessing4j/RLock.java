@@ -20,7 +20,7 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
  * a {@link java.util.concurrent.locks.Lock}, and the lock of a {@link Condition}.
  *
  * <p>Built on the same robust word as {@link Lock}, plus the owner thread's id and the hold count
- * ({@link SharedLayout.Mutex}), which only the owner writes, while it holds the word. If the owning
+ * ({@code SharedLayout.Mutex}), which only the owner writes, while it holds the word. If the owning
  * process dies, a waiter takes the lock over and {@link #previousOwnerDied()} says so.
  */
 public final class RLock implements java.util.concurrent.locks.Lock, Serializable {
@@ -65,7 +65,11 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         return true;
     }
 
-    /** Blocks until acquired, or until this thread holds it once more. */
+    /**
+     * Blocks until acquired, or until this thread holds it once more.
+     *
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held (once more)
+     */
     public void acquire() throws InterruptedException {
         acquire(Deadline.never());
     }
@@ -79,7 +83,13 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         return true;
     }
 
-    /** Blocks at most {@code timeout}; returns true if acquired. */
+    /**
+     * Blocks at most {@code timeout}; zero or negative makes one attempt.
+     *
+     * @param timeout how long to wait at most; any size
+     * @return true if acquired
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held (once more)
+     */
     public boolean acquire(Duration timeout) throws InterruptedException {
         return acquire(Deadline.after(timeout));
     }

@@ -15,9 +15,20 @@ import org.multiprocessing4j.internal.shm.SharedSemaphore;
  * A counting semaphore shared by processes, Python's {@code multiprocessing.Semaphore}: release has
  * no upper bound. See {@link BoundedSemaphore} for one that refuses to go above its initial value.
  *
- * <p>Beyond Python: permits that a process acquired and had not released when it died, even by
- * SIGKILL, are given back within {@link Deadline#SLICE} of a waiter noticing (or of a call to
- * {@link #value()}).
+ * <p>Permits are counts, as in Python: a permit one process releases, another may take and keep.
+ * Beyond Python: permits that a process acquired and had not released when it crashed (killed,
+ * even by SIGKILL) are given back within 50 ms of a waiter noticing (or of a call to
+ * {@link #value()}); a process that exits in order keeps what it took, and a
+ * {@link BoundedSemaphore} never goes above its bound.
+ *
+ * <pre>{@code
+ * Semaphore slots = new Semaphore(2);       // at most two children in the section at once
+ * new Process(() -> {
+ *     try (Held slot = slots.hold()) {
+ *         useTheSharedResource();
+ *     }
+ * }).start();
+ * }</pre>
  */
 public sealed class Semaphore implements Serializable permits BoundedSemaphore {
     @Serial
@@ -54,7 +65,11 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
         return true;
     }
 
-    /** Blocks until a permit is taken; throws InterruptedException (no permit taken) if interrupted. */
+    /**
+     * Blocks until a permit is taken.
+     *
+     * @throws InterruptedException if interrupted while waiting; no permit is then taken
+     */
     public void acquire() throws InterruptedException {
         semaphore.acquire(Deadline.never());
     }
@@ -68,7 +83,13 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
         return true;
     }
 
-    /** Blocks at most {@code timeout} (zero or negative: one attempt); returns true if a permit was taken. */
+    /**
+     * Blocks at most {@code timeout} (zero or negative: one attempt).
+     *
+     * @param timeout how long to wait at most; any size
+     * @return true if a permit was taken
+     * @throws InterruptedException if interrupted while waiting; no permit is then taken
+     */
     public boolean acquire(Duration timeout) throws InterruptedException {
         return semaphore.tryAcquire() || semaphore.acquire(Deadline.after(timeout));
     }

@@ -33,12 +33,22 @@ public class SimpleQueue<E> implements Serializable {
         return true;
     }
 
-    /** Adds {@code item}; blocks only while the shared ring is full. */
+    /**
+     * Adds {@code item}; blocks only while the shared ring is full.
+     *
+     * @param item the item; not null
+     * @throws InterruptedException if interrupted while waiting for room; nothing is added
+     */
     public void put(E item) throws InterruptedException {
         queue.put(item);
     }
 
-    /** Blocks until an item is there and removes it. */
+    /**
+     * Blocks until an item is there and removes it.
+     *
+     * @return the item
+     * @throws InterruptedException if interrupted while waiting; nothing is removed
+     */
     public E take() throws InterruptedException {
         return queue.take();
     }
