@@ -76,7 +76,7 @@ public final class Barrier implements Serializable {
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
     private Barrier(DataInputStream in) throws IOException {
         this.segment = SharedSegment.readFrom(in);
-        this.base = in.readLong();
+        this.base = segment.checkedOffset(in.readLong(), SharedLayout.Barrier.SIZE);
         this.mutex = new RobustMutex(segment, base + SharedLayout.Barrier.MUTEX);
         if (!in.readBoolean()) {
             this.action = null;

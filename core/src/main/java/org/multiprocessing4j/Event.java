@@ -47,7 +47,7 @@ public final class Event implements Serializable {
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
     private Event(DataInputStream in) throws IOException {
         this.segment = SharedSegment.readFrom(in);
-        this.flag = in.readLong();
+        this.flag = segment.checkedOffset(in.readLong(), SharedLayout.Event.SIZE);
     }
 
     @SuppressWarnings("unused") // called by CompactForms

@@ -45,7 +45,11 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
     private RLock(DataInputStream in) throws IOException {
-        this(SharedSegment.readFrom(in), in.readLong());
+        this(SharedSegment.readFrom(in), in);
+    }
+
+    private RLock(SharedSegment segment, DataInputStream in) throws IOException {
+        this(segment, segment.checkedOffset(in.readLong(), SharedLayout.Mutex.SIZE));
     }
 
     /** Writes where this lock is, for {@link #readFrom}; part of the compact form of what holds it. */

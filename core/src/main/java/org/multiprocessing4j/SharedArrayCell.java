@@ -3,6 +3,7 @@ package org.multiprocessing4j;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.StreamCorruptedException;
 import java.io.Serial;
 import java.util.Objects;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -27,6 +28,10 @@ abstract class SharedArrayCell extends SharedCell {
         super(in);
         this.length = in.readInt();
         this.elementSize = in.readInt();
+        if (length < 0 || (elementSize != Integer.BYTES && elementSize != Long.BYTES)) {
+            throw new StreamCorruptedException("an array handle names " + length + " elements of " + elementSize + " bytes");
+        }
+        segment.checkedOffset(data, (long) length * elementSize);
     }
 
     @SuppressWarnings("unused") // called by CompactForms

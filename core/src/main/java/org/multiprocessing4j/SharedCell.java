@@ -30,7 +30,7 @@ abstract class SharedCell implements Serializable {
     /** Reads what {@link #writeCell} wrote: the start of every subclass's compact form. */
     SharedCell(DataInputStream in) throws IOException {
         this.segment = SharedSegment.readFrom(in);
-        this.data = in.readLong();
+        this.data = segment.checkedOffset(in.readLong(), Long.BYTES);
         this.lock = RLock.readFrom(in);
     }
 

@@ -88,7 +88,8 @@ public final class MessageRing implements Serializable {
 
     /** The ring that {@link #writeTo} wrote, in this process. */
     public static MessageRing readFrom(DataInputStream in) throws IOException {
-        return new MessageRing(SharedSegment.readFrom(in), in.readLong());
+        SharedSegment segment = SharedSegment.readFrom(in);
+        return new MessageRing(segment, segment.checkedOffset(in.readLong(), SharedLayout.Ring.DATA));
     }
 
     /**
@@ -371,7 +372,8 @@ public final class MessageRing implements Serializable {
             int length = data.getInt(header + SharedLayout.Ring.FRAME_LENGTH);
             int checksum = data.getInt(header + SharedLayout.Ring.FRAME_CHECKSUM);
             int kind = data.getInt(header + SharedLayout.Ring.FRAME_KIND);
-            if (length < 0 || frameSize(length) > tail - head || (kind != INLINE && kind != SPILLED)) {
+            if (length < 0 || tail - head > capacity || frameSize(length) > tail - head
+                    || (kind != INLINE && kind != SPILLED)) {
                 throw dropDamagedHeader(memory, head, tail, length, kind);
             }
             byte[] body = new byte[length];
@@ -560,6 +562,11 @@ public final class MessageRing implements Serializable {
     private Constants readConstants() {
         MemorySegment memory = segment.memory();
         int capacity = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.CAPACITY);
+        if (Integer.bitCount(capacity) != 1 || capacity < 2 * SharedLayout.Ring.FRAME_HEADER
+                || base + SharedLayout.Ring.DATA + capacity > memory.byteSize()) {
+            throw new IllegalStateException("the shared memory of a queue or pipe is damaged: its ring's capacity reads "
+                    + capacity + ", which is not a power of two that fits its segment of " + memory.byteSize() + " bytes");
+        }
         Constants read = new Constants(capacity,
                 (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.MAXSIZE),
                 (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.JOINABLE) != 0,

@@ -60,7 +60,8 @@ public final class RobustMutex implements Serializable {
 
     /** The mutex that {@link #writeTo} wrote, in this process. */
     public static RobustMutex readFrom(DataInputStream in) throws IOException {
-        return new RobustMutex(SharedSegment.readFrom(in), in.readLong());
+        SharedSegment segment = SharedSegment.readFrom(in);
+        return new RobustMutex(segment, segment.checkedOffset(in.readLong(), SharedLayout.Mutex.SIZE));
     }
 
     /**

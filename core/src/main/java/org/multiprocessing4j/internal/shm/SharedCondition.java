@@ -60,7 +60,8 @@ public final class SharedCondition implements Serializable {
 
     /** The condition that {@link #writeTo} wrote, in this process. */
     public static SharedCondition readFrom(DataInputStream in) throws IOException {
-        return new SharedCondition(SharedSegment.readFrom(in), in.readLong());
+        SharedSegment segment = SharedSegment.readFrom(in);
+        return new SharedCondition(segment, segment.checkedOffset(in.readLong(), SharedLayout.Condition.SIZE));
     }
 
     /**

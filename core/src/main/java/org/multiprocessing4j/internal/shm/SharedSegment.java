@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -130,6 +131,21 @@ public final class SharedSegment implements Serializable {
             }
             return segment;
         }
+    }
+
+    /**
+     * {@code offset}, read from a handle's descriptor, once it is known that {@code length} bytes
+     * from it lie inside this segment: a damaged or forged descriptor is an error here, not an
+     * {@link IndexOutOfBoundsException} at the handle's first use.
+     *
+     * @throws StreamCorruptedException naming the segment, the offset and the sizes
+     */
+    public long checkedOffset(long offset, long length) throws StreamCorruptedException {
+        if (offset < SharedLayout.Header.SIZE || length < 0 || offset > memory.byteSize() - length) {
+            throw new StreamCorruptedException("a handle names " + length + " bytes at offset " + offset
+                    + " of shared segment " + name + ", which has " + memory.byteSize());
+        }
+        return offset;
     }
 
     /** Writes this segment's name, for a compact form that {@link #readFrom} reads back. */

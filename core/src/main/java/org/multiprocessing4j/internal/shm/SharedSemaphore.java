@@ -48,7 +48,8 @@ public final class SharedSemaphore implements Serializable {
 
     /** The semaphore that {@link #writeTo} wrote, in this process. */
     public static SharedSemaphore readFrom(DataInputStream in) throws IOException {
-        return new SharedSemaphore(SharedSegment.readFrom(in), in.readLong());
+        SharedSegment segment = SharedSegment.readFrom(in);
+        return new SharedSemaphore(segment, segment.checkedOffset(in.readLong(), SharedLayout.Semaphore.SIZE));
     }
 
     /** Writes the initial state of a new semaphore. */
