@@ -2,19 +2,20 @@ package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.multiprocessing4j.internal.launch.ChildMain;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.testing.LeakBaseline;
 
 /**
  * Runs after every other test class ({@code @Order(MAX_VALUE)}): whatever the tests did, including
- * killing parents, no child JVM, no socket directory and no shared memory of an ended process tree
- * is left on the machine. (This JVM's own shared memory stays while it lives: it is a user.)
+ * killing parents, no child JVM, no socket directory, no compiled program and no shared memory of
+ * an ended process tree that this run made is left ({@link LeakBaseline} says what was there before
+ * it). This JVM's own shared memory stays while it lives: it is a user.
  */
 @Order(Integer.MAX_VALUE)
 @Timeout(60)
@@ -23,42 +24,33 @@ class LeakCheckTest {
 
     @Test
     void noChildJvmIsLeft() throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        List<String> left;
-        do {
-            left = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().orElse("").contains(ChildMain.class.getName()))
-                    .filter(p -> org.multiprocessing4j.testing.Pids.isRunning(p.pid()))
-                    .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
-                    .toList();
-        } while (!left.isEmpty() && System.nanoTime() < deadline && sleep());
-        assertThat(left).as("child JVMs still running").isEmpty();
+        assertThat(settled(LeakBaseline::newChildJvms)).as("child JVMs still running").isEmpty();
     }
 
     @Test
-    void noControlSocketDirectoryIsLeft() throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        List<Path> left;
-        do {
-            try (var entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-                left = entries.filter(p -> p.getFileName().toString().startsWith("mp4j-")).toList();
-            }
-        } while (!left.isEmpty() && System.nanoTime() < deadline && sleep());
-        assertThat(left).as("control socket directories left in the temporary directory").isEmpty();
+    void noFileInTheTemporaryDirectoryIsLeft() throws Exception {
+        assertThat(settled(() -> LeakBaseline.newFiles().stream()
+                .filter(p -> !p.startsWith("/dev/shm")).toList()))
+                .as("control socket directories, argument files or compiled programs left in the temporary directory")
+                .isEmpty();
     }
 
     @Test
     void noSharedMemoryOfAnEndedProcessTreeIsLeft() throws Exception {
-        long deadline = System.nanoTime() + SETTLE.toNanos();
-        List<Path> left;
-        do {
-            left = SharedMemoryLeakTest.segmentsOfOtherTrees();
-        } while (!left.isEmpty() && System.nanoTime() < deadline && sleep());
-        assertThat(left).as("shared memory left in /dev/shm by process trees that have ended").isEmpty();
+        String mine = "mp4j-" + SharedSegment.treeTag();
+        assertThat(settled(() -> LeakBaseline.newFiles().stream()
+                .filter(p -> p.startsWith("/dev/shm") && !p.getFileName().toString().startsWith(mine)).toList()))
+                .as("shared memory left in /dev/shm by process trees that have ended").isEmpty();
     }
 
-    private static boolean sleep() throws InterruptedException {
-        Thread.sleep(100);
-        return true;
+    /** What {@code left} gives once it is empty, or after {@link #SETTLE}: the tracker works on a period. */
+    private static <T> List<T> settled(Supplier<List<T>> left) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        List<T> now = left.get();
+        while (!now.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            now = left.get();
+        }
+        return now;
     }
 }

@@ -120,14 +120,4 @@ class SharedMemoryLeakTest {
         assertThat(created).allMatch(Files::exists);
         assertThat(mine.isSet()).isTrue();
     }
-
-    /** Lists leftovers of other trees for LeakCheckTest. */
-    static List<Path> segmentsOfOtherTrees() throws IOException {
-        String mine = SharedSegment.treeTag();
-        try (var files = Files.list(SharedSegment.DIRECTORY)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("mp4j-"))
-                    .filter(f -> !f.getFileName().toString().startsWith("mp4j-" + mine))
-                    .toList();
-        }
-    }
 }
