@@ -37,7 +37,11 @@ import java.util.function.BiFunction;
  * message, and the parent's next message finds the child already waiting for it.
  */
 public final class Futex {
-    private static final long SYS_FUTEX = 202; // x86_64
+    /** The futex syscall's number on this machine; 0 where none is known. */
+    private static final long SYS_FUTEX = futexSyscallNumber(System.getProperty("os.name"), System.getProperty("os.arch"));
+    private static final long SYS_FUTEX_X86_64 = 202;
+    /** Linux's generic syscall table, which arm64 (and riscv64) use. */
+    private static final long SYS_FUTEX_GENERIC = 98;
     private static final int FUTEX_WAIT = 0;
     private static final int FUTEX_WAKE = 1;
     private static final int EAGAIN = 11;
@@ -85,10 +89,7 @@ public final class Futex {
         static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
         static {
-            if (!isX86_64()) {
-                throw new ExceptionInInitializerError("futex syscall number is known for x86_64 only, not "
-                        + System.getProperty("os.arch"));
-            }
+            checkPlatform();
             Linker linker = Linker.nativeLinker();
             SYSCALL = linker.downcallHandle(
                     linker.defaultLookup().find("syscall").orElseThrow(),
@@ -149,9 +150,27 @@ public final class Futex {
         }
     }
 
-    private static boolean isX86_64() {
-        String arch = System.getProperty("os.arch");
-        return "amd64".equals(arch) || "x86_64".equals(arch);
+    /** The futex syscall's number for Linux on {@code arch}, or 0 if this library does not run there. */
+    static long futexSyscallNumber(String os, String arch) {
+        if (!"Linux".equals(os)) {
+            return 0;
+        }
+        return switch (arch) {
+            case "amd64", "x86_64" -> SYS_FUTEX_X86_64;
+            case "aarch64", "arm64", "riscv64" -> SYS_FUTEX_GENERIC;
+            default -> 0;
+        };
+    }
+
+    /**
+     * @throws UnsupportedOperationException naming this machine, where it is not Linux on x86_64,
+     *     aarch64 or riscv64: the futex and /dev/shm this library is built on are Linux's
+     */
+    public static void checkPlatform() {
+        if (SYS_FUTEX == 0) {
+            throw new UnsupportedOperationException("multiprocessing4j runs on Linux on x86_64, aarch64 or riscv64; this is "
+                    + System.getProperty("os.name") + " on " + System.getProperty("os.arch"));
+        }
     }
 
     /**
@@ -159,7 +178,8 @@ public final class Futex {
      * it is done, waits poll and wakes are deferred to that thread (see the class comment).
      */
     public static void linkInBackground() {
-        if (isX86_64() && BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
+        checkPlatform();
+        if (BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
             try {
                 Thread.ofPlatform().daemon().name("mp4j-futex-link").start(new BackgroundLink());
             } catch (RuntimeException | Error e) {
