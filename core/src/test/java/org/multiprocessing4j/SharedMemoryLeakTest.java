@@ -29,7 +29,7 @@ class SharedMemoryLeakTest {
 
     private static Set<Path> segmentsOf(String tree) throws IOException {
         try (var files = Files.list(SharedSegment.DIRECTORY)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("mp4j-" + tree))
+            return files.filter(f -> f.getFileName().toString().startsWith("mp4j-" + tree + "-"))
                     .collect(Collectors.toSet());
         }
     }
@@ -119,5 +119,56 @@ class SharedMemoryLeakTest {
         Thread.sleep(3 * 250); // three sweeps of the tracker
         assertThat(created).allMatch(Files::exists);
         assertThat(mine.isSet()).isTrue();
+    }
+
+    /** Lines of /proc/self/maps: the mappings of this JVM. */
+    private static long mappings() throws IOException {
+        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.count();
+        }
+    }
+
+    @Test
+    void handlesNoCodeUsesAnyMoreFreeTheirMappingsAndFilesSoAMakeAndDropLoopStaysFlat() throws Exception {
+        long bound = 4096; // four times what the library maps before it asks for a collection, however long the loop
+        String tree = SharedSegment.treeTag();
+        int filesBefore = segmentsOf(tree).size();
+        long mappingsBefore = mappings();
+        long[] peaks = makeAndDrop(20_000, 2_000, tree, filesBefore, mappingsBefore);
+        assertThat(peaks[0]).as("files in /dev/shm beyond those before the loop").isLessThan(bound);
+        assertThat(peaks[1]).as("mappings beyond those before the loop").isLessThan(bound);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (segmentsOf(tree).size() > filesBefore && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        assertThat(segmentsOf(tree)).as("once collected, every dropped handle's file is gone")
+                .hasSizeLessThanOrEqualTo(filesBefore);
+    }
+
+    /**
+     * Makes and drops {@code locks} Locks and {@code queues} Queues, each used once; returns the
+     * peaks of files and mappings beyond those before. A method of its own, so that no local
+     * variable of the test's frame keeps the last handles reachable.
+     */
+    private static long[] makeAndDrop(int locks, int queues, String tree, int filesBefore, long mappingsBefore)
+            throws Exception {
+        long peakFiles = 0;
+        long peakMappings = 0;
+        for (int i = 0; i < locks; i++) {
+            Lock lock = new Lock();
+            lock.acquire();
+            lock.release();
+            if (i % (locks / queues) == 0) {
+                Queue<Integer> queue = new Queue<>();
+                queue.put(i);
+                assertThat(queue.take()).isEqualTo(i);
+            }
+            if (i % 500 == 0) {
+                peakFiles = Math.max(peakFiles, segmentsOf(tree).size() - filesBefore);
+                peakMappings = Math.max(peakMappings, mappings() - mappingsBefore);
+            }
+        }
+        return new long[] {peakFiles, peakMappings};
     }
 }

@@ -1,9 +1,7 @@
 package org.multiprocessing4j.internal.channel;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.multiprocessing4j.internal.sys.RandomBytes;
 
 /**
  * The secret that lets processes of one tree talk to each other, as Python's
@@ -14,11 +12,6 @@ public final class AuthKey {
     /** Length of a key, in bytes. */
     public static final int LENGTH = 32;
 
-    /**
-     * The kernel's random source, read directly: {@code SecureRandom} reads the same device on
-     * Linux, but initializing it costs a child JVM tens of milliseconds.
-     */
-    private static final String URANDOM = "/dev/urandom";
     private static volatile byte[] current;
 
     private AuthKey() {}
@@ -45,17 +38,9 @@ public final class AuthKey {
         current = key.clone();
     }
 
-    /** Fresh bytes from the kernel's cryptographically secure random source. */
+    /** Fresh bytes from the kernel's cryptographically secure random source ({@link RandomBytes}). */
     public static byte[] randomBytes(int n) {
-        try (FileInputStream in = new FileInputStream(URANDOM)) {
-            byte[] bytes = in.readNBytes(n);
-            if (bytes.length != n) {
-                throw new IOException("short read from " + URANDOM);
-            }
-            return bytes;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + URANDOM, e);
-        }
+        return RandomBytes.of(n);
     }
 
     /** Overwrites a copy of a key that is no longer needed. */

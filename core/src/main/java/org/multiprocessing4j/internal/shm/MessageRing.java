@@ -13,10 +13,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.HexFormat;
 import java.util.zip.CRC32C;
-import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.sys.Futex;
+import org.multiprocessing4j.internal.sys.RandomBytes;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
 
 /**
@@ -605,7 +604,7 @@ public final class MessageRing implements Serializable {
 
     /** Writes a large payload to a spill file; returns the file's name as the frame's body. */
     private byte[] spill(byte[] payload) {
-        String name = segment.name() + SPILL_INFIX + HexFormat.of().formatHex(AuthKey.randomBytes(8));
+        String name = segment.name() + SPILL_INFIX + RandomBytes.hex(8);
         Path path = SharedSegment.DIRECTORY.resolve(name);
         try (FileChannel out = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(

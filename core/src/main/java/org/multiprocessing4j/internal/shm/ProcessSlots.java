@@ -49,6 +49,21 @@ final class ProcessSlots {
         return false;
     }
 
+    /**
+     * Removes this process from the {@code count} slots at {@code offset}, if it is there. The start
+     * time goes first, so that a reader never pairs this pid's slot with a later claimer's pid.
+     */
+    static void unregister(MemorySegment memory, long offset, int count) {
+        for (int i = 0; i < count; i++) {
+            long slot = offset + (long) i * SLOT_SIZE;
+            if ((long) Atomics.LONG.getVolatile(memory, slot) == Liveness.selfPid()) {
+                Atomics.LONG.setVolatile(memory, slot + START_TIME, 0L);
+                Atomics.LONG.compareAndSet(memory, slot, Liveness.selfPid(), 0L);
+                return;
+            }
+        }
+    }
+
     /** True if a process not yet registered could register now: a slot is free or held by a dead process. */
     static boolean hasRoom(MemorySegment memory, long offset, int count) {
         for (int i = 0; i < count; i++) {

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import org.multiprocessing4j.internal.Log;
 import org.multiprocessing4j.internal.sys.JvmCommand;
+import org.multiprocessing4j.internal.sys.RandomBytes;
 
 /**
  * Deletes a process tree's shared segments once no process that used them is alive, even when
@@ -23,13 +25,24 @@ import org.multiprocessing4j.internal.sys.JvmCommand;
  *
  * <p>The first segment made in a tree starts one tracker for the tree; its pid and start time go
  * in the lock file {@code /dev/shm/mp4j-<tree>.tracker}, and a process that finds a live tracker
- * there starts none. Every {@link #POLL}, the tracker deletes each {@code mp4j-<tree>-*} segment
- * whose registered users are all dead, a {@code .new} file left by a creator that died within
- * {@link #ABANDONED_AFTER}, and the spill files of a ring whose segment is gone. It exits when the tree's root process has ended and nothing of the
- * tree is left; it runs with a small heap and a single compiler thread.
+ * there starts none. A process that makes segments looks again at most every
+ * {@link #RECHECK_AFTER}, and starts a new tracker if the last one died. Every {@link #POLL}, the
+ * tracker deletes each {@code mp4j-<tree>-*} segment whose registered users are all dead, a
+ * {@code .new} file left by a creator that died within {@link #ABANDONED_AFTER}, and the spill
+ * files of a ring whose segment is gone. It exits when the tree's root process has ended and nothing
+ * of the tree is left; it runs with a small heap and a single compiler thread.
+ *
+ * <p>It survives what it finds: a file that is renamed or deleted between listing and reading, a
+ * directory or a link with our prefix, a file of another user's are passed over, and a sweep that
+ * fails is tried again a period later. Lock files count only when they are regular files owned by
+ * this user: /dev/shm is writable by everyone, and another local user who pre-creates the lock
+ * file, or a directory in its place, must not switch cleanup off. The tracker then takes a lock file
+ * of its own under another name ({@code mp4j-<tree>.tracker.<random>}).
  */
 public final class ResourceTracker {
     static final Duration POLL = Duration.ofMillis(250);
+    /** How often a process that makes segments checks that its tree's tracker still runs. */
+    static final Duration RECHECK_AFTER = Duration.ofSeconds(1);
     static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
     private static final String LOCK_SUFFIX = ".tracker";
     private static final List<String> SMALL_JVM = List.of("-Xmx16m", "-Xss256k", "-XX:+UseSerialGC",
@@ -37,21 +50,27 @@ public final class ResourceTracker {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    private static volatile boolean ensured;
+    /** When this process last saw its tree's tracker alive, or started one ({@code System.nanoTime}). */
+    private static volatile long checkedAt;
+    private static volatile boolean everChecked;
 
     private ResourceTracker() {}
 
-    /** Starts the tracker of {@code tree} unless one is known to run. Cheap after the first call. */
+    /**
+     * Starts the tracker of {@code tree} unless one runs; looks at most every {@link #RECHECK_AFTER},
+     * so it is one clock read on most calls.
+     */
     static void ensureRunning(String tree) {
-        if (ensured) {
+        if (everChecked && System.nanoTime() - checkedAt < RECHECK_AFTER.toNanos()) {
             return;
         }
         synchronized (ResourceTracker.class) {
-            if (ensured) {
+            if (everChecked && System.nanoTime() - checkedAt < RECHECK_AFTER.toNanos()) {
                 return;
             }
-            ensured = true;
-            if (trackerAlive(lockFile(tree))) {
+            everChecked = true;
+            checkedAt = System.nanoTime();
+            if (trackerAlive(tree)) {
                 return;
             }
             try {
@@ -75,17 +94,26 @@ public final class ResourceTracker {
     public static void main(String[] args) throws Exception {
         JvmCommand.deleteArgumentFile();
         String tree = args[0];
-        Path lock = lockFile(tree);
-        if (!takeLock(lock)) {
+        Path lock = takeLock(tree);
+        if (lock == null) {
             return; // another tracker serves this tree
         }
         try {
             sweepAbandonedTrees();
-            while (sweep(tree) > 0 || rootAlive(tree)) {
+            while (sweepOrRetry(tree) || rootAlive(tree)) {
                 Thread.sleep(POLL);
             }
         } finally {
             Files.deleteIfExists(lock);
+        }
+    }
+
+    /** One sweep; true if anything of the tree is left, or the sweep failed and must be tried again. */
+    private static boolean sweepOrRetry(String tree) {
+        try {
+            return sweep(tree) > 0;
+        } catch (IOException | RuntimeException e) {
+            return true; // /dev/shm could not be listed: try again next period
         }
     }
 
@@ -104,9 +132,10 @@ public final class ResourceTracker {
             }
         }
         for (String other : trees) {
-            Path otherLock = lockFile(other);
-            if (!rootAlive(other) && !trackerAlive(otherLock) && sweep(other) == 0) {
-                Files.deleteIfExists(otherLock);
+            if (!rootAlive(other) && !trackerAlive(other) && !sweepOrRetry(other)) {
+                for (Path otherLock : ourLockFiles(other)) {
+                    Files.deleteIfExists(otherLock);
+                }
             }
         }
     }
@@ -127,31 +156,65 @@ public final class ResourceTracker {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(SharedSegment.DIRECTORY,
                 SharedSegment.PREFIX + tree + "-*")) {
             for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".new")) {
-                    FileTime modified = Files.getLastModifiedTime(file);
-                    if (modified.toInstant().isBefore(abandoned)) {
-                        Files.deleteIfExists(file);
-                    }
-                    continue;
-                }
-                if (MessageRing.isSpillOf(name)) {
-                    // A large message in flight belongs to its ring, not to whoever wrote it.
-                    if (Files.exists(file.resolveSibling(MessageRing.spillOwner(name)))) {
-                        remaining++;
-                    } else {
-                        Files.deleteIfExists(file);
-                    }
-                    continue;
-                }
-                if (inUse(file)) {
-                    remaining++;
-                } else {
-                    Files.deleteIfExists(file);
+                try {
+                    remaining += sweepOne(file, abandoned) ? 1 : 0;
+                } catch (IOException | RuntimeException e) {
+                    remaining++; // renamed or deleted meanwhile, or unreadable: looked at again next period
                 }
             }
         }
         return remaining;
+    }
+
+    /** Deletes {@code file} if nothing uses it any more; true if it stays. */
+    private static boolean sweepOne(Path file, Instant abandoned) throws IOException {
+        if (!isOurs(file)) {
+            return false; // a directory, a link, another user's: not ours to delete, nor to wait for
+        }
+        String name = file.getFileName().toString();
+        if (name.endsWith(".new")) {
+            FileTime modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
+            if (modified.toInstant().isBefore(abandoned)) {
+                Files.deleteIfExists(file);
+            }
+            return false;
+        }
+        if (MessageRing.isSpillOf(name)) {
+            // A large message in flight belongs to its ring, not to whoever wrote it.
+            if (Files.exists(file.resolveSibling(MessageRing.spillOwner(name)))) {
+                return true;
+            }
+            Files.deleteIfExists(file);
+            return false;
+        }
+        if (inUse(file)) {
+            return true;
+        }
+        Files.deleteIfExists(file);
+        return false;
+    }
+
+    /** A regular file, not a link, owned by this process's user. */
+    static boolean isOurs(Path file) {
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                    && Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(OwnUid.UID);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** This process's user id: the owner of {@code /proc/self}. */
+    private static final class OwnUid {
+        static final Object UID = read();
+
+        private static Object read() {
+            try {
+                return Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot tell this process's user id", e);
+            }
+        }
     }
 
     private static boolean inUse(Path file) throws IOException {
@@ -171,7 +234,33 @@ public final class ResourceTracker {
         return SharedSegment.DIRECTORY.resolve(SharedSegment.PREFIX + tree + LOCK_SUFFIX);
     }
 
-    private static boolean trackerAlive(Path lock) {
+    /** The tree's lock files that this user owns: the usual one, and any taken under another name. */
+    private static List<Path> ourLockFiles(String tree) {
+        List<Path> locks = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(SharedSegment.DIRECTORY,
+                SharedSegment.PREFIX + tree + LOCK_SUFFIX + "*")) {
+            for (Path file : files) {
+                if (isOurs(file)) {
+                    locks.add(file);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // none to be found
+        }
+        return locks;
+    }
+
+    /** True if a lock file of ours names a tracker of {@code tree} that runs. */
+    static boolean trackerAlive(String tree) {
+        for (Path lock : ourLockFiles(tree)) {
+            if (holderAlive(lock)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean holderAlive(Path lock) {
         try {
             String[] owner = Files.readString(lock).trim().split(" ");
             return Liveness.isAlive(Long.parseLong(owner[0]), Long.parseLong(owner[1]));
@@ -180,20 +269,30 @@ public final class ResourceTracker {
         }
     }
 
-    /** Writes this tracker's identity in the lock file unless a live tracker holds it. */
-    private static boolean takeLock(Path lock) throws IOException {
+    /**
+     * Writes this tracker's identity in a lock file of the tree unless a live tracker holds one.
+     *
+     * @return the lock file taken, or null if another tracker runs
+     */
+    static Path takeLock(String tree) throws IOException {
         String me = Liveness.selfPid() + " " + Liveness.selfStartTime();
+        Path lock = lockFile(tree);
         for (int attempt = 0; attempt < 2; attempt++) {
+            if (trackerAlive(tree)) {
+                return null;
+            }
             try {
                 Files.writeString(lock, me, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                return true;
+                return lock;
             } catch (FileAlreadyExistsException e) {
-                if (trackerAlive(lock)) {
-                    return false;
+                if (!isOurs(lock)) {
+                    // Someone else's file or directory sits at the usual name: take one of our own.
+                    lock = lock.resolveSibling(lock.getFileName() + "." + RandomBytes.hex(8));
+                } else {
+                    Files.deleteIfExists(lock); // a dead tracker's
                 }
-                Files.deleteIfExists(lock);
             }
         }
-        return false;
+        return null;
     }
 }

@@ -7,6 +7,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
+import java.lang.ref.WeakReference;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,11 +19,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.sys.Futex;
+import org.multiprocessing4j.internal.sys.RandomBytes;
 
 /**
  * A file under {@code /dev/shm}, mapped into this process: the memory the synchronization
@@ -32,11 +32,12 @@ import org.multiprocessing4j.internal.sys.Futex;
  * root's pid and start time, inherited by every child), so that the tree's
  * {@link ResourceTracker} finds them. Files are readable by their owner only (0600).
  *
- * <p>A segment is mapped at most once per process, however many handles refer to it, and stays
- * mapped while the process lives. Every process that maps it registers itself in the header
- * ({@link SharedLayout.Header}); the tracker deletes the file once no registered user is alive. A
- * new segment is written and registered under a temporary name and then renamed, so the tracker
- * never sees one without its creator.
+ * <p>A segment is mapped at most once per process at a time, however many handles refer to it.
+ * Every process that maps it registers itself in the header ({@link SharedLayout.Header}); once no
+ * handle in the process refers to it, the process leaves it and the JVM unmaps it, and the last
+ * user to leave deletes the file ({@link SegmentLifetime}); the tracker deletes the files whose
+ * users were all killed. A new segment is written and registered under a temporary name and then
+ * renamed, so the tracker never sees one without its creator.
  *
  * <p>Serialized, a segment is its name ({@link Descriptor}); deserialized, it is attached, so any
  * handle that holds one re-attaches in the process it is sent to.
@@ -52,14 +53,17 @@ public final class SharedSegment implements Serializable {
 
     private static volatile String treeTag =
             Liveness.selfPid() + "-" + Liveness.selfStartTime();
-    private static final Map<String, SharedSegment> MAPPED = new ConcurrentHashMap<>();
+    /** The segments mapped in this process, by name; weakly, so that an unused one can be freed. */
+    private static final Map<String, WeakReference<SharedSegment>> MAPPED = new ConcurrentHashMap<>();
 
     private final String name;
     private final MemorySegment memory;
+    private final transient SegmentLifetime lifetime;
 
     private SharedSegment(String name, MemorySegment memory) {
         this.name = name;
         this.memory = memory;
+        this.lifetime = SegmentLifetime.watch(this, name, memory);
     }
 
     /** The name shared by the segments of this process tree. */
@@ -80,7 +84,7 @@ public final class SharedSegment implements Serializable {
      */
     public static SharedSegment create(int kind, long bodySize) {
         Futex.linkInBackground();
-        String name = PREFIX + treeTag + "-" + HexFormat.of().formatHex(AuthKey.randomBytes(RANDOM_BYTES));
+        String name = PREFIX + treeTag + "-" + RandomBytes.hex(RANDOM_BYTES);
         long size = roundUpToPage(SharedLayout.Header.SIZE + bodySize);
         Path creating = DIRECTORY.resolve(name + CREATING_SUFFIX);
         try {
@@ -89,7 +93,7 @@ public final class SharedSegment implements Serializable {
                     StandardOpenOption.READ, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 channel.write(ByteBuffer.allocate(1), size - 1);
-                segment = new SharedSegment(name, channel.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.global()));
+                segment = new SharedSegment(name, channel.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.ofAuto()));
             }
             MemorySegment m = segment.memory;
             m.set(ValueLayout.JAVA_INT, SharedLayout.Header.VERSION_OFFSET, SharedLayout.Header.VERSION);
@@ -98,7 +102,7 @@ public final class SharedSegment implements Serializable {
             m.set(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET, SharedLayout.Header.MAGIC);
             segment.register();
             Files.move(creating, DIRECTORY.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            MAPPED.put(name, segment);
+            MAPPED.put(name, new WeakReference<>(segment));
             ResourceTracker.ensureRunning(treeTag);
             return segment;
         } catch (IOException e) {
@@ -118,18 +122,40 @@ public final class SharedSegment implements Serializable {
      *     ended) or is not one of ours
      */
     public static SharedSegment attach(String name) {
-        SharedSegment segment = MAPPED.get(name);
+        SharedSegment segment = mapped(name);
         if (segment != null) {
             return segment;
         }
         synchronized (MAPPED) {
-            segment = MAPPED.get(name);
+            segment = mapped(name);
             if (segment == null) {
                 segment = map(name);
                 segment.register();
-                MAPPED.put(name, segment);
+                MAPPED.put(name, new WeakReference<>(segment));
             }
             return segment;
+        }
+    }
+
+    private static SharedSegment mapped(String name) {
+        WeakReference<SharedSegment> ref = MAPPED.get(name);
+        return ref == null ? null : ref.get();
+    }
+
+    /**
+     * Called by the {@link SegmentLifetime} of a segment found unreachable: forgets it, unless it was
+     * mapped again meanwhile, in which case the process must stay registered.
+     *
+     * @return true if this process no longer maps {@code name}
+     */
+    static boolean forget(String name) {
+        synchronized (MAPPED) {
+            WeakReference<SharedSegment> ref = MAPPED.get(name);
+            if (ref != null && ref.get() != null) {
+                return false;
+            }
+            MAPPED.remove(name);
+            return true;
         }
     }
 
@@ -148,8 +174,12 @@ public final class SharedSegment implements Serializable {
         return offset;
     }
 
-    /** Writes this segment's name, for a compact form that {@link #readFrom} reads back. */
+    /**
+     * Writes this segment's name, for a compact form that {@link #readFrom} reads back. Some process
+     * may attach to it from what was written, so this one stays its user until it exits.
+     */
     public void writeTo(DataOutputStream out) throws IOException {
+        lifetime.pin();
         out.writeUTF(name);
     }
 
@@ -164,6 +194,7 @@ public final class SharedSegment implements Serializable {
 
     @Serial
     private Object writeReplace() {
+        lifetime.pin();
         return new Descriptor(name);
     }
 
@@ -183,7 +214,7 @@ public final class SharedSegment implements Serializable {
         }
         Path path = DIRECTORY.resolve(name);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), Arena.global());
+            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), Arena.ofAuto());
             if (memory.byteSize() < SharedLayout.Header.SIZE
                     || memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET) != SharedLayout.Header.MAGIC) {
                 throw new IOException("not a multiprocessing4j segment");

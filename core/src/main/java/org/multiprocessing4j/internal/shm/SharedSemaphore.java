@@ -257,7 +257,9 @@ public final class SharedSemaphore implements Serializable {
      * halted by a signal runs no hook, and its permits are given back.
      */
     private static final class OrderlyExit implements Runnable {
-        private static final java.util.Set<SharedSemaphore> TOUCHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        /** Weakly: a semaphore this process no longer refers to must not keep its segment mapped. */
+        private static final java.util.Set<SharedSemaphore> TOUCHED =
+                java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
         private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED = new java.util.concurrent.atomic.AtomicBoolean();
 
         static void remember(SharedSemaphore semaphore) {
@@ -269,7 +271,7 @@ public final class SharedSemaphore implements Serializable {
 
         @Override
         public void run() {
-            for (SharedSemaphore semaphore : TOUCHED) {
+            for (SharedSemaphore semaphore : TOUCHED.toArray(SharedSemaphore[]::new)) {
                 try {
                     semaphore.forgetHeld();
                 } catch (RuntimeException e) {

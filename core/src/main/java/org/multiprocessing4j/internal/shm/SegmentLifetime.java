@@ -1,0 +1,85 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What becomes of a segment's mapping and file in this process once no handle here uses it, as
+ * Python frees a shared object when its last reference goes.
+ *
+ * <p>A {@link SharedSegment} is mapped in an automatic arena, so the JVM unmaps it once nothing
+ * refers to its memory. Before that, this cleaning action runs when the segment object becomes
+ * unreachable: the process leaves the segment's user slots, and if no live user is left, it deletes
+ * the file. A segment whose descriptor this process has written ({@link #pin}: into a queue, a
+ * pipe, a child's task) stays registered until the process exits, since some process may attach to
+ * it later from that descriptor; its mapping is still freed.
+ *
+ * <p>The JVM frees native resources only as its garbage collector finds them unreachable, and a
+ * loop that makes and drops handles allocates too little heap to make it look. So, as the JDK does
+ * for direct buffers, making or attaching a segment while more than {@link #GC_AFTER_SEGMENTS}
+ * segments or {@link #GC_AFTER_BYTES} bytes have been mapped since the last collection asks for
+ * one ({@link #mapped}).
+ */
+final class SegmentLifetime implements Runnable {
+    /** Segments mapped since the last requested collection that trigger the next. */
+    static final int GC_AFTER_SEGMENTS = 1024;
+    /** Bytes mapped since the last requested collection that trigger the next. */
+    static final long GC_AFTER_BYTES = 256L << 20;
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final AtomicInteger segmentsSinceGc = new AtomicInteger();
+    private static final AtomicLong bytesSinceGc = new AtomicLong();
+
+    private final String name;
+    private final MemorySegment header;
+    private volatile boolean pinned;
+
+    private SegmentLifetime(String name, MemorySegment header) {
+        this.name = name;
+        this.header = header;
+    }
+
+    /** Watches {@code segment}, whose memory is {@code memory}; returns the action, to pin it by. */
+    static SegmentLifetime watch(SharedSegment segment, String name, MemorySegment memory) {
+        SegmentLifetime lifetime = new SegmentLifetime(name, memory.asSlice(0, SharedLayout.Header.SIZE));
+        CLEANER.register(segment, lifetime);
+        mapped(memory.byteSize());
+        return lifetime;
+    }
+
+    /** This process wrote the segment's descriptor: it stays a user until it exits. */
+    void pin() {
+        pinned = true;
+    }
+
+    /** Counts a new mapping; asks for a collection once many were made since the last one. */
+    private static void mapped(long bytes) {
+        int segments = segmentsSinceGc.incrementAndGet();
+        long total = bytesSinceGc.addAndGet(bytes);
+        if (segments > GC_AFTER_SEGMENTS || total > GC_AFTER_BYTES) {
+            segmentsSinceGc.set(0);
+            bytesSinceGc.set(0);
+            System.gc();
+        }
+    }
+
+    /** Runs once the segment object is unreachable: on the cleaner's thread, or at exit, never twice. */
+    @Override
+    public void run() {
+        if (!SharedSegment.forget(name) || pinned) {
+            return; // mapped again meanwhile, or its descriptor is out there
+        }
+        try {
+            ProcessSlots.unregister(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS);
+            if (ProcessSlots.state(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS)
+                    != ProcessSlots.State.ALIVE) {
+                Files.deleteIfExists(SharedSegment.DIRECTORY.resolve(name));
+            }
+        } catch (IOException | RuntimeException e) {
+            // the tracker deletes it once no user is alive
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.multiprocessing4j.internal.shm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The resource tracker survives what it finds in /dev/shm, which every local user can write to, and
+ * a tracker that dies is replaced.
+ */
+@Timeout(60)
+class ResourceTrackerTest {
+    /** A tree that no process runs: pid 1's start time plus one is nobody's. */
+    private static final String TREE = "1-" + (Liveness.startTime(1) + 1);
+    private final List<Path> made = new ArrayList<>();
+
+    private Path make(Path path) {
+        made.add(path);
+        return path;
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws Exception {
+        for (Path path : made.reversed()) {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    private static UserPrincipal nobody() throws Exception {
+        return SharedSegment.DIRECTORY.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    }
+
+    @Test
+    void aSweepPassesOverDirectoriesLinksAndOtherUsersFilesWithOurPrefix() throws Exception {
+        Path directory = Files.createDirectory(make(SharedSegment.DIRECTORY.resolve("mp4j-" + TREE + "-a-directory")));
+        Path link = Files.createSymbolicLink(make(SharedSegment.DIRECTORY.resolve("mp4j-" + TREE + "-a-link")), Path.of("/etc/hostname"));
+        Path stranger = Files.writeString(make(SharedSegment.DIRECTORY.resolve("mp4j-" + TREE + "-a-strangers")), "x");
+        Files.setOwner(stranger, nobody());
+        assertThat(ResourceTracker.sweep(TREE)).as("nothing there is ours to wait for").isZero();
+        assertThat(directory).isDirectory();
+        assertThat(link).isSymbolicLink();
+        assertThat(stranger).exists();
+    }
+
+    @Test
+    void anotherUsersLockFileOrDirectoryDoesNotSwitchTheTrackerOff() throws Exception {
+        Path lock = make(SharedSegment.DIRECTORY.resolve("mp4j-" + TREE + ".tracker"));
+        Files.writeString(lock, "1 " + Liveness.startTime(1)); // names a live process: init
+        Files.setOwner(lock, nobody());
+        assertThat(ResourceTracker.trackerAlive(TREE)).as("a lock file that is not ours counts for nothing").isFalse();
+        Path taken = make(ResourceTracker.takeLock(TREE));
+        assertThat(taken).isNotEqualTo(lock).exists();
+        assertThat(ResourceTracker.trackerAlive(TREE)).as("this JVM holds a lock of its own now").isTrue();
+        Files.delete(taken);
+
+        Files.delete(lock);
+        Files.createDirectory(lock);
+        assertThat(ResourceTracker.trackerAlive(TREE)).isFalse();
+        Path again = make(ResourceTracker.takeLock(TREE));
+        assertThat(again).isNotEqualTo(lock).isRegularFile();
+    }
+
+    @Test
+    void aTrackerThatDiesIsReplacedByTheNextSegmentMade() throws Exception {
+        String tree = SharedSegment.treeTag();
+        SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
+        long tracker = awaitTracker(tree);
+        ProcessHandle.of(tracker).orElseThrow().destroyForcibly();
+        ProcessHandle.of(tracker).ifPresent(p -> p.onExit().join());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!ResourceTracker.trackerAlive(tree) && System.nanoTime() < deadline) {
+            SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
+            Thread.sleep(100);
+        }
+        assertThat(ResourceTracker.trackerAlive(tree)).as("a new tracker runs").isTrue();
+        assertThat(awaitTracker(tree)).isNotEqualTo(tracker);
+    }
+
+    /** The pid in the tree's lock file, once a tracker has written it. */
+    private static long awaitTracker(String tree) throws Exception {
+        Path lock = SharedSegment.DIRECTORY.resolve("mp4j-" + tree + ".tracker");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (ResourceTracker.trackerAlive(tree)) {
+                return Long.parseLong(Files.readString(lock).trim().split(" ")[0]);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no tracker for " + tree);
+    }
+}
