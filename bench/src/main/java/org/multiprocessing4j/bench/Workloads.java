@@ -127,10 +127,14 @@ final class Workloads {
     }
 
     /**
-     * Items per second from a child that puts n Integers (then null) to the parent: queue_throughput,
+     * Items per second from a child that puts n Integers (then -1, as CPython's puts None; a Queue
+     * holds no null) to the parent: queue_throughput,
      * timed from the child's start as CPython's; with {@code warmUp} > 0, timed only after that many
      * items have gone through (the child's start and the JIT's warm-up excluded).
      */
+    /** What ends a stream of items on a queue. */
+    private static final int END = -1;
+
     static double queueThroughput(int n, int warmUp) throws InterruptedException {
         Queue<Integer> q = new Queue<>();
         int total = n + warmUp;
@@ -138,7 +142,7 @@ final class Workloads {
             for (int i = 0; i < total; i++) {
                 q.put(i);
             }
-            q.put(null);
+            q.put(END);
         });
         long start = System.nanoTime();
         producer.start();
@@ -149,7 +153,7 @@ final class Workloads {
             start = System.nanoTime();
         }
         int got = 0;
-        while (q.take() != null) {
+        while (q.take() != END) {
             got++;
         }
         double seconds = (System.nanoTime() - start) / 1e9;

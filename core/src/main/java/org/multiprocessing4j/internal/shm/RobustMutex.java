@@ -24,10 +24,9 @@ import org.multiprocessing4j.internal.sys.Futex;
  * acquiring CAS of the same word, in this process or another.
  *
  * <p>An owner is its pid and its start time, so that a dead owner whose pid now belongs to another
- * process (pids wrap) is still seen dead: the start time is kept beside the word
- * ({@link SharedLayout.Mutex#OWNER_START}), written after the acquiring CAS and cleared before the
- * release and before a takeover, so that whoever reads the word and then the start time reads
- * either the owner's start time or 0, and 0 falls back to judging by the pid alone.
+ * process (pids wrap) is still seen dead: the owner's stamp, its pid and start time in one long,
+ * is kept beside the word ({@link SharedLayout.Mutex#OWNER_STAMP}), written after the acquiring CAS
+ * unless it is there already, so the uncontended path adds one read of the same cache line.
  *
  * <p>The owner is a process, not a thread: any thread of any process may release (as Python's
  * Lock), and a thread that acquires twice waits for itself. Recursion is {@code RLock}'s business.
@@ -36,11 +35,12 @@ public final class RobustMutex implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final int SELF = (int) Liveness.selfPid();
-    private static final long SELF_START = Liveness.selfStartTime();
+    /** This process as an owner stamp: its start time above its pid. */
+    private static final long SELF_STAMP = stamp(Liveness.selfPid(), Liveness.selfStartTime());
 
     private final SharedSegment segment;
     private final long state;
-    private final long ownerStart;
+    private final long ownerStamp;
 
     /** The mutex whose word is at {@code base} in {@code segment}. */
     public RobustMutex(SharedSegment segment, long base) {
@@ -49,7 +49,7 @@ public final class RobustMutex implements Serializable {
         }
         this.segment = segment;
         this.state = base + SharedLayout.Mutex.STATE;
-        this.ownerStart = base + SharedLayout.Mutex.OWNER_START;
+        this.ownerStamp = base + SharedLayout.Mutex.OWNER_STAMP;
     }
 
     /** Writes where this mutex is, for {@link #readFrom}. */
@@ -98,13 +98,19 @@ public final class RobustMutex implements Serializable {
     }
 
     /**
-     * Records the new owner's start time after an acquiring CAS; true, for the caller to return. A
-     * release store is enough: a reader that sees the new owner before it sees this sees 0, which
-     * only makes it judge by the pid.
+     * Records the new owner's stamp after an acquiring CAS, unless it is there already (a process
+     * that takes the mutex again and again writes it once); true, for the caller to return.
      */
     private boolean owned(MemorySegment memory) {
-        Atomics.LONG.setRelease(memory, ownerStart, SELF_START);
+        if ((long) Atomics.LONG.getOpaque(memory, ownerStamp) != SELF_STAMP) {
+            Atomics.LONG.setRelease(memory, ownerStamp, SELF_STAMP);
+        }
         return true;
+    }
+
+    /** A pid and a start time in one long: Linux pids are below 2^22, start times in ticks fit the rest. */
+    static long stamp(long pid, long startTime) {
+        return startTime << SharedLayout.Mutex.STAMP_PID_BITS | pid;
     }
 
     /** The rest of {@link #acquire}, apart so that the uncontended path compiles small and first. */
@@ -151,7 +157,6 @@ public final class RobustMutex implements Serializable {
      */
     public void release() {
         MemorySegment memory = segment.memory();
-        Atomics.LONG.setRelease(memory, ownerStart, 0L); // ordered before the exchange that frees
         int previous = (int) Atomics.INT.getAndSet(memory, state, SharedLayout.Mutex.FREE);
         if (previous != SELF) {
             releasedWith(previous);
@@ -188,9 +193,12 @@ public final class RobustMutex implements Serializable {
     }
 
     /**
-     * Takes the mutex over if its owner is dead: not running, or a later process that has its pid
-     * (its start time differs). An owner killed between its CAS and recording its start time has
-     * none; it is then judged by its pid alone.
+     * Takes the mutex over if its owner is dead: not running, or a later process that has its pid.
+     * The stamp beside the word names the owner when its pid matches the word's; a stamp of another
+     * pid is an earlier owner's, and the owner is judged by its pid alone. A stamp with the owner's
+     * pid but another start time is either a dead owner's whose pid was reused, or, for the few
+     * instructions between a new owner's CAS and its stamp, the stamp of an earlier process with the
+     * same pid: so that mismatch must be seen twice, a slice apart, before the mutex is taken over.
      */
     private boolean takeOverFromDeadOwner(MemorySegment memory) {
         int current = (int) Atomics.INT.getVolatile(memory, state);
@@ -198,17 +206,27 @@ public final class RobustMutex implements Serializable {
         if (current == SharedLayout.Mutex.FREE || owner == SELF) {
             return false;
         }
-        long start = (long) Atomics.LONG.getVolatile(memory, ownerStart);
+        long stamp = (long) Atomics.LONG.getVolatile(memory, ownerStamp);
         long running = Liveness.startTime(owner);
-        if (running != Liveness.NOT_RUNNING && (start == 0 || running == start)) {
-            return false;
+        if (running != Liveness.NOT_RUNNING) {
+            boolean stampIsTheOwners = (stamp & SharedLayout.Mutex.STAMP_PID_MASK) == owner;
+            if (!stampIsTheOwners || stamp == stamp(owner, running)) {
+                return false; // the owner runs, as far as can be told
+            }
+            boolean seenBefore = suspectedWord == current && suspectedStamp == stamp;
+            suspectedWord = current;
+            suspectedStamp = stamp;
+            if (!seenBefore) {
+                return false;
+            }
         }
-        // The dead owner's start time goes before the word changes hands, so that nobody reads it as
-        // the new owner's and takes over from a live process.
-        Atomics.LONG.compareAndSet(memory, ownerStart, start, 0L);
         return Atomics.INT.compareAndSet(memory, state, current,
                 SELF | SharedLayout.Mutex.WAITERS | SharedLayout.Mutex.OWNER_DIED) && owned(memory);
     }
+
+    /** The word and stamp of an owner last suspected dead by this handle; see takeOverFromDeadOwner. */
+    private transient int suspectedWord;
+    private transient long suspectedStamp;
 
     /** The same word in the same segment. */
     @Override

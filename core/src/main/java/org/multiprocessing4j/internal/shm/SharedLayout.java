@@ -65,18 +65,21 @@ public final class SharedLayout {
      *  0    int   state: 0 = free; else the owner's pid (bits 0..29) | OWNER_DIED | WAITERS
      *  8    long  owner thread id (recursive mutex only; 0 when free)
      *  16   int   hold count (recursive mutex only)
-     *  24   long  the owner's start time (clock ticks since boot); 0 while unknown
+     *  24   long  the owner's stamp: its start time (clock ticks since boot) above its pid (22 bits)
      * </pre>
      * WAITERS means someone may sleep on the word, so a release must wake it; OWNER_DIED means the
-     * current owner took the mutex over from a process that died holding it. The owner's start time
+     * current owner took the mutex over from a process that died holding it. The owner's stamp
      * tells a dead owner from a later process that has its pid: it is written just after the
-     * acquiring CAS and cleared just before the releasing exchange.
+     * acquiring CAS, and left as it is on release.
      */
     public static final class Mutex {
         public static final int STATE = 0;
         public static final int OWNER_THREAD = 8;
         public static final int HOLD_COUNT = 16;
-        public static final int OWNER_START = 24;
+        public static final int OWNER_STAMP = 24;
+        /** Linux pids are below 2^22 (PID_MAX_LIMIT). */
+        public static final int STAMP_PID_BITS = 22;
+        public static final long STAMP_PID_MASK = (1L << STAMP_PID_BITS) - 1;
         public static final int SIZE = CACHE_LINE;
         public static final int FREE = 0;
         public static final int PID_MASK = (1 << 30) - 1;

@@ -8,7 +8,6 @@ import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -93,7 +92,7 @@ public final class SharedSegment implements Serializable {
                     StandardOpenOption.READ, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 channel.write(ByteBuffer.allocate(1), size - 1);
-                segment = new SharedSegment(name, channel.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.ofAuto()));
+                segment = new SharedSegment(name, mapped(channel, size));
             }
             MemorySegment m = segment.memory;
             m.set(ValueLayout.JAVA_INT, SharedLayout.Header.VERSION_OFFSET, SharedLayout.Header.VERSION);
@@ -214,7 +213,7 @@ public final class SharedSegment implements Serializable {
         }
         Path path = DIRECTORY.resolve(name);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MemorySegment memory = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), Arena.ofAuto());
+            MemorySegment memory = mapped(channel, channel.size());
             if (memory.byteSize() < SharedLayout.Header.SIZE
                     || memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET) != SharedLayout.Header.MAGIC) {
                 throw new IOException("not a multiprocessing4j segment");
@@ -226,6 +225,19 @@ public final class SharedSegment implements Serializable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map shared segment " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Maps {@code size} bytes of {@code channel}. Through a {@code MappedByteBuffer}: the segment of
+     * a buffer lives in an arena that is always alive and keeps the buffer reachable, so accesses
+     * make no liveness check (an automatic arena's cost a lock's fast path a tenth of its speed),
+     * and the JVM still unmaps the buffer once nothing refers to the segment.
+     */
+    private static MemorySegment mapped(FileChannel channel, long size) throws IOException {
+        if (size > Integer.MAX_VALUE) {
+            throw new IOException("a segment of " + size + " bytes is larger than one mapping holds");
+        }
+        return MemorySegment.ofBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
     }
 
     public String name() {

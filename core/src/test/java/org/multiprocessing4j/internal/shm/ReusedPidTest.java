@@ -39,7 +39,8 @@ class ReusedPidTest {
         long base = SharedLayout.Header.SIZE;
         RobustMutex mutex = new RobustMutex(segment, base);
         Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Mutex.STATE, (int) strangerPid);
-        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_START, strangerStart - 1);
+        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_STAMP,
+                RobustMutex.stamp(strangerPid, strangerStart - 1));
         assertThat(mutex.acquire(Deadline.after(Duration.ofSeconds(5)))).isTrue();
         assertThat(mutex.ownerDied()).isTrue();
         assertThat(mutex.heldByThisProcess()).isTrue();
@@ -52,7 +53,12 @@ class ReusedPidTest {
         long base = SharedLayout.Header.SIZE;
         RobustMutex mutex = new RobustMutex(segment, base);
         Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Mutex.STATE, (int) strangerPid);
-        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_START, strangerStart);
+        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_STAMP,
+                RobustMutex.stamp(strangerPid, strangerStart));
+        assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
+        // An earlier owner's stamp, of another pid, says nothing about this owner, who runs.
+        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_STAMP,
+                RobustMutex.stamp(strangerPid + 1, 12345));
         assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
     }
 
