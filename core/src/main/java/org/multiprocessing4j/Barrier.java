@@ -13,6 +13,7 @@ import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.shm.Atomics;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.RobustMutex;
+import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.sys.Futex;
@@ -63,8 +64,10 @@ public final class Barrier implements Serializable {
         if (parties < 1) {
             throw new IllegalArgumentException("parties must be at least 1, not " + parties);
         }
-        this.segment = SharedSegment.create(SharedLayout.Header.KIND_BARRIER, SharedLayout.Barrier.SIZE);
-        this.base = SharedLayout.Header.SIZE;
+        SharedHeap.Chunk chunk = SharedHeap.allocate(SharedLayout.Header.KIND_BARRIER, SharedLayout.Barrier.SIZE);
+        this.segment = chunk.segment();
+        this.base = chunk.offset();
+        chunk.freeWhenUnreachable(this);
         this.mutex = new RobustMutex(segment, base + SharedLayout.Barrier.MUTEX);
         this.action = action;
         this.defaultTimeout = timeout;

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.SharedCondition;
+import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 
@@ -52,9 +53,9 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
     /** A condition over {@code lock}. */
     public Condition(RLock lock) {
         this.lock = lock;
-        this.condition = new SharedCondition(
-                SharedSegment.create(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE),
-                SharedLayout.Header.SIZE);
+        SharedHeap.Chunk chunk = SharedHeap.allocate(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE);
+        this.condition = new SharedCondition(chunk.segment(), chunk.offset());
+        chunk.freeWhenUnreachable(this);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */

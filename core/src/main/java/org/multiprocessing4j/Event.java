@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import org.multiprocessing4j.internal.shm.Atomics;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.sys.Futex;
@@ -40,8 +41,10 @@ public final class Event implements Serializable {
 
     /** A new event, clear. */
     public Event() {
-        this.segment = SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
-        this.flag = SharedLayout.Header.SIZE + SharedLayout.Event.FLAG;
+        SharedHeap.Chunk chunk = SharedHeap.allocate(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
+        this.segment = chunk.segment();
+        this.flag = chunk.offset() + SharedLayout.Event.FLAG;
+        chunk.freeWhenUnreachable(this);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */

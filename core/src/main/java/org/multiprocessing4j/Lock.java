@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.RobustMutex;
+import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 
@@ -43,8 +44,9 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
 
     /** A new, unlocked lock. */
     public Lock() {
-        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
-        this.mutex = new RobustMutex(segment, SharedLayout.Header.SIZE);
+        SharedHeap.Chunk chunk = SharedHeap.allocate(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
+        this.mutex = new RobustMutex(chunk.segment(), chunk.offset());
+        chunk.freeWhenUnreachable(this);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */

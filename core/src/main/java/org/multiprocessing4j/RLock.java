@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.shm.Atomics;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.RobustMutex;
+import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 
@@ -33,7 +34,12 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
 
     /** A new, unlocked reentrant lock. */
     public RLock() {
-        this(SharedSegment.create(SharedLayout.Header.KIND_RLOCK, SharedLayout.Mutex.SIZE), SharedLayout.Header.SIZE);
+        this(SharedHeap.allocate(SharedLayout.Header.KIND_RLOCK, SharedLayout.Mutex.SIZE));
+    }
+
+    private RLock(SharedHeap.Chunk chunk) {
+        this(chunk.segment(), chunk.offset());
+        chunk.freeWhenUnreachable(this);
     }
 
     /** The reentrant lock whose words are at {@code base} in {@code segment}, e.g. a Value's. */

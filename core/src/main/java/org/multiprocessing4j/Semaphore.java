@@ -7,6 +7,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SharedSemaphore;
@@ -49,9 +50,10 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
         if (value < 0) {
             throw new IllegalArgumentException("semaphore initial value must be >= 0, not " + value);
         }
-        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
-        this.semaphore = new SharedSemaphore(segment, SharedLayout.Header.SIZE);
+        SharedHeap.Chunk chunk = SharedHeap.allocate(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
+        this.semaphore = new SharedSemaphore(chunk.segment(), chunk.offset());
         semaphore.initialize(value, bound);
+        chunk.freeWhenUnreachable(this);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */

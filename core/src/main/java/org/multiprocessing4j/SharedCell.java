@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
+import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 
@@ -22,9 +23,12 @@ abstract class SharedCell implements Serializable {
     private final RLock lock;
 
     SharedCell(int kind, long bodySize, long dataOffset, long lockOffset) {
-        this.segment = SharedSegment.create(kind, bodySize);
-        this.data = SharedLayout.Header.SIZE + dataOffset;
-        this.lock = new RLock(segment, SharedLayout.Header.SIZE + lockOffset);
+        SharedHeap.Chunk chunk = SharedHeap.allocate(kind, bodySize);
+        this.segment = chunk.segment();
+        this.data = chunk.offset() + dataOffset;
+        this.lock = new RLock(segment, chunk.offset() + lockOffset);
+        // The lock, not the cell: whoever holds the cell holds its lock, and lock() may outlive the cell.
+        chunk.freeWhenUnreachable(lock);
     }
 
     /** Reads what {@link #writeCell} wrote: the start of every subclass's compact form. */

@@ -2,8 +2,6 @@ package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.internal.launch.ChildMain;
-import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.Segments;
 import org.multiprocessing4j.testing.Scratch;
 
 /** How a child gets its task: down its standard input, whatever the task's size and form. */
@@ -79,14 +77,30 @@ class LaunchTest {
         }
     }
 
+    /**
+     * Deletes the file of an Event's memory, then starts a child that uses the Event, and prints the
+     * child's exit code. A program of its own: the Event shares its block with this JVM's other
+     * small primitives, which the deletion takes away too.
+     */
+    public static final class DeletesAnEventsMemoryThenStartsAChild {
+        public static void main(String[] args) throws Exception {
+            Event event = new Event();
+            Files.delete(Path.of("/dev/shm", Segments.nameOf(event)));
+            Process p = new Process(event::set);
+            p.start();
+            p.join();
+            System.out.println("exit code " + p.exitCode().orElseThrow());
+            System.out.println("start error " + p.startError().orElse(""));
+        }
+    }
+
     @Test
     void aHandleWhoseMemoryIsGoneWhenTheChildReadsItFailsTheChildClearly() throws Exception {
-        Event event = new Event();
-        Files.delete(Path.of("/dev/shm", segmentName(event)));
-        Process p = new Process(event::set);
-        p.start();
-        p.join();
-        assertThat(p.exitCode()).hasValue(ChildMain.EXIT_BOOTSTRAP_FAILED);
+        try (JavaProgram program = JavaProgram.start(DeletesAnEventsMemoryThenStartsAChild.class)) {
+            assertThat(program.waitFor(Duration.ofSeconds(60))).as(program.stderr()).isZero();
+            assertThat(program.output()).first().isEqualTo("exit code " + ChildMain.EXIT_BOOTSTRAP_FAILED);
+            assertThat(program.output().get(1)).startsWith("start error ").contains("no longer exists");
+        }
     }
 
     @Test
@@ -116,14 +130,6 @@ class LaunchTest {
                 System.out.println("argument files left: " + left);
             }
         }
-    }
-
-    /** The segment name in a handle's compact form: its tag, its class's name, then the segment's. */
-    private static String segmentName(Object handle) throws Exception {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(Codec.encodeCompact(handle)));
-        in.readByte();
-        in.readUTF();
-        return in.readUTF();
     }
 
     @Test

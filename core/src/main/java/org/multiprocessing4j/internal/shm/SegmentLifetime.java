@@ -55,6 +55,10 @@ final class SegmentLifetime implements Runnable {
         pinned = true;
     }
 
+    boolean pinned() {
+        return pinned;
+    }
+
     /** Counts a new mapping; asks for a collection once many were made since the last one. */
     private static void mapped(long bytes) {
         int segments = segmentsSinceGc.incrementAndGet();

@@ -54,6 +54,8 @@ public final class SharedLayout {
         public static final int KIND_ARRAY = 8;
         public static final int KIND_QUEUE = 9;
         public static final int KIND_PIPE = 10;
+        /** A block of {@link SharedHeap} chunks: small primitives, many to a segment. */
+        public static final int KIND_HEAP = 11;
 
         private Header() {}
     }

@@ -240,6 +240,11 @@ public final class SharedSegment implements Serializable {
         return MemorySegment.ofBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
     }
 
+    /** True once this process has written the segment's descriptor: another process may use it. */
+    boolean pinned() {
+        return lifetime.pinned();
+    }
+
     public String name() {
         return name;
     }
