@@ -9,13 +9,9 @@ import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import org.multiprocessing4j.internal.sys.Futex;
-import org.multiprocessing4j.internal.sys.RandomBytes;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
 
 /**
@@ -29,8 +25,8 @@ import org.multiprocessing4j.internal.wire.CorruptFrameException;
  * reads the frame the dead one had not consumed.
  *
  * <p>A payload larger than a quarter of the ring goes in a spill file beside the ring's segment
- * ({@code <segment>.spill.<random>}) and the frame holds its name; the reader deletes the file. The
- * tracker deletes spill files whose ring is gone. So a message of any size goes through, in order.
+ * ({@link SpillFiles}) and the frame holds its name; the reader deletes the file. So a message of
+ * any size goes through, in order.
  *
  * <p>Memory ordering: the frame's header and bytes (plain writes through a buffer view of the data
  * area) are written before the volatile store of {@code tail} and read after the volatile load that
@@ -50,7 +46,6 @@ public final class MessageRing implements Serializable {
     private static final int INLINE = 1;
     private static final int SPILLED = 2;
     private static final int SPILL_FRACTION = 4;
-    private static final String SPILL_INFIX = ".spill.";
     /**
      * How long a reader or writer waits before it sleeps: a message usually follows within a few
      * microseconds in a stream or a request-reply exchange, and waking from the futex costs the
@@ -105,16 +100,6 @@ public final class MessageRing implements Serializable {
         Atomics.INT.setVolatile(memory, base + SharedLayout.Ring.CAPACITY, capacity);
     }
 
-    /** The name spill files of a ring in {@code segment} start with, for the tracker. */
-    static boolean isSpillOf(String fileName) {
-        return fileName.contains(SPILL_INFIX);
-    }
-
-    /** The segment a spill file belongs to. */
-    static String spillOwner(String fileName) {
-        return fileName.substring(0, fileName.indexOf(SPILL_INFIX));
-    }
-
     /**
      * Appends one message, waiting until {@code deadline} for room (and for the item count to be
      * under maxsize).
@@ -125,7 +110,7 @@ public final class MessageRing implements Serializable {
         Constants constants = constants();
         int capacity = constants.capacity();
         boolean spill = payload.length > capacity / SPILL_FRACTION;
-        byte[] body = spill ? spill(payload) : payload;
+        byte[] body = spill ? SpillFiles.write(segment, payload) : payload;
         if (!writer.acquire(deadline)) {
             discardSpill(spill, body);
             return false;
@@ -382,11 +367,16 @@ public final class MessageRing implements Serializable {
             if ((int) crc.getValue() != checksum) {
                 throw dropDamagedFrame(memory, head, length);
             }
-            if (!consume) {
-                return kind == SPILLED ? readSpill(body, false) : body;
+            // A spilled payload is read before the frame is consumed: once it is, the tracker may take
+            // the file for one whose writer died before committing it.
+            byte[] payload = kind == SPILLED ? SpillFiles.read(body) : body;
+            if (consume) {
+                consume(memory, head, frameSize(length), 1);
+                if (kind == SPILLED) {
+                    SpillFiles.delete(body);
+                }
             }
-            consume(memory, head, frameSize(length), 1);
-            return kind == SPILLED ? readSpill(body, true) : body;
+            return payload;
         } finally {
             reader.release();
         }
@@ -602,44 +592,50 @@ public final class MessageRing implements Serializable {
         }
     }
 
-    /** Writes a large payload to a spill file; returns the file's name as the frame's body. */
-    private byte[] spill(byte[] payload) {
-        String name = segment.name() + SPILL_INFIX + RandomBytes.hex(8);
-        Path path = SharedSegment.DIRECTORY.resolve(name);
-        try (FileChannel out = FileChannel.open(path, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")))) {
-            ByteBuffer buf = ByteBuffer.wrap(payload);
-            while (buf.hasRemaining()) {
-                out.write(buf);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write a large message to " + path, e);
-        }
-        return name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     private static void discardSpill(boolean spilled, byte[] body) {
         if (spilled) {
-            try {
-                Files.deleteIfExists(SharedSegment.DIRECTORY.resolve(new String(body, java.nio.charset.StandardCharsets.UTF_8)));
-            } catch (IOException e) {
-                // the tracker deletes it with the ring
-            }
+            SpillFiles.delete(body);
         }
     }
 
-    private static byte[] readSpill(byte[] nameBytes, boolean delete) throws IOException {
-        String name = new String(nameBytes, java.nio.charset.StandardCharsets.UTF_8);
-        if (name.contains("/") || !isSpillOf(name)) {
-            throw new CorruptFrameException("corrupt queue frame: not a spill file name");
+    /**
+     * The names of the spill files that committed, unread frames of the rings in {@code memory} (a
+     * queue's or a pipe's segment, mapped by the tracker) refer to: those files must stay whoever
+     * wrote them. The frames are walked from head to tail without taking the reader mutex; a walk
+     * that meets a damaged frame, or a ring changing under it, gives null, and the caller then keeps
+     * every file.
+     */
+    static Set<String> spillNamesInFlight(MemorySegment memory) {
+        Set<String> names = new java.util.HashSet<>();
+        long end = memory.byteSize();
+        for (long ring = SharedLayout.Header.SIZE; ring + SharedLayout.Ring.DATA < end; ) {
+            int capacity = (int) Atomics.INT.getVolatile(memory, ring + SharedLayout.Ring.CAPACITY);
+            if (Integer.bitCount(capacity) != 1 || ring + SharedLayout.Ring.DATA + capacity > end) {
+                return null;
+            }
+            ByteBuffer data = memory.asSlice(ring + SharedLayout.Ring.DATA, capacity).asByteBuffer()
+                    .order(ByteOrder.nativeOrder());
+            long head = (long) Atomics.LONG.getVolatile(memory, ring + SharedLayout.Ring.HEAD);
+            long tail = (long) Atomics.LONG.getVolatile(memory, ring + SharedLayout.Ring.TAIL);
+            if (tail - head < 0 || tail - head > capacity) {
+                return null;
+            }
+            for (long at = head; at < tail; ) {
+                int header = (int) (at & (capacity - 1));
+                int length = data.getInt(header + SharedLayout.Ring.FRAME_LENGTH);
+                if (length < 0 || frameSize(length) > tail - at) {
+                    return null;
+                }
+                if (data.getInt(header + SharedLayout.Ring.FRAME_KIND) == SPILLED) {
+                    byte[] name = new byte[length];
+                    copyOut(data, at + SharedLayout.Ring.FRAME_HEADER, name, capacity);
+                    names.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                at += frameSize(length);
+            }
+            ring += SharedLayout.Ring.size(capacity);
         }
-        Path path = SharedSegment.DIRECTORY.resolve(name);
-        byte[] payload = Files.readAllBytes(path);
-        if (delete) {
-            Files.deleteIfExists(path);
-        }
-        return payload;
+        return names;
     }
 
     /** The same ring in the same segment. */

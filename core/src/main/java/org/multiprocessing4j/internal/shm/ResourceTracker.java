@@ -29,7 +29,8 @@ import org.multiprocessing4j.internal.sys.RandomBytes;
  * {@link #RECHECK_AFTER}, and starts a new tracker if the last one died. Every {@link #POLL}, the
  * tracker deletes each {@code mp4j-<tree>-*} segment whose registered users are all dead, a
  * {@code .new} file left by a creator that died within {@link #ABANDONED_AFTER}, and the spill
- * files of a ring whose segment is gone. It exits when the tree's root process has ended and nothing
+ * files nobody can read any more ({@link SpillFiles}): of a ring that is gone, or of a writer that
+ * died before its frame named them. It exits when the tree's root process has ended and nothing
  * of the tree is left; it runs with a small heap and a single compiler thread.
  *
  * <p>It survives what it finds: a file that is renamed or deleted between listing and reading, a
@@ -179,9 +180,8 @@ public final class ResourceTracker {
             }
             return false;
         }
-        if (MessageRing.isSpillOf(name)) {
-            // A large message in flight belongs to its ring, not to whoever wrote it.
-            if (Files.exists(file.resolveSibling(MessageRing.spillOwner(name)))) {
+        if (SpillFiles.isSpill(name)) {
+            if (spillStillReadable(file, name)) {
                 return true;
             }
             Files.deleteIfExists(file);
@@ -192,6 +192,28 @@ public final class ResourceTracker {
         }
         Files.deleteIfExists(file);
         return false;
+    }
+
+    /**
+     * True while some process may still read a spill file: its ring is there, and either its
+     * writer runs (it may be about to commit the frame) or a committed frame names it.
+     */
+    private static boolean spillStillReadable(Path file, String name) throws IOException {
+        Path ring = file.resolveSibling(SpillFiles.ringSegmentOf(name));
+        if (!Files.exists(ring)) {
+            return false;
+        }
+        if (SpillFiles.writerAlive(name)) {
+            return true;
+        }
+        try (Arena arena = Arena.ofConfined();
+                FileChannel channel = FileChannel.open(ring, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.util.Set<String> inFlight = MessageRing.spillNamesInFlight(
+                    channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size(), arena));
+            return inFlight == null || inFlight.contains(name);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** A regular file, not a link, owned by this process's user. */
