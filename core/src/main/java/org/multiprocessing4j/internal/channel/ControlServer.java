@@ -19,8 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.Log;
-import org.multiprocessing4j.internal.wire.Frame;
-import org.multiprocessing4j.internal.wire.FrameChannel;
+import org.multiprocessing4j.internal.channel.Frame;
+import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /**
  * The listening end of the control channels from this process to its children: one Unix domain

@@ -6,8 +6,8 @@ import org.multiprocessing4j.internal.Log;
 import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.channel.ControlClient;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
-import org.multiprocessing4j.internal.wire.Frame;
-import org.multiprocessing4j.internal.wire.FrameChannel;
+import org.multiprocessing4j.internal.channel.Frame;
+import org.multiprocessing4j.internal.channel.FrameChannel;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 

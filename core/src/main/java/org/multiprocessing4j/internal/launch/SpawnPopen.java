@@ -23,8 +23,8 @@ import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.Liveness;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
-import org.multiprocessing4j.internal.wire.Frame;
-import org.multiprocessing4j.internal.wire.FrameChannel;
+import org.multiprocessing4j.internal.channel.Frame;
+import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /**
  * A child started as a fresh JVM (start method SPAWN), as seen from its parent; CPython's

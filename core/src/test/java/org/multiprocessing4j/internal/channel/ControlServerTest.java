@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.AuthenticationException;
-import org.multiprocessing4j.internal.wire.Frame;
-import org.multiprocessing4j.internal.wire.FrameChannel;
+import org.multiprocessing4j.internal.channel.Frame;
+import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /** Nothing but a child that holds the authkey and its token gets served. */
 @Timeout(60)

@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.wire;
+package org.multiprocessing4j.internal.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import java.nio.channels.ByteChannel;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multiprocessing4j.internal.wire.CorruptFrameException;
 
 /** Frames round-trip, and every kind of damage is named rather than misread. */
 @Timeout(30)

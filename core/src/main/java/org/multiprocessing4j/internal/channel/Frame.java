@@ -1,4 +1,4 @@
-package org.multiprocessing4j.internal.wire;
+package org.multiprocessing4j.internal.channel;
 
 /**
  * One message on a channel: a type tag and its payload.

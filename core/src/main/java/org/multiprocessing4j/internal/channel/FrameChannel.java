@@ -1,10 +1,11 @@
-package org.multiprocessing4j.internal.wire;
+package org.multiprocessing4j.internal.channel;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.util.zip.CRC32C;
+import org.multiprocessing4j.internal.wire.CorruptFrameException;
 
 /**
  * Reads and writes {@link Frame}s on a blocking byte channel.
