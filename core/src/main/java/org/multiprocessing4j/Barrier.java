@@ -12,6 +12,7 @@ import java.util.concurrent.BrokenBarrierException;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.shm.Atomics;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.Uninterruptibly;
 import org.multiprocessing4j.internal.shm.RobustMutex;
 import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -168,7 +169,7 @@ public final class Barrier implements Serializable {
 
     private int await(Deadline deadline) throws InterruptedException, BrokenBarrierException {
         MemorySegment memory = segment.memory();
-        Uninterruptibly.acquire(mutex);
+        mutex.acquireUninterruptibly();
         int generation;
         int index;
         try {
@@ -259,7 +260,7 @@ public final class Barrier implements Serializable {
     }
 
     private void locked(Runnable change) {
-        Uninterruptibly.acquire(mutex);
+        mutex.acquireUninterruptibly();
         try {
             change.run();
         } finally {

@@ -11,6 +11,7 @@ import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.Uninterruptibly;
 import org.multiprocessing4j.internal.shm.SharedCondition;
 import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -178,29 +179,8 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
 
     private boolean await(Deadline deadline) throws InterruptedException {
         checkOwner("must acquire() condition before using wait()");
-        return condition.await(waitLock(), deadline);
+        return condition.await(lock.mutex(), deadline);
     }
-
-    /** The lock as {@link SharedCondition} uses it; one per handle. */
-    private SharedCondition.WaitLock waitLock() {
-        SharedCondition.WaitLock w = waitLock;
-        if (w == null) {
-            waitLock = w = new SharedCondition.WaitLock() {
-                @Override
-                public int releaseFully() {
-                    return lock.releaseFully();
-                }
-
-                @Override
-                public void reacquire(int holds) {
-                    lock.reacquire(holds);
-                }
-            };
-        }
-        return w;
-    }
-
-    private transient SharedCondition.WaitLock waitLock;
 
     private void checkOwner(String message) {
         if (!lock.isHeldByCurrentThread()) {

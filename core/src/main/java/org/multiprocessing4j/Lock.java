@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.Uninterruptibly;
 import org.multiprocessing4j.internal.shm.RobustMutex;
 import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -125,7 +126,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
 
     @Override
     public void lock() {
-        Uninterruptibly.acquire(mutex);
+        mutex.acquireUninterruptibly();
     }
 
     @Override

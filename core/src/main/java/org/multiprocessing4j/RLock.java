@@ -5,12 +5,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.multiprocessing4j.internal.shm.Atomics;
 import org.multiprocessing4j.internal.shm.Deadline;
-import org.multiprocessing4j.internal.shm.RobustMutex;
+import org.multiprocessing4j.internal.shm.Uninterruptibly;
+import org.multiprocessing4j.internal.shm.RecursiveMutex;
 import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
@@ -21,47 +20,35 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
  * a {@link java.util.concurrent.locks.Lock}, and the lock of a {@link Condition}.
  *
  * <p>Built on the same robust word as {@link Lock}, plus the owner thread's id and the hold count
- * ({@code SharedLayout.Mutex}), which only the owner writes, while it holds the word. If the owning
- * process dies, a waiter takes the lock over and {@link #previousOwnerDied()} says so.
+ * ({@code RecursiveMutex}). If the owning process dies, a waiter takes the lock over and
+ * {@link #previousOwnerDied()} says so.
  */
 public final class RLock implements java.util.concurrent.locks.Lock, Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final SharedSegment segment;
-    private final long base;
-    private final RobustMutex mutex;
+    private final RecursiveMutex mutex;
 
     /** A new, unlocked reentrant lock. */
     public RLock() {
-        this(SharedHeap.allocate(SharedLayout.Header.KIND_RLOCK, SharedLayout.Mutex.SIZE));
-    }
-
-    private RLock(SharedHeap.Chunk chunk) {
-        this(chunk.segment(), chunk.offset());
+        SharedHeap.Chunk chunk = SharedHeap.allocate(SharedLayout.Header.KIND_RLOCK, SharedLayout.Mutex.SIZE);
+        this.mutex = new RecursiveMutex(chunk.segment(), chunk.offset());
         chunk.freeWhenUnreachable(this);
     }
 
     /** The reentrant lock whose words are at {@code base} in {@code segment}, e.g. a Value's. */
     RLock(SharedSegment segment, long base) {
-        this.segment = segment;
-        this.base = base;
-        this.mutex = new RobustMutex(segment, base);
+        this.mutex = new RecursiveMutex(segment, base);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */
     private RLock(DataInputStream in) throws IOException {
-        this(SharedSegment.readFrom(in), in);
-    }
-
-    private RLock(SharedSegment segment, DataInputStream in) throws IOException {
-        this(segment, segment.checkedOffset(in.readLong(), SharedLayout.Mutex.SIZE));
+        this.mutex = RecursiveMutex.readFrom(in);
     }
 
     /** Writes where this lock is, for {@link #readFrom}; part of the compact form of what holds it. */
     void writeTo(DataOutputStream out) throws IOException {
-        segment.writeTo(out);
-        out.writeLong(base);
+        mutex.writeTo(out);
     }
 
     /** The lock that {@link #writeTo} wrote, in this process. */
@@ -81,7 +68,7 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
      * @throws InterruptedException if interrupted while waiting; the lock is then not held (once more)
      */
     public void acquire() throws InterruptedException {
-        acquire(Deadline.never());
+        mutex.acquire(Deadline.never());
     }
 
     /** As {@link Lock#acquire(boolean)}. */
@@ -101,7 +88,7 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
      * @throws InterruptedException if interrupted while waiting; the lock is then not held (once more)
      */
     public boolean acquire(Duration timeout) throws InterruptedException {
-        return acquire(Deadline.after(timeout));
+        return mutex.acquire(Deadline.after(timeout));
     }
 
     /**
@@ -110,23 +97,15 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
      * @throws IllegalMonitorStateException if the calling thread does not hold it
      */
     public void release() {
-        if (!isHeldByCurrentThread()) {
-            throw new IllegalMonitorStateException("attempt to release recursive lock not owned by thread");
-        }
-        MemorySegment memory = segment.memory();
-        int count = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Mutex.HOLD_COUNT) - 1;
-        Atomics.INT.setVolatile(memory, base + SharedLayout.Mutex.HOLD_COUNT, count);
-        if (count == 0) {
-            Atomics.LONG.setVolatile(memory, base + SharedLayout.Mutex.OWNER_THREAD, 0L);
-            mutex.release();
-        }
+        mutex.release();
     }
 
     /**
      * Acquires and returns the {@link Held} that releases once: its first {@code close()} releases
      * one hold, later ones do nothing.
      *
-     * @throws InterruptedException if interrupted while waiting; the lock is then not held
+     * @return what releases one hold, when closed
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held (once more)
      */
     public Held hold() throws InterruptedException {
         acquire();
@@ -135,16 +114,12 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
 
     /** True if the calling thread owns the lock. */
     public boolean isHeldByCurrentThread() {
-        return mutex.heldByThisProcess()
-                && (long) Atomics.LONG.getVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_THREAD)
-                        == Thread.currentThread().threadId();
+        return mutex.heldByCurrentThread();
     }
 
-    /** How many times the calling thread holds the lock; 0 if it does not own it. */
+    /** How many times the calling thread holds the lock; 0 if it does not. */
     public int holdCount() {
-        return isHeldByCurrentThread()
-                ? (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Mutex.HOLD_COUNT)
-                : 0;
+        return mutex.holdCount();
     }
 
     /** True if some thread of some process holds the lock. */
@@ -152,17 +127,14 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         return mutex.isLocked();
     }
 
-    /** True if the current owner took the lock over from a process that died holding it. */
+    /** True if the current holder took the lock over from a process that died holding it. */
     public boolean previousOwnerDied() {
         return mutex.ownerDied();
     }
 
     @Override
     public void lock() {
-        if (!reenter()) {
-            Uninterruptibly.acquire(mutex);
-            own(1);
-        }
+        mutex.acquireUninterruptibly();
     }
 
     @Override
@@ -172,19 +144,12 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
 
     @Override
     public boolean tryLock() {
-        if (reenter()) {
-            return true;
-        }
-        if (!mutex.tryAcquire()) {
-            return false;
-        }
-        own(1);
-        return true;
+        return mutex.tryAcquire();
     }
 
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
-        return acquire(Deadline.after(time, unit));
+        return mutex.acquire(Deadline.after(time, unit));
     }
 
     @Override
@@ -192,72 +157,32 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         release();
     }
 
-    /** A condition over this lock. */
+    /** A {@link Condition} over this lock. */
     @Override
     public Condition newCondition() {
         return new Condition(this);
     }
 
-    /** Gives up every hold of the calling thread, for {@link Condition}; returns how many. */
-    int releaseFully() {
-        int count = holdCount();
-        if (count == 0) {
-            throw new IllegalMonitorStateException("must acquire() condition before using wait()");
-        }
-        Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Mutex.HOLD_COUNT, 1);
-        release();
-        return count;
-    }
-
-    /** Takes back {@code count} holds after {@link #releaseFully}, not interruptibly. */
-    void reacquire(int count) {
-        Uninterruptibly.acquire(mutex);
-        own(count);
+    /** The mutex, for a {@link Condition} to wait under. */
+    RecursiveMutex mutex() {
+        return mutex;
     }
 
     @Override
     public String toString() {
         int owner = mutex.ownerPid();
-        return "<RLock(" + (owner == 0 ? "unlocked" : "owner pid=" + owner + ", count="
-                + (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Mutex.HOLD_COUNT)) + ")>";
-    }
-
-    private boolean acquire(Deadline deadline) throws InterruptedException {
-        if (reenter()) {
-            return true;
-        }
-        if (!mutex.acquire(deadline)) {
-            return false;
-        }
-        own(1);
-        return true;
-    }
-
-    private boolean reenter() {
-        if (!isHeldByCurrentThread()) {
-            return false;
-        }
-        MemorySegment memory = segment.memory();
-        Atomics.INT.setVolatile(memory, base + SharedLayout.Mutex.HOLD_COUNT,
-                (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Mutex.HOLD_COUNT) + 1);
-        return true;
-    }
-
-    private void own(int count) {
-        MemorySegment memory = segment.memory();
-        Atomics.LONG.setVolatile(memory, base + SharedLayout.Mutex.OWNER_THREAD, Thread.currentThread().threadId());
-        Atomics.INT.setVolatile(memory, base + SharedLayout.Mutex.HOLD_COUNT, count);
+        return "<RLock(" + (owner == 0 ? "unlocked" : "owner pid=" + owner + ", count=" + mutex.recordedHoldCount()) + ")>";
     }
 
     /** Handles are equal when they refer to the same shared lock, in whichever process they were made. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof RLock other && base == other.base && segment.equals(other.segment);
+        return o instanceof RLock other && mutex.equals(other.mutex);
     }
 
     @Override
     public int hashCode() {
-        return 31 * segment.hashCode() + Long.hashCode(base);
+        return mutex.hashCode();
     }
 
 }

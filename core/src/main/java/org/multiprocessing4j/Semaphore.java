@@ -7,6 +7,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.Uninterruptibly;
 import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;

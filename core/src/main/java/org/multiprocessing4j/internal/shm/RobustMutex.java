@@ -150,6 +150,13 @@ public final class RobustMutex implements Serializable {
         }
     }
 
+    /** Acquires without a deadline, not interruptibly: an interrupt is kept for later. One CAS if free. */
+    public void acquireUninterruptibly() {
+        if (!tryAcquire()) {
+            Uninterruptibly.run(() -> acquire(Deadline.never()));
+        }
+    }
+
     /**
      * Releases, whoever holds it.
      *

@@ -1,23 +1,20 @@
-package org.multiprocessing4j;
-
-import org.multiprocessing4j.internal.shm.Deadline;
-import org.multiprocessing4j.internal.shm.RobustMutex;
+package org.multiprocessing4j.internal.shm;
 
 /**
  * Waits that ignore interruption and restore the interrupt flag afterwards, as
  * {@link java.util.concurrent.locks.Lock#lock()} and {@code awaitUninterruptibly} do.
  */
-final class Uninterruptibly {
+public final class Uninterruptibly {
     /** A wait that may be interrupted. */
     @FunctionalInterface
-    interface Wait {
+    public interface Wait {
         void run() throws InterruptedException;
     }
 
     private Uninterruptibly() {}
 
     /** Runs {@code wait} until it completes, retrying after each interrupt and re-asserting it at the end. */
-    static void run(Wait wait) {
+    public static void run(Wait wait) {
         boolean interrupted = false;
         while (true) {
             try {
@@ -29,13 +26,6 @@ final class Uninterruptibly {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Acquires {@code mutex}: one CAS if it is free (no allocation), else a wait. */
-    static void acquire(RobustMutex mutex) {
-        if (!mutex.tryAcquire()) {
-            run(() -> mutex.acquire(Deadline.never()));
         }
     }
 }
