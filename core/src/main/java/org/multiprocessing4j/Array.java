@@ -7,12 +7,23 @@ package org.multiprocessing4j;
 public final class Array {
     private Array() {}
 
-    /** A zero-filled array of {@code length} longs. */
+    /**
+     * A zero-filled shared array of {@code length} longs.
+     *
+     * @param length its length, at least 0
+     * @return the array
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
     public static SharedLongArray ofLongs(int length) {
         return new SharedLongArray(checkLength(length));
     }
 
-    /** An array of longs holding a copy of {@code initial}. */
+    /**
+     * A shared array of longs holding a copy of {@code initial}.
+     *
+     * @param initial its elements
+     * @return the array
+     */
     public static SharedLongArray ofLongs(long[] initial) {
         SharedLongArray array = ofLongs(initial.length);
         for (int i = 0; i < initial.length; i++) {
@@ -21,12 +32,23 @@ public final class Array {
         return array;
     }
 
-    /** A zero-filled array of {@code length} ints. */
+    /**
+     * A zero-filled shared array of {@code length} ints.
+     *
+     * @param length its length, at least 0
+     * @return the array
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
     public static SharedIntArray ofInts(int length) {
         return new SharedIntArray(checkLength(length));
     }
 
-    /** An array of ints holding a copy of {@code initial}. */
+    /**
+     * A shared array of ints holding a copy of {@code initial}.
+     *
+     * @param initial its elements
+     * @return the array
+     */
     public static SharedIntArray ofInts(int[] initial) {
         SharedIntArray array = ofInts(initial.length);
         for (int i = 0; i < initial.length; i++) {
@@ -35,12 +57,23 @@ public final class Array {
         return array;
     }
 
-    /** A zero-filled array of {@code length} doubles. */
+    /**
+     * A zero-filled shared array of {@code length} doubles.
+     *
+     * @param length its length, at least 0
+     * @return the array
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
     public static SharedDoubleArray ofDoubles(int length) {
         return new SharedDoubleArray(checkLength(length));
     }
 
-    /** An array of doubles holding a copy of {@code initial}. */
+    /**
+     * A shared array of doubles holding a copy of {@code initial}.
+     *
+     * @param initial its elements
+     * @return the array
+     */
     public static SharedDoubleArray ofDoubles(double[] initial) {
         SharedDoubleArray array = ofDoubles(initial.length);
         for (int i = 0; i < initial.length; i++) {

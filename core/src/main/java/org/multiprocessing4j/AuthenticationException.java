@@ -11,6 +11,11 @@ import java.io.IOException;
 public class AuthenticationException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with the given message.
+     *
+     * @param message what went wrong
+     */
     public AuthenticationException(String message) {
         super(message);
     }

@@ -33,21 +33,40 @@ public final class Barrier implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The shared state. */
     private final SharedBarrier barrier;
+    /** What the last arriver of each generation runs first, or null. */
     private final SerializableRunnable action;
+    /**
+     * The timeout of {@link #await()}, or null for none.
+     */
     private final Duration defaultTimeout;
 
-    /** A barrier for {@code parties}, no action, no default timeout. */
+    /**
+     * A barrier for {@code parties}, no action, no default timeout.
+     *
+     * @param parties how many wait for each other, at least 1
+     * @throws IllegalArgumentException if {@code parties} is less than 1
+     */
     public Barrier(int parties) {
         this(parties, null, null);
     }
 
-    /** A barrier whose last arriver of each generation runs {@code action} first. */
+    /**
+     * A barrier whose last arriver of each generation runs {@code action} first.
+     *
+     * @param parties how many wait for each other, at least 1
+     * @param action run by the last arriver of each generation, or null
+     * @throws IllegalArgumentException if {@code parties} is less than 1
+     */
     public Barrier(int parties, SerializableRunnable action) {
         this(parties, action, null);
     }
 
     /**
+     * A barrier with an action and a default timeout, Python's {@code Barrier(parties, action, timeout)}.
+     *
+     * @param parties how many wait for each other, at least 1
      * @param action run by the last arriver of each generation, or null
      * @param timeout for {@link #await()} without one, or null for none
      * @throws IllegalArgumentException if {@code parties} is less than 1
@@ -132,17 +151,29 @@ public final class Barrier implements Serializable {
         barrier.reset();
     }
 
-    /** True once broken, until {@link #reset()}. */
+    /**
+     * True once broken, until {@link #reset()}.
+     *
+     * @return whether the barrier is broken
+     */
     public boolean isBroken() {
         return barrier.isBroken();
     }
 
-    /** How many parties each generation waits for. */
+    /**
+     * How many parties each generation waits for.
+     *
+     * @return the parties
+     */
     public int parties() {
         return barrier.parties();
     }
 
-    /** How many parties wait in the current generation (Python's {@code n_waiting}). */
+    /**
+     * How many parties wait in the current generation (Python's {@code n_waiting}).
+     *
+     * @return the parties waiting now
+     */
     public int nWaiting() {
         return barrier.waiting();
     }

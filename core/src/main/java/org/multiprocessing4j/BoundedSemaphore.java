@@ -13,7 +13,12 @@ public final class BoundedSemaphore extends Semaphore {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** A semaphore with {@code value} permits, never more. */
+    /**
+     * A semaphore with {@code value} permits, never more.
+     *
+     * @param value the initial permits, and the most it may have
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
     public BoundedSemaphore(int value) {
         super(value, value);
     }

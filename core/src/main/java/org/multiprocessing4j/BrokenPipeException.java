@@ -12,6 +12,11 @@ public class BrokenPipeException extends IOException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with the given message.
+     *
+     * @param message what went wrong
+     */
     public BrokenPipeException(String message) {
         super(message);
     }

@@ -43,7 +43,9 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The lock it waits under. */
     private final RLock lock;
+    /** The shared state. */
     private final SharedCondition condition;
 
     /** A condition with a new lock of its own. */
@@ -51,7 +53,11 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
         this(new RLock());
     }
 
-    /** A condition over {@code lock}. */
+    /**
+     * A condition over {@code lock}.
+     *
+     * @param lock the lock it waits under, which callers of {@link #await} must hold
+     */
     public Condition(RLock lock) {
         this.lock = lock;
         SharedHeap.Chunk chunk = SharedHeap.allocate(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE);
@@ -72,15 +78,29 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
         return true;
     }
 
-    /** The lock this condition uses. */
+    /**
+     * The lock this condition uses.
+     *
+     * @return the lock
+     */
     public RLock lock() {
         return lock;
     }
 
+    /**
+     * Acquires the lock, as {@link RLock#acquire()}.
+     *
+     * @throws InterruptedException if interrupted while waiting; the lock is then not held
+     */
     public void acquire() throws InterruptedException {
         lock.acquire();
     }
 
+    /**
+     * Releases the lock once, as {@link RLock#release()}.
+     *
+     * @throws IllegalMonitorStateException if the calling thread does not hold it
+     */
     public void release() {
         lock.release();
     }
@@ -165,7 +185,12 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
         signal(1);
     }
 
-    /** Wakes up to {@code n} waiters (Python's {@code notify(n)}). The calling thread must hold the lock. */
+    /**
+     * Wakes up to {@code n} waiters (Python's {@code notify(n)}). The calling thread must hold the lock.
+     *
+     * @param n how many waiters to let through at most
+     * @throws IllegalMonitorStateException if the calling thread does not hold the lock
+     */
     public void signal(int n) {
         checkOwner("lock is not owned");
         condition.signal(n);

@@ -47,7 +47,9 @@ public final class Connection implements AutoCloseable, Serializable {
     private static final long MAX_BACKOFF_NANOS = 1_000_000;
     private static final long MIN_BACKOFF_NANOS = 20_000;
 
+    /** The ring this end receives from; null if it only sends. */
     private final MessageRing in;
+    /** The ring this end sends into; null if it only receives. */
     private final MessageRing out;
     private transient volatile boolean closed;
     private transient volatile boolean holding;
@@ -89,6 +91,8 @@ public final class Connection implements AutoCloseable, Serializable {
      * Sends {@code message}; blocks only while the pipe's ring is full of unread messages, and then
      * not for ever: it throws once nobody can receive any more.
      *
+     * @param message what to send: null, a value with a compact form, a handle, or anything the
+     *     serializer in use takes
      * @throws BrokenPipeException if the other end is closed, or every process that held it has
      *     died (seen within 50 ms while this waits); nothing is sent
      * @throws IllegalArgumentException naming the class if it cannot be serialized; nothing is sent
@@ -102,6 +106,7 @@ public final class Connection implements AutoCloseable, Serializable {
     /**
      * Sends the bytes as one message; the other end gets them whole from {@link #recvBytes()}.
      *
+     * @param bytes the message, copied
      * @throws BrokenPipeException as {@link #send}
      */
     public void sendBytes(byte[] bytes) throws BrokenPipeException {
@@ -111,6 +116,7 @@ public final class Connection implements AutoCloseable, Serializable {
     /**
      * Blocks until a message arrives and returns it.
      *
+     * @return the message
      * @throws EOFException if the other end is closed and everything it sent has been read
      * @throws IllegalStateException if this end is closed or sends only
      */
@@ -133,12 +139,24 @@ public final class Connection implements AutoCloseable, Serializable {
         return Codec.rawBytes(read());
     }
 
-    /** True if a message is waiting or the other end is closed, so that recv would not block. */
+    /**
+     * True if a message is waiting or the other end is closed, so that recv would not block.
+     *
+     * @return whether {@link #recv()} would return at once
+     * @throws IllegalStateException if this end is closed or sends only
+     */
     public boolean poll() {
         return readable().readable();
     }
 
-    /** Waits at most {@code timeout} for {@link #poll()} to be true; zero or negative does not wait. */
+    /**
+     * Waits at most {@code timeout} for {@link #poll()} to be true; zero or negative does not wait.
+     * An interrupt ends the wait early, and is kept.
+     *
+     * @param timeout how long to wait at most; any size
+     * @return whether {@link #recv()} would return at once
+     * @throws IllegalStateException if this end is closed or sends only
+     */
     public boolean poll(Duration timeout) {
         try {
             return readable().awaitReadable(Deadline.after(timeout));
@@ -170,6 +188,8 @@ public final class Connection implements AutoCloseable, Serializable {
      * {@code timeout} for one to be; Python's {@code connection.wait}. A zero or negative timeout
      * does not wait. Readiness is polled, with a back-off of at most a millisecond.
      *
+     * @param connections the connections to watch; each must receive
+     * @param timeout how long to wait at most; any size
      * @return the ready connections, empty if none became ready in time
      */
     public static List<Connection> waitAny(List<Connection> connections, Duration timeout) {
@@ -288,6 +308,13 @@ public final class Connection implements AutoCloseable, Serializable {
         }
     }
 
+    /**
+     * Received through Java serialization: this process now holds the end.
+     *
+     * @param stream the stream
+     * @throws IOException as {@link ObjectInputStream#defaultReadObject}
+     * @throws ClassNotFoundException as {@link ObjectInputStream#defaultReadObject}
+     */
     @Serial
     private void readObject(ObjectInputStream stream) throws IOException, ClassNotFoundException {
         stream.defaultReadObject();

@@ -15,125 +15,269 @@ public final class Context {
         this.startMethod = startMethod;
     }
 
-    /** The start method of this context. */
+    /**
+     * The start method of this context.
+     *
+     * @return the start method
+     */
     public StartMethod startMethod() {
         return startMethod;
     }
 
-    /** A process that will run {@code target}. */
+    /**
+     * A process that will run {@code target}, as {@link Process#Process(SerializableRunnable)}.
+     *
+     * @param target the task
+     * @return a process, not yet started
+     */
     public Process newProcess(SerializableRunnable target) {
         return new Process(target);
     }
 
-    /** A named process that will run {@code target}. */
+    /**
+     * A named process that will run {@code target}.
+     *
+     * @param target the task
+     * @param name the process's name
+     * @return a process, not yet started
+     */
     public Process newProcess(SerializableRunnable target, String name) {
         return new Process(target, name);
     }
 
+    /**
+     * A new lock, as {@link Lock#Lock()}.
+     *
+     * @return an unlocked lock
+     */
     public Lock newLock() {
         return new Lock();
     }
 
+    /**
+     * A new reentrant lock, as {@link RLock#RLock()}.
+     *
+     * @return an unlocked reentrant lock
+     */
     public RLock newRLock() {
         return new RLock();
     }
 
+    /**
+     * A semaphore, as {@link Semaphore#Semaphore(int)}.
+     *
+     * @param value the initial permits, at least 0
+     * @return a semaphore
+     */
     public Semaphore newSemaphore(int value) {
         return new Semaphore(value);
     }
 
+    /**
+     * A bounded semaphore, as {@link BoundedSemaphore#BoundedSemaphore(int)}.
+     *
+     * @param value the initial permits, and the most it may have
+     * @return a bounded semaphore
+     */
     public BoundedSemaphore newBoundedSemaphore(int value) {
         return new BoundedSemaphore(value);
     }
 
+    /**
+     * A condition with a lock of its own, as {@link Condition#Condition()}.
+     *
+     * @return a condition
+     */
     public Condition newCondition() {
         return new Condition();
     }
 
+    /**
+     * A condition over {@code lock}.
+     *
+     * @param lock the lock it waits under
+     * @return a condition
+     */
     public Condition newCondition(RLock lock) {
         return new Condition(lock);
     }
 
+    /**
+     * A new event, clear.
+     *
+     * @return an event
+     */
     public Event newEvent() {
         return new Event();
     }
 
+    /**
+     * A barrier, as {@link Barrier#Barrier(int)}.
+     *
+     * @param parties how many wait for each other, at least 1
+     * @return a barrier
+     */
     public Barrier newBarrier(int parties) {
         return new Barrier(parties);
     }
 
+    /**
+     * An unbounded queue, as {@link Queue#Queue()}.
+     *
+     * @param <E> the type of the items
+     * @return a queue
+     */
     public <E> Queue<E> newQueue() {
         return new Queue<>();
     }
 
-    /** A queue of at most {@code maxsize} items; zero or negative means unbounded. */
+    /**
+     * A queue of at most {@code maxsize} items; zero or negative means unbounded.
+     *
+     * @param <E> the type of the items
+     * @param maxsize the most items it holds
+     * @return a queue
+     */
     public <E> Queue<E> newQueue(int maxsize) {
         return new Queue<>(maxsize);
     }
 
+    /**
+     * An unbounded joinable queue, as {@link JoinableQueue#JoinableQueue()}.
+     *
+     * @param <E> the type of the items
+     * @return a joinable queue
+     */
     public <E> JoinableQueue<E> newJoinableQueue() {
         return new JoinableQueue<>();
     }
 
+    /**
+     * A joinable queue of at most {@code maxsize} items; zero or negative means unbounded.
+     *
+     * @param <E> the type of the items
+     * @param maxsize the most items it holds
+     * @return a joinable queue
+     */
     public <E> JoinableQueue<E> newJoinableQueue(int maxsize) {
         return new JoinableQueue<>(maxsize);
     }
 
+    /**
+     * A simple queue, as {@link SimpleQueue#SimpleQueue()}.
+     *
+     * @param <E> the type of the items
+     * @return a simple queue
+     */
     public <E> SimpleQueue<E> newSimpleQueue() {
         return new SimpleQueue<>();
     }
 
-    /** A duplex pipe, as {@link Pipe#open()}. */
+    /**
+     * A duplex pipe, as {@link Pipe#open()}.
+     *
+     * @return a pipe
+     */
     public Pipe newPipe() {
         return Pipe.open();
     }
 
-    /** As {@link Pipe#open(boolean)}. */
+    /**
+     * A pipe, as {@link Pipe#open(boolean)}.
+     *
+     * @param duplex false for a pipe whose first end only receives and second only sends
+     * @return a pipe
+     */
     public Pipe newPipe(boolean duplex) {
         return Pipe.open(duplex);
     }
 
-    /** As {@link Value#ofLong}. */
+    /**
+     * A shared long, as {@link Value#ofLong}.
+     *
+     * @param initial its value
+     * @return a shared long
+     */
     public SharedLong newLongValue(long initial) {
         return Value.ofLong(initial);
     }
 
-    /** As {@link Value#ofInt}. */
+    /**
+     * A shared int, as {@link Value#ofInt}.
+     *
+     * @param initial its value
+     * @return a shared int
+     */
     public SharedInt newIntValue(int initial) {
         return Value.ofInt(initial);
     }
 
-    /** As {@link Value#ofDouble}. */
+    /**
+     * A shared double, as {@link Value#ofDouble}.
+     *
+     * @param initial its value
+     * @return a shared double
+     */
     public SharedDouble newDoubleValue(double initial) {
         return Value.ofDouble(initial);
     }
 
-    /** As {@link Array#ofLongs(int)}. */
+    /**
+     * A zero-filled shared array of longs, as {@link Array#ofLongs(int)}.
+     *
+     * @param length its length, at least 0
+     * @return a shared array
+     */
     public SharedLongArray newLongArray(int length) {
         return Array.ofLongs(length);
     }
 
-    /** As {@link Array#ofLongs(long[])}. */
+    /**
+     * A shared array of longs holding a copy of {@code initial}.
+     *
+     * @param initial its elements
+     * @return a shared array
+     */
     public SharedLongArray newLongArray(long[] initial) {
         return Array.ofLongs(initial);
     }
 
-    /** As {@link Array#ofInts(int)}. */
+    /**
+     * A zero-filled shared array of ints, as {@link Array#ofInts(int)}.
+     *
+     * @param length its length, at least 0
+     * @return a shared array
+     */
     public SharedIntArray newIntArray(int length) {
         return Array.ofInts(length);
     }
 
-    /** As {@link Array#ofInts(int[])}. */
+    /**
+     * A shared array of ints holding a copy of {@code initial}.
+     *
+     * @param initial its elements
+     * @return a shared array
+     */
     public SharedIntArray newIntArray(int[] initial) {
         return Array.ofInts(initial);
     }
 
-    /** As {@link Array#ofDoubles(int)}. */
+    /**
+     * A zero-filled shared array of doubles, as {@link Array#ofDoubles(int)}.
+     *
+     * @param length its length, at least 0
+     * @return a shared array
+     */
     public SharedDoubleArray newDoubleArray(int length) {
         return Array.ofDoubles(length);
     }
 
-    /** As {@link Array#ofDoubles(double[])}. */
+    /**
+     * A shared array of doubles holding a copy of {@code initial}.
+     *
+     * @param initial its elements
+     * @return a shared array
+     */
     public SharedDoubleArray newDoubleArray(double[] initial) {
         return Array.ofDoubles(initial);
     }

@@ -30,6 +30,7 @@ import org.multiprocessing4j.internal.shm.SharedLayout;
 public final class Event implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
+    /** The shared flag. */
     private final SharedEvent event;
 
     /** A new event, clear. */
@@ -50,7 +51,11 @@ public final class Event implements Serializable {
         return true;
     }
 
-    /** True if the flag is set (Python's {@code is_set()}). */
+    /**
+     * True if the flag is set (Python's {@code is_set()}).
+     *
+     * @return whether it is set
+     */
     public boolean isSet() {
         return event.isSet();
     }

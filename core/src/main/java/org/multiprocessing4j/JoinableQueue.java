@@ -8,16 +8,23 @@ import org.multiprocessing4j.internal.shm.Deadline;
 
 /**
  * A {@link Queue} that counts unfinished items, Python's {@code multiprocessing.JoinableQueue}:
- * every put adds one, {@link #taskDone()} removes one, and {@link #join()} waits for zero.
+ * every put adds one, {@link #taskDone()} removes one, and {@link #join()} waits for zero. *
+ * @param <E> the type of the items
  */
 public class JoinableQueue<E> extends Queue<E> {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** An unbounded joinable queue. */
     public JoinableQueue() {
         this(0);
     }
 
+    /**
+     * A joinable queue of at most {@code maxsize} items; zero or negative means unbounded.
+     *
+     * @param maxsize the most items it holds
+     */
     public JoinableQueue(int maxsize) {
         super(maxsize, true);
     }
@@ -50,6 +57,7 @@ public class JoinableQueue<E> extends Queue<E> {
     /**
      * As {@link #join()}, for at most {@code timeout}; zero or negative does not block.
      *
+     * @param timeout how long to wait at most; any size
      * @return true if every item was done, false if the timeout passed first
      * @throws InterruptedException if interrupted while waiting
      */

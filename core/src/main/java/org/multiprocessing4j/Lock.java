@@ -41,6 +41,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The shared word. */
     private final RobustMutex mutex;
 
     /** A new, unlocked lock. */
@@ -74,6 +75,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
      * Python's {@code acquire(block)}: with {@code false}, one attempt that never blocks; with
      * {@code true}, blocks until acquired, not interruptibly (an interrupt is kept for later).
      *
+     * @param block whether to wait
      * @return true if acquired
      */
     public boolean acquire(boolean block) {
@@ -87,6 +89,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
     /**
      * Blocks at most {@code timeout}; a zero or negative timeout makes one attempt.
      *
+     * @param timeout how long to wait at most; any size
      * @return true if acquired
      * @throws InterruptedException if interrupted while waiting; the lock is then not held
      */
@@ -107,6 +110,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
      * Acquires and returns the {@link Held} that releases: {@code try (var h = lock.hold()) {...}}.
      * Its first {@code close()} releases; later ones do nothing.
      *
+     * @return what releases the lock, when closed
      * @throws InterruptedException if interrupted while waiting; the lock is then not held
      */
     public Held hold() throws InterruptedException {
@@ -114,12 +118,21 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
         return new HeldOnce(this::release);
     }
 
-    /** True if some thread of some process holds the lock. */
+    /**
+     * True if some thread of some process holds the lock.
+     *
+     * @return whether it is held
+     */
     public boolean isLocked() {
         return mutex.isLocked();
     }
 
-    /** True if the current holder took the lock over from a process that died holding it. */
+    /**
+     * True if the current holder took the lock over from a process that died holding it: what the
+     * lock protects may be half-updated.
+     *
+     * @return whether the previous owner died holding the lock
+     */
     public boolean previousOwnerDied() {
         return mutex.ownerDied();
     }

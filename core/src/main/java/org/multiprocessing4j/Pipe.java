@@ -21,7 +21,9 @@ public final class Pipe implements Serializable {
     /** Bytes of each direction's ring. */
     public static final int CAPACITY = 1 << 20;
 
+    /** The first end. */
     private final Connection first;
+    /** The second end. */
     private final Connection second;
 
     private Pipe(Connection first, Connection second) {
@@ -41,7 +43,11 @@ public final class Pipe implements Serializable {
         return true;
     }
 
-    /** A duplex pipe: each end sends and receives. */
+    /**
+     * A duplex pipe: each end sends and receives.
+     *
+     * @return the pipe
+     */
     public static Pipe open() {
         return open(true);
     }
@@ -49,6 +55,9 @@ public final class Pipe implements Serializable {
     /**
      * A pipe; with {@code duplex} false, {@link #first()} only receives and {@link #second()} only
      * sends, as Python's {@code Pipe(duplex=False)}.
+     *
+     * @param duplex whether both ends send and receive
+     * @return the pipe
      */
     public static Pipe open(boolean duplex) {
         int rings = duplex ? 2 : 1;
@@ -64,10 +73,20 @@ public final class Pipe implements Serializable {
         return new Pipe(new Connection(toFirst, toSecond), new Connection(toSecond, toFirst));
     }
 
+    /**
+     * The first end: Python's {@code Pipe()[0]}; it only receives in a one-way pipe.
+     *
+     * @return the first end
+     */
     public Connection first() {
         return first;
     }
 
+    /**
+     * The second end: Python's {@code Pipe()[1]}; it only sends in a one-way pipe.
+     *
+     * @return the second end
+     */
     public Connection second() {
         return second;
     }

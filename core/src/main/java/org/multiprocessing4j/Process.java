@@ -56,10 +56,15 @@ public class Process implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The task, or null for a subclass that overrides {@link #run()}. */
     private final SerializableRunnable target;
+    /** Where the process stands in the tree, e.g. [1, 2] for {@code Process-1:2}. */
     private final int[] identity;
+    /** The name, {@code Process-N} unless set. */
     private volatile String name;
+    /** Whether the child is a daemon. */
     private volatile boolean daemon;
+    /** Extra options for the child JVM. */
     private volatile List<String> jvmOptions = List.of();
 
     /** The running child, once started; null before, and in any other process. */
@@ -68,12 +73,21 @@ public class Process implements Serializable {
     private transient volatile boolean current;
     private transient volatile boolean closed;
 
-    /** A process that will run {@code target}; named {@code Process-N}. */
+    /**
+     * A process that will run {@code target}; named {@code Process-N}.
+     *
+     * @param target the task, a serializable lambda; what it captures goes to the child with it
+     */
     public Process(SerializableRunnable target) {
         this(Objects.requireNonNull(target, "target"), null);
     }
 
-    /** A process that will run {@code target}, with the given name. */
+    /**
+     * A process that will run {@code target}, with the given name.
+     *
+     * @param target the task, a serializable lambda; what it captures goes to the child with it
+     * @param name the name; null for {@code Process-N}
+     */
     public Process(SerializableRunnable target, String name) {
         this(Objects.requireNonNull(target, "target"), name, ProcessTree.nextChildIdentity(),
                 ProcessTree.current().isDaemon());
@@ -84,7 +98,11 @@ public class Process implements Serializable {
         this(null, null, ProcessTree.nextChildIdentity(), ProcessTree.current().isDaemon());
     }
 
-    /** For subclasses that override {@link #run()}, with the given name. */
+    /**
+     * For subclasses that override {@link #run()}, with the given name.
+     *
+     * @param name the name; null for the default, after the subclass
+     */
     protected Process(String name) {
         this(null, name, ProcessTree.nextChildIdentity(), ProcessTree.current().isDaemon());
     }
@@ -213,6 +231,7 @@ public class Process implements Serializable {
      * Blocks until the child has ended or {@code timeout} has passed; a zero or negative timeout
      * does not block.
      *
+     * @param timeout how long to wait at most; any size
      * @return true if the child has ended
      * @throws IllegalStateException as {@link #join()}
      * @throws InterruptedException as {@link #join()}
@@ -225,7 +244,12 @@ public class Process implements Serializable {
         return ended;
     }
 
-    /** True from {@link #start()} until the child has ended; always true for the current process. */
+    /**
+     * True from {@link #start()} until the child has ended; always true for the current process.
+     *
+     * @return whether the child runs
+     * @throws IllegalStateException if this process is closed
+     */
     public boolean isAlive() {
         checkNotClosed();
         if (current) {
@@ -238,6 +262,9 @@ public class Process implements Serializable {
     /**
      * How the child ended: empty before start and while it runs; 0 if {@code run()} returned, 1 if
      * it threw, n after {@code System.exit(n)}, -N if it was killed by signal N.
+     *
+     * @return the exit code, once the child has ended
+     * @throws IllegalStateException if this process is closed
      */
     public OptionalInt exitCode() {
         checkNotClosed();
@@ -251,6 +278,7 @@ public class Process implements Serializable {
      * threw, although its exit code may be 1 as well; the parent also logs the error as a warning.
      * Empty while the child runs, and for a child that started.
      *
+     * @return the child's error, if it could not start
      * @throws IllegalStateException if this process is closed
      */
     public Optional<String> startError() {
@@ -259,7 +287,12 @@ public class Process implements Serializable {
         return p == null ? Optional.empty() : p.startError();
     }
 
-    /** The child's pid once started; this JVM's pid for the current process; empty before start. */
+    /**
+     * The child's pid once started; this JVM's pid for the current process; empty before start.
+     *
+     * @return the pid
+     * @throws IllegalStateException if this process is closed
+     */
     public OptionalLong pid() {
         checkNotClosed();
         if (current) {
@@ -269,11 +302,20 @@ public class Process implements Serializable {
         return p == null ? OptionalLong.empty() : OptionalLong.of(p.pid());
     }
 
+    /**
+     * The name: {@code Process-N}, {@code Process-1:2} for a child's child, or as set.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** Sets the name, which only identifies the process; it need not be unique. */
+    /**
+     * Sets the name, which only identifies the process; it need not be unique.
+     *
+     * @param name the new name
+     */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
@@ -281,12 +323,19 @@ public class Process implements Serializable {
     /**
      * Whether this is a daemon process: terminated when its parent's program ends, and not allowed
      * to have children. The default is the creating process's flag.
+     *
+     * @return whether it is a daemon
      */
     public boolean isDaemon() {
         return daemon;
     }
 
-    /** @throws IllegalStateException if the process has been started */
+    /**
+     * Makes this a daemon process, or not, before it starts.
+     *
+     * @param daemon whether it is a daemon
+     * @throws IllegalStateException if the process has been started
+     */
     public synchronized void setDaemon(boolean daemon) {
         checkNotStarted();
         this.daemon = daemon;
@@ -329,6 +378,7 @@ public class Process implements Serializable {
      * Extra options for the child JVM, e.g. {@code -Xmx64m} or {@code -Dkey=value}, placed after the
      * library's own options so that they win.
      *
+     * @param options the options, one per element
      * @return this process
      * @throws IllegalStateException if the process has been started
      */
@@ -338,7 +388,11 @@ public class Process implements Serializable {
         return this;
     }
 
-    /** The extra JVM options of the child. */
+    /**
+     * The extra JVM options of the child.
+     *
+     * @return the options given to {@link #setJvmOptions}
+     */
     public List<String> jvmOptions() {
         return jvmOptions;
     }

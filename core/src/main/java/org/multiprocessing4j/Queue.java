@@ -53,7 +53,8 @@ import org.multiprocessing4j.internal.wire.Codec;
  * throw {@link NullPointerException}.
  *
  * <p>{@link #iterator()}, {@code contains} and {@code remove(Object)} are not supported: the queue's
- * contents live in another process's view as much as in this one's.
+ * contents live in another process's view as much as in this one's. *
+ * @param <E> the type of the items
  */
 public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Serializable {
     @Serial
@@ -61,6 +62,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** Bytes of the shared ring of a queue. */
     public static final int DEFAULT_CAPACITY = 1 << 20;
 
+    /** The shared ring. */
     private final MessageRing ring;
     private transient volatile boolean closed;
 
@@ -69,7 +71,11 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         this(0);
     }
 
-    /** A queue of at most {@code maxsize} items; zero or negative means unbounded, as in Python. */
+    /**
+     * A queue of at most {@code maxsize} items; zero or negative means unbounded, as in Python.
+     *
+     * @param maxsize the most items it holds
+     */
     public Queue(int maxsize) {
         this(maxsize, false);
     }
@@ -169,7 +175,11 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         return maxsize == 0 ? Integer.MAX_VALUE : Math.max(0, maxsize - ring.items());
     }
 
-    /** True if the queue holds maxsize items (Python's {@code full()}). */
+    /**
+     * True if the queue holds maxsize items (Python's {@code full()}).
+     *
+     * @return whether a put would block
+     */
     public boolean isFull() {
         return remainingCapacity() == 0;
     }

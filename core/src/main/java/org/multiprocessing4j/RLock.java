@@ -27,6 +27,7 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The shared words. */
     private final RecursiveMutex mutex;
 
     /** A new, unlocked reentrant lock. */
@@ -71,7 +72,12 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         mutex.acquire(Deadline.never());
     }
 
-    /** As {@link Lock#acquire(boolean)}. */
+    /**
+     * Python's {@code acquire(block)}, as {@link Lock#acquire(boolean)}.
+     *
+     * @param block whether to wait
+     * @return true if acquired (or held once more)
+     */
     public boolean acquire(boolean block) {
         if (!block) {
             return tryLock();
@@ -112,22 +118,38 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         return new HeldOnce(this::release);
     }
 
-    /** True if the calling thread owns the lock. */
+    /**
+     * True if the calling thread owns the lock.
+     *
+     * @return whether this thread holds it
+     */
     public boolean isHeldByCurrentThread() {
         return mutex.heldByCurrentThread();
     }
 
-    /** How many times the calling thread holds the lock; 0 if it does not. */
+    /**
+     * How many times the calling thread holds the lock.
+     *
+     * @return the holds; 0 if it does not hold it
+     */
     public int holdCount() {
         return mutex.holdCount();
     }
 
-    /** True if some thread of some process holds the lock. */
+    /**
+     * True if some thread of some process holds the lock.
+     *
+     * @return whether it is held
+     */
     public boolean isLocked() {
         return mutex.isLocked();
     }
 
-    /** True if the current holder took the lock over from a process that died holding it. */
+    /**
+     * True if the current holder took the lock over from a process that died holding it.
+     *
+     * @return whether the previous owner died holding the lock
+     */
     public boolean previousOwnerDied() {
         return mutex.ownerDied();
     }

@@ -36,11 +36,13 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The shared count. */
     private final SharedSemaphore semaphore;
 
     /**
      * A semaphore with {@code value} permits.
      *
+     * @param value the initial permits
      * @throws IllegalArgumentException if {@code value} is negative
      */
     public Semaphore(int value) {
@@ -77,7 +79,13 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
         semaphore.acquire(Deadline.never());
     }
 
-    /** With {@code false}, one attempt that never blocks; with {@code true}, as {@link #acquire()} but not interruptibly. */
+    /**
+     * With {@code false}, one attempt that never blocks; with {@code true}, as {@link #acquire()} but
+     * not interruptibly (an interrupt is kept for later).
+     *
+     * @param block whether to wait
+     * @return true if a permit was taken
+     */
     public boolean acquire(boolean block) {
         if (!block) {
             return semaphore.tryAcquire();
@@ -110,6 +118,7 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
      * Acquires a permit and returns the {@link Held} that releases it: its first {@code close()}
      * releases, later ones do nothing.
      *
+     * @return what releases the permit, when closed
      * @throws InterruptedException if interrupted while waiting; no permit is then taken
      */
     public Held hold() throws InterruptedException {
@@ -117,7 +126,12 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
         return new HeldOnce(this::release);
     }
 
-    /** The permits available now (Python's {@code get_value()}). */
+    /**
+     * The permits available now (Python's {@code get_value()}), after giving back those of crashed
+     * holders.
+     *
+     * @return the permits
+     */
     public int value() {
         return semaphore.value();
     }

@@ -15,11 +15,20 @@ import java.io.Serializable;
  */
 public interface Serializer extends Serializable {
     /**
+     * Turns {@code object} into bytes that {@link #deserialize} turns back into an equal object, in
+     * this process or another.
+     *
+     * @param object what to send; not of a type with a compact form of its own
+     * @return its bytes
      * @throws IllegalArgumentException if the object cannot be serialized; the message should name its class
      */
     byte[] serialize(Object object);
 
     /**
+     * Turns what {@link #serialize} wrote back into an object.
+     *
+     * @param bytes what {@link #serialize} returned, in some process
+     * @return the object
      * @throws IOException if the bytes are not an object this serializer wrote, or a class is missing
      */
     Object deserialize(byte[] bytes) throws IOException;

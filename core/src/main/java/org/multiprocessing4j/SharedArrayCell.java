@@ -42,6 +42,11 @@ abstract class SharedArrayCell extends SharedCell {
         return true;
     }
 
+    /**
+     * The number of elements.
+     *
+     * @return the length
+     */
     public int length() {
         return length;
     }

@@ -51,7 +51,12 @@ abstract class SharedCell implements Serializable {
         return true;
     }
 
-    /** The reentrant lock that guards compound updates: {@code try (var h = v.lock().hold()) {...}}. */
+    /**
+     * The reentrant lock that guards compound updates, Python's {@code get_lock()}:
+     * {@code try (var h = v.lock().hold()) {...}}.
+     *
+     * @return the lock, shared by every process
+     */
     public RLock lock() {
         return lock;
     }

@@ -26,18 +26,40 @@ public final class SharedDouble extends SharedCell {
         super(in);
     }
 
+    /**
+     * The value, read atomically with volatile semantics.
+     *
+     * @return the value
+     */
     public double get() {
         return Double.longBitsToDouble((long) Atomics.LONG.getVolatile(memory(), data));
     }
 
+    /**
+     * Writes the value atomically with volatile semantics.
+     *
+     * @param value the new value
+     */
     public void set(double value) {
         Atomics.LONG.setVolatile(memory(), data, Double.doubleToRawLongBits(value));
     }
 
+    /**
+     * Adds {@code delta} atomically (a compare-and-set loop).
+     *
+     * @param delta what to add
+     * @return the value after
+     */
     public double addAndGet(double delta) {
         return getAndAdd(delta) + delta;
     }
 
+    /**
+     * Adds {@code delta} atomically (a compare-and-set loop).
+     *
+     * @param delta what to add
+     * @return the value before
+     */
     public double getAndAdd(double delta) {
         while (true) {
             long bits = (long) Atomics.LONG.getVolatile(memory(), data);
@@ -48,6 +70,14 @@ public final class SharedDouble extends SharedCell {
         }
     }
 
+    /**
+     * Sets the value to {@code value} if its bits are {@code expected}'s, atomically: -0.0 is not
+     * 0.0, and NaN equals the same NaN.
+     *
+     * @param expected the value it must have
+     * @param value the new value
+     * @return true if it was set
+     */
     public boolean compareAndSet(double expected, double value) {
         return Atomics.LONG.compareAndSet(memory(), data, Double.doubleToRawLongBits(expected),
                 Double.doubleToRawLongBits(value));

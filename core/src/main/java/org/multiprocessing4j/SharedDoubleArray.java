@@ -23,18 +23,48 @@ public final class SharedDoubleArray extends SharedArrayCell {
         super(in);
     }
 
+    /**
+     * Element {@code i}, read atomically with volatile semantics.
+     *
+     * @param i the index
+     * @return the element
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public double get(int i) {
         return Double.longBitsToDouble((long) Atomics.LONG.getVolatile(memory(), offset(i)));
     }
 
+    /**
+     * Writes element {@code i} atomically with volatile semantics.
+     *
+     * @param i the index
+     * @param value the new element
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public void set(int i, double value) {
         Atomics.LONG.setVolatile(memory(), offset(i), Double.doubleToRawLongBits(value));
     }
 
+    /**
+     * Adds {@code delta} to element {@code i} atomically.
+     *
+     * @param i the index
+     * @param delta what to add
+     * @return the element after
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public double addAndGet(int i, double delta) {
         return getAndAdd(i, delta) + delta;
     }
 
+    /**
+     * Adds {@code delta} to element {@code i} atomically.
+     *
+     * @param i the index
+     * @param delta what to add
+     * @return the element before
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public double getAndAdd(int i, double delta) {
         long offset = offset(i);
         while (true) {
@@ -46,13 +76,25 @@ public final class SharedDoubleArray extends SharedArrayCell {
         }
     }
 
-    /** Compares bits, as {@link SharedDouble#compareAndSet}: -0.0 is not 0.0, and NaN equals the same NaN. */
+    /**
+     * Sets element {@code i} to {@code value} if it is {@code expected}, atomically (compares bits, as {@link SharedDouble#compareAndSet}: -0.0 is not 0.0, and NaN equals the same NaN).
+     *
+     * @param i the index
+     * @param expected the element it must have
+     * @param value the new element
+     * @return true if it was set
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public boolean compareAndSet(int i, double expected, double value) {
         return Atomics.LONG.compareAndSet(memory(), offset(i), Double.doubleToRawLongBits(expected),
                 Double.doubleToRawLongBits(value));
     }
 
-    /** A copy; each element is read atomically, the whole only under {@link #lock()}. */
+    /**
+     * A copy; each element is read atomically, the whole only under {@link #lock()}.
+     *
+     * @return the elements
+     */
     public double[] toArray() {
         double[] copy = new double[length()];
         for (int i = 0; i < length(); i++) {

@@ -25,22 +25,51 @@ public final class SharedInt extends SharedCell {
         super(in);
     }
 
+    /**
+     * The value, read atomically with volatile semantics.
+     *
+     * @return the value
+     */
     public int get() {
         return (int) Atomics.INT.getVolatile(memory(), data);
     }
 
+    /**
+     * Writes the value atomically with volatile semantics.
+     *
+     * @param value the new value
+     */
     public void set(int value) {
         Atomics.INT.setVolatile(memory(), data, value);
     }
 
+    /**
+     * Adds {@code delta} atomically.
+     *
+     * @param delta what to add
+     * @return the value after
+     */
     public int addAndGet(int delta) {
         return (int) Atomics.INT.getAndAdd(memory(), data, delta) + delta;
     }
 
+    /**
+     * Adds {@code delta} atomically.
+     *
+     * @param delta what to add
+     * @return the value before
+     */
     public int getAndAdd(int delta) {
         return (int) Atomics.INT.getAndAdd(memory(), data, delta);
     }
 
+    /**
+     * Sets the value to {@code value} if it is {@code expected}, atomically.
+     *
+     * @param expected the value it must have
+     * @param value the new value
+     * @return true if it was set
+     */
     public boolean compareAndSet(int expected, int value) {
         return Atomics.INT.compareAndSet(memory(), data, expected, value);
     }

@@ -25,22 +25,51 @@ public final class SharedLong extends SharedCell {
         super(in);
     }
 
+    /**
+     * The value, read atomically with volatile semantics.
+     *
+     * @return the value
+     */
     public long get() {
         return (long) Atomics.LONG.getVolatile(memory(), data);
     }
 
+    /**
+     * Writes the value atomically with volatile semantics.
+     *
+     * @param value the new value
+     */
     public void set(long value) {
         Atomics.LONG.setVolatile(memory(), data, value);
     }
 
+    /**
+     * Adds {@code delta} atomically.
+     *
+     * @param delta what to add
+     * @return the value after
+     */
     public long addAndGet(long delta) {
         return (long) Atomics.LONG.getAndAdd(memory(), data, delta) + delta;
     }
 
+    /**
+     * Adds {@code delta} atomically.
+     *
+     * @param delta what to add
+     * @return the value before
+     */
     public long getAndAdd(long delta) {
         return (long) Atomics.LONG.getAndAdd(memory(), data, delta);
     }
 
+    /**
+     * Sets the value to {@code value} if it is {@code expected}, atomically.
+     *
+     * @param expected the value it must have
+     * @param value the new value
+     * @return true if it was set
+     */
     public boolean compareAndSet(long expected, long value) {
         return Atomics.LONG.compareAndSet(memory(), data, expected, value);
     }

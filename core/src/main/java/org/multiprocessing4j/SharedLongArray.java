@@ -23,27 +23,70 @@ public final class SharedLongArray extends SharedArrayCell {
         super(in);
     }
 
+    /**
+     * Element {@code i}, read atomically with volatile semantics.
+     *
+     * @param i the index
+     * @return the element
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public long get(int i) {
         return (long) Atomics.LONG.getVolatile(memory(), offset(i));
     }
 
+    /**
+     * Writes element {@code i} atomically with volatile semantics.
+     *
+     * @param i the index
+     * @param value the new element
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public void set(int i, long value) {
         Atomics.LONG.setVolatile(memory(), offset(i), value);
     }
 
+    /**
+     * Adds {@code delta} to element {@code i} atomically.
+     *
+     * @param i the index
+     * @param delta what to add
+     * @return the element after
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public long addAndGet(int i, long delta) {
         return (long) Atomics.LONG.getAndAdd(memory(), offset(i), delta) + delta;
     }
 
+    /**
+     * Adds {@code delta} to element {@code i} atomically.
+     *
+     * @param i the index
+     * @param delta what to add
+     * @return the element before
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public long getAndAdd(int i, long delta) {
         return (long) Atomics.LONG.getAndAdd(memory(), offset(i), delta);
     }
 
+    /**
+     * Sets element {@code i} to {@code value} if it is {@code expected}, atomically.
+     *
+     * @param i the index
+     * @param expected the element it must have
+     * @param value the new element
+     * @return true if it was set
+     * @throws IndexOutOfBoundsException outside 0 to length - 1
+     */
     public boolean compareAndSet(int i, long expected, long value) {
         return Atomics.LONG.compareAndSet(memory(), offset(i), expected, value);
     }
 
-    /** A copy; each element is read atomically, the whole only under {@link #lock()}. */
+    /**
+     * A copy; each element is read atomically, the whole only under {@link #lock()}.
+     *
+     * @return the elements
+     */
     public long[] toArray() {
         long[] copy = new long[length()];
         for (int i = 0; i < length(); i++) {

@@ -9,12 +9,14 @@ import java.io.Serializable;
 /**
  * A minimal queue shared by processes, Python's {@code multiprocessing.SimpleQueue}: put, take,
  * isEmpty and close, no bound and no timeouts. It has the same transport and guarantees as
- * {@link Queue}.
+ * {@link Queue}. *
+ * @param <E> the type of the items
  */
 public class SimpleQueue<E> implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The queue underneath. */
     private final Queue<E> queue;
 
     /** A new, empty queue. */
@@ -53,6 +55,11 @@ public class SimpleQueue<E> implements Serializable {
         return queue.take();
     }
 
+    /**
+     * True if no item is waiting now (Python's {@code empty()}).
+     *
+     * @return whether a take would block
+     */
     public boolean isEmpty() {
         return queue.isEmpty();
     }

@@ -7,14 +7,32 @@ package org.multiprocessing4j;
 public final class Value {
     private Value() {}
 
+    /**
+     * A shared long, Python's {@code Value}, with the lock of Python's {@code get_lock()}.
+     *
+     * @param initial its value
+     * @return the value
+     */
     public static SharedLong ofLong(long initial) {
         return new SharedLong(initial);
     }
 
+    /**
+     * A shared int, Python's {@code Value}, with the lock of Python's {@code get_lock()}.
+     *
+     * @param initial its value
+     * @return the value
+     */
     public static SharedInt ofInt(int initial) {
         return new SharedInt(initial);
     }
 
+    /**
+     * A shared double, Python's {@code Value}, with the lock of Python's {@code get_lock()}.
+     *
+     * @param initial its value
+     * @return the value
+     */
     public static SharedDouble ofDouble(double initial) {
         return new SharedDouble(initial);
     }

@@ -2,7 +2,13 @@ package org.multiprocessing4j.function;
 
 import java.io.Serializable;
 
-/** A function of two arguments that can be sent to another process, together with what it captures. */
+/**
+ * A function of two arguments that can be sent to another process, together with what it captures.
+ *
+ * @param <A> the type of the first argument
+ * @param <B> the type of the second argument
+ * @param <R> the type of the result
+ */
 @FunctionalInterface
 public interface SerializableBiFunction<A, B, R> extends Serializable {
     /**

@@ -2,7 +2,11 @@ package org.multiprocessing4j.function;
 
 import java.io.Serializable;
 
-/** A task with a result that can be sent to another process, together with what it captures. */
+/**
+ * A task with a result that can be sent to another process, together with what it captures.
+ *
+ * @param <R> the type of the result
+ */
 @FunctionalInterface
 public interface SerializableCallable<R> extends Serializable {
     /**

@@ -2,7 +2,12 @@ package org.multiprocessing4j.function;
 
 import java.io.Serializable;
 
-/** A function that can be sent to another process, together with what it captures. */
+/**
+ * A function that can be sent to another process, together with what it captures.
+ *
+ * @param <T> the type of the argument
+ * @param <R> the type of the result
+ */
 @FunctionalInterface
 public interface SerializableFunction<T, R> extends Serializable {
     /**
