@@ -11,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 public final class Deadline {
     /** The longest single sleep: bounds how late an interrupt or a holder's death is noticed. */
     public static final Duration SLICE = Duration.ofMillis(50);
-    /** Busy-wait iterations before the first sleep: a lock held briefly is often free by then. */
-    public static final int SPINS = 200;
 
     private final long end;
 

@@ -30,10 +30,9 @@ import org.multiprocessing4j.internal.wire.CorruptFrameException;
  *
  * <p>Memory ordering: the frame's header and bytes (plain writes through a buffer view of the data
  * area) are written before the volatile store of {@code tail} and read after the volatile load that
- * observes it; the same holds for {@code head} and the room it frees. A sleeper sleeps on the low
- * half of {@code tail} (readers) or {@code head} (writers): it increments a sleeper count, then
- * takes its last look, and the other side moves tail or head, then reads the count, all
- * sequentially consistent, so no wake-up is lost.
+ * observes it; the same holds for {@code head} and the room it frees. A waiter spins, then sleeps
+ * on the low half of {@code tail} (readers) or {@code head} (writers) with a sleeper count, as
+ * {@link SpinThenSleep} does for every waiter here, so no wake-up is lost.
  *
  * <p>A fresh process runs these paths interpreted for its first thousands of messages, then
  * compiles them on cores it shares with the other process: so the common path of a put or a read
@@ -46,20 +45,6 @@ public final class MessageRing implements Serializable {
     private static final int INLINE = 1;
     private static final int SPILLED = 2;
     private static final int SPILL_FRACTION = 4;
-    /**
-     * How long a reader or writer waits before it sleeps: a message usually follows within a few
-     * microseconds in a stream or a request-reply exchange, and waking from the futex costs the
-     * scheduler's latency, tens of microseconds on a busy machine.
-     */
-    private static final long SPIN_NANOS = 50_000;
-    /**
-     * Rounds of {@link #SPINS_PER_CLOCK_READ} pauses, a microsecond or two, before the wait yields
-     * its core at every round instead. A waiter that only spins holds a core that the other process
-     * needs to produce what it waits for, and so do the JIT compiler threads of a fresh JVM: with
-     * two cores, yielding halved the first 20,000 round trips on a pipe to a new child.
-     */
-    private static final int SPIN_ROUNDS_BEFORE_YIELD = 2;
-    private static final int SPINS_PER_CLOCK_READ = 16;
     private static final long LIVENESS_CHECK_INTERVAL_NANOS = 10_000_000;
 
     private final SharedSegment segment;
@@ -176,7 +161,7 @@ public final class MessageRing implements Serializable {
      * between sleeps, as {@link #take} does.
      */
     public boolean awaitReadable(Deadline deadline) throws InterruptedException {
-        return readable() || spinUntil(this::hasData) || sleepUntil(SharedLayout.Ring.DATA_FUTEX,
+        return readable() || SpinThenSleep.spinUntil(this::hasData) || sleepUntil(SharedLayout.Ring.DATA_FUTEX,
                 SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true) || gone(End.SENDING);
     }
 
@@ -427,7 +412,7 @@ public final class MessageRing implements Serializable {
                     + constants.capacity());
         }
         java.util.function.BooleanSupplier ready = () -> hasRoom(tail, frame, constants);
-        return spinUntil(ready) || sleepUntil(SharedLayout.Ring.SPACE_FUTEX, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
+        return SpinThenSleep.spinUntil(ready) || sleepUntil(SharedLayout.Ring.SPACE_FUTEX, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
                 ready, false);
     }
 
@@ -447,41 +432,15 @@ public final class MessageRing implements Serializable {
                 || sleepUntil(SharedLayout.Ring.DATA_FUTEX, SharedLayout.Ring.DATA_SLEEPERS, deadline, this::hasData, true);
     }
 
-    /** Spins while tail is {@code tail}, for at most {@link #SPIN_NANOS}; true once it moved. */
+    /** Spins while tail is {@code tail}, as {@link SpinThenSleep#spinUntil} would; true once it moved. */
     private boolean spinWhileTailIs(long tail) {
         MemorySegment memory = segment.memory();
-        long spinEnd = System.nanoTime() + SPIN_NANOS;
+        long spinEnd = SpinThenSleep.spinEnd();
         for (int round = 0; (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL) == tail; round++) {
-            if (!pause(round, spinEnd)) {
+            if (!SpinThenSleep.pause(round, spinEnd)) {
                 return false;
             }
         }
-        return true;
-    }
-
-    /** Spins until {@code ready}, for at most {@link #SPIN_NANOS}; true if it became ready. */
-    private static boolean spinUntil(java.util.function.BooleanSupplier ready) {
-        long spinEnd = System.nanoTime() + SPIN_NANOS;
-        for (int round = 0; !ready.getAsBoolean(); round++) {
-            if (!pause(round, spinEnd)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** One round of a spin: false, without pausing, once {@code spinEnd} has passed. */
-    private static boolean pause(int round, long spinEnd) {
-        if (round < SPIN_ROUNDS_BEFORE_YIELD) {
-            for (int i = 0; i < SPINS_PER_CLOCK_READ; i++) {
-                Thread.onSpinWait();
-            }
-            return true;
-        }
-        if (System.nanoTime() - spinEnd >= 0) {
-            return false;
-        }
-        Thread.yield();
         return true;
     }
 
@@ -492,42 +451,19 @@ public final class MessageRing implements Serializable {
     }
 
     /**
-     * Sleeps on the futex word at {@code futexWord} in slices, until {@code ready} or the deadline;
-     * with {@code stopWhenSenderGone}, also until the sending end is closed or dead. Callers spin
-     * first.
-     */
-    private boolean sleepUntil(int futexWord, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
-            boolean stopWhenSenderGone) throws InterruptedException {
-        MemorySegment memory = segment.memory();
-        MemorySegment word = segment.word(base + futexWord);
-        while (true) {
-            int seen = (int) Atomics.INT.getVolatile(memory, base + futexWord);
-            Atomics.INT.getAndAdd(memory, base + sleepers, 1);
-            try {
-                if (ready.getAsBoolean()) {
-                    return true;
-                }
-                if (deadline.passed() || (stopWhenSenderGone && goneLookedUpNow(End.SENDING))) {
-                    return false;
-                }
-                Deadline.checkInterrupt();
-                Futex.await(word, seen, deadline.slice());
-            } finally {
-                Atomics.INT.getAndAdd(memory, base + sleepers, -1);
-            }
-        }
-    }
-
-    /**
-     * Wakes the sleepers on a futex word, if there are any, after a commit changed it. closeSender
-     * changes no futex word: a reader that looked at the closed flag just before it was set and
-     * sleeps just after this wake sleeps one slice before it sees it.
+     * Wakes the sleepers on a futex word, if there are any, after a commit changed it. Closing the
+     * sending end changes no futex word: a reader that looked at the closed flag just before it was
+     * set and sleeps just after this wake sleeps one slice before it sees it.
      */
     private void wakeSleepers(int futexWord, int sleepers) {
-        MemorySegment memory = segment.memory();
-        if ((int) Atomics.INT.getVolatile(memory, base + sleepers) > 0) {
-            Futex.wakeAll(segment.word(base + futexWord));
-        }
+        SpinThenSleep.wakeSleepers(segment, base + futexWord, base + sleepers);
+    }
+
+    /** Sleeps on one of the ring's futex words until {@code ready}; see {@link SpinThenSleep#sleepUntil}. */
+    private boolean sleepUntil(int futexWord, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
+            boolean stopWhenSenderGone) throws InterruptedException {
+        return SpinThenSleep.sleepUntil(segment, base + futexWord, base + sleepers, deadline, ready,
+                stopWhenSenderGone ? () -> goneLookedUpNow(End.SENDING) : () -> false);
     }
 
     /**

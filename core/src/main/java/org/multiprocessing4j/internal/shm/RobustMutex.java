@@ -14,8 +14,9 @@ import org.multiprocessing4j.internal.sys.Futex;
  * the mutex over, marking it {@code OWNER_DIED} for the new owner to see.
  *
  * <p>Acquire is one compare-and-set from FREE to the caller's pid; release is one atomic exchange
- * to FREE, plus a futex wake only if the WAITERS bit was set. A contended acquirer spins
- * {@link Deadline#SPINS} times, then sets WAITERS and sleeps on the word in slices; after each it
+ * to FREE, plus a futex wake only if the WAITERS bit was set. A contended acquirer spins as every
+ * waiter here does ({@link SpinThenSleep}), then sets WAITERS and sleeps on the word in slices (the
+ * bit, not a sleeper count, tells the releaser to wake); after each it
  * checks for interruption and whether the owner's pid still runs. A waiter that wakes and acquires
  * sets WAITERS itself, since others may still sleep (Drepper's "mutex2").
  *
@@ -116,12 +117,9 @@ public final class RobustMutex implements Serializable {
     /** The rest of {@link #acquire}, apart so that the uncontended path compiles small and first. */
     private boolean acquireContended(Deadline deadline) throws InterruptedException {
         MemorySegment memory = segment.memory();
-        for (int i = 0; i < Deadline.SPINS; i++) {
-            Thread.onSpinWait();
-            if ((int) Atomics.INT.getVolatile(memory, state) == SharedLayout.Mutex.FREE
-                    && Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF)) {
-                return owned(memory);
-            }
+        if (SpinThenSleep.spinUntil(() -> (int) Atomics.INT.getVolatile(memory, state) == SharedLayout.Mutex.FREE
+                && Atomics.INT.compareAndSet(memory, state, SharedLayout.Mutex.FREE, SELF))) {
+            return owned(memory);
         }
         MemorySegment word = segment.word(state);
         while (true) {

@@ -13,9 +13,9 @@ import org.multiprocessing4j.internal.sys.Futex;
  * permits of a process that dies holding them.
  *
  * <p>Acquire is a CAS that decrements a positive count; release is an atomic increment, plus a
- * futex wake only if someone may sleep. A sleeper increments SLEEPERS before it reads the count for
- * the last time and the releaser increments the count before it reads SLEEPERS; both are
- * sequentially consistent, so one of the two sees the other and no wake-up is lost.
+ * futex wake only if someone may sleep. A waiter spins, then sleeps on the count with a sleeper
+ * count ({@link SpinThenSleep}): it counts itself before its last look at the count, and the
+ * releaser increments the count before it reads SLEEPERS, so no wake-up is lost.
  *
  * <p>Permits are counts, as in Python, not owned: a permit released by one process and acquired by
  * another is that other's to keep. Beyond Python, the permits of a process that crashes holding
@@ -79,36 +79,18 @@ public final class SharedSemaphore implements Serializable {
      * @throws InterruptedException if interrupted while waiting; no permit is then held
      */
     public boolean acquire(Deadline deadline) throws InterruptedException {
+        return tryAcquire() || SpinThenSleep.spinUntil(this::tryAcquire)
+                || SpinThenSleep.sleepUntil(segment, base + SharedLayout.Semaphore.PERMITS,
+                        base + SharedLayout.Semaphore.SLEEPERS, deadline, this::tryAcquireOrRecover, () -> false);
+    }
+
+    /** For a sleeper: a permit, or else the permits of crashed holders given back, and then a permit. */
+    private boolean tryAcquireOrRecover() {
         if (tryAcquire()) {
             return true;
         }
-        for (int i = 0; i < Deadline.SPINS; i++) {
-            Thread.onSpinWait();
-            if (tryAcquire()) {
-                return true;
-            }
-        }
-        MemorySegment memory = segment.memory();
-        MemorySegment word = segment.word(base + SharedLayout.Semaphore.PERMITS);
-        while (true) {
-            if (tryAcquire()) {
-                return true;
-            }
-            if (deadline.passed()) {
-                return false;
-            }
-            Deadline.checkInterrupt();
-            Atomics.INT.getAndAdd(memory, base + SharedLayout.Semaphore.SLEEPERS, 1);
-            try {
-                if ((int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS) <= 0) {
-                    Futex.await(word, 0, deadline.slice());
-                }
-            } finally {
-                Atomics.INT.getAndAdd(memory, base + SharedLayout.Semaphore.SLEEPERS, -1);
-            }
-            Deadline.checkInterrupt();
-            returnPermitsOfTheDead();
-        }
+        returnPermitsOfTheDead();
+        return tryAcquire();
     }
 
     /**
