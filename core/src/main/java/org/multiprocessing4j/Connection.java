@@ -222,11 +222,14 @@ public final class Connection implements AutoCloseable, Serializable {
             throw new IllegalStateException("connection is read-only");
         }
         hold();
+        checkReceiverThere();
         try {
-            // Sliced, so that a receiver that is gone while the ring is full is noticed.
-            do {
-                checkReceiverThere();
-            } while (!out.put(bytes, Deadline.after(Deadline.SLICE)));
+            if (!out.put(bytes, Deadline.immediate())) {
+                // The ring is full: wait in slices, so that a receiver that goes meanwhile is noticed.
+                do {
+                    checkReceiverThere();
+                } while (!out.put(bytes, Deadline.after(Deadline.SLICE)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending", e);

@@ -114,7 +114,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     @Override
     public boolean offer(E e) {
         try {
-            return ring.put(encode(e), Deadline.after(Duration.ZERO));
+            return ring.put(encode(e), Deadline.immediate());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
@@ -155,7 +155,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     @Override
     public E peek() {
         try {
-            byte[] bytes = read(Deadline.after(Duration.ZERO), false);
+            byte[] bytes = read(Deadline.immediate(), false);
             return bytes == null ? null : decode(bytes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

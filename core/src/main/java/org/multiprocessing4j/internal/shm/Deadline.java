@@ -56,6 +56,13 @@ public final class Deadline {
         }
     }
 
+    /** A deadline that has passed: one attempt, no wait. One shared instance, allocated once. */
+    public static Deadline immediate() {
+        return PASSED;
+    }
+
+    private static final Deadline PASSED = new Deadline(System.nanoTime()); // the clock only moves on
+
     /** The deadline that never passes; one shared instance, so an untimed wait allocates nothing. */
     public static Deadline never() {
         return NEVER;
