@@ -29,7 +29,8 @@ public final class SharedLayout {
      *  12   int   (padding)
      *  16   long  body size in bytes
      *  24..63     (padding to a cache line)
-     *  64   USER_SLOTS x (long pid, long start time): 0 pid = free slot
+     *  64   USER_SLOTS x (long pid, long start time): 0 pid = free slot; a process that finds
+     *       none free is refused
      * </pre>
      */
     public static final class Header {
@@ -40,7 +41,11 @@ public final class SharedLayout {
         public static final int KIND_OFFSET = 8;
         public static final int BODY_SIZE_OFFSET = 16;
         public static final int USER_SLOTS_OFFSET = CACHE_LINE;
-        public static final int USER_SLOTS = 64;
+        /**
+         * Processes that may use one segment at once. Small primitives share blocks, so many
+         * processes may use one block; one more than this is refused when it attaches.
+         */
+        public static final int USER_SLOTS = 1024;
         /** Where the body starts: after the slots ({@link ProcessSlots}), on a cache line. */
         public static final int SIZE = USER_SLOTS_OFFSET + USER_SLOTS * ProcessSlots.SLOT_SIZE;
 

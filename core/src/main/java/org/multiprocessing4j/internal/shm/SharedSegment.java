@@ -260,12 +260,16 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
-     * Takes a free user slot, or one of a dead process. With every slot held by a live process this
-     * process goes unregistered: it still works, but the file may be deleted before it is done
-     * (its mapping stays valid; only new attachments fail).
+     * Takes a free user slot, or one of a dead process.
+     *
+     * @throws IllegalStateException if every slot is held by a live process: unrecorded, this one
+     *     could see the file deleted under it once those end
      */
     private void register() {
-        ProcessSlots.register(memory, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS);
+        if (!ProcessSlots.register(memory, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS)) {
+            throw new IllegalStateException("shared segment " + name + " is used by " + SharedLayout.Header.USER_SLOTS
+                    + " live processes already, the most it records; process " + Liveness.selfPid() + " cannot use it too");
+        }
     }
 
     /** True if a process registered in the header of {@code memory} is alive, or still registering. */

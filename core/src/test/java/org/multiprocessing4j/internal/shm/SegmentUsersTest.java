@@ -1,0 +1,39 @@
+package org.multiprocessing4j.internal.shm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.multiprocessing4j.Process;
+
+/**
+ * A segment records every process that uses it, so that it is deleted only once none runs; one
+ * process more than it can record is refused loudly rather than left unrecorded.
+ */
+@Timeout(60)
+class SegmentUsersTest {
+    @Test
+    void aProcessThatWouldBeOneUserTooManyIsRefusedWhenItAttaches() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
+        SharedEvent event = new SharedEvent(segment, SharedLayout.Header.SIZE);
+        long init = 1;
+        for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) { // every slot but this process's: init, alive
+            ProcessSlots.register(segment.memory(), SharedLayout.Header.USER_SLOTS_OFFSET + (long) i * ProcessSlots.SLOT_SIZE,
+                    1, init, Liveness.startTime(init));
+        }
+        try {
+            Process child = new Process(event::set);
+            child.start();
+            child.join();
+            assertThat(child.startError()).get().asString().contains("the most it records");
+            assertThat(event.isSet()).isFalse();
+        } finally {
+            for (int i = 0; i < SharedLayout.Header.USER_SLOTS; i++) { // init would keep the file for ever
+                long slot = SharedLayout.Header.USER_SLOTS_OFFSET + (long) i * ProcessSlots.SLOT_SIZE;
+                if ((long) Atomics.LONG.getVolatile(segment.memory(), slot) == init) {
+                    Atomics.LONG.setVolatile(segment.memory(), slot, 0L);
+                }
+            }
+        }
+    }
+}
