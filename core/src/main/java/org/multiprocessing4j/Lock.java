@@ -8,11 +8,11 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.shm.Deadline;
-import org.multiprocessing4j.internal.shm.Uninterruptibly;
 import org.multiprocessing4j.internal.shm.RobustMutex;
 import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.Uninterruptibly;
 
 /**
  * A lock shared by processes, Python's {@code multiprocessing.Lock}: not recursive, and any thread

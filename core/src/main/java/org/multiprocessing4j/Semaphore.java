@@ -7,11 +7,11 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
 import org.multiprocessing4j.internal.shm.Deadline;
-import org.multiprocessing4j.internal.shm.Uninterruptibly;
 import org.multiprocessing4j.internal.shm.SharedHeap;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.SharedSemaphore;
+import org.multiprocessing4j.internal.shm.Uninterruptibly;
 
 /**
  * A counting semaphore shared by processes, Python's {@code multiprocessing.Semaphore}: release has

@@ -3,8 +3,8 @@ package org.multiprocessing4j;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.StreamCorruptedException;
 import java.io.Serial;
+import java.io.StreamCorruptedException;
 import java.util.Objects;
 import org.multiprocessing4j.internal.shm.SharedLayout;
 

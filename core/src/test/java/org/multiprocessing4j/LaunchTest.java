@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.internal.launch.ChildMain;
 import org.multiprocessing4j.testing.JavaProgram;
-import org.multiprocessing4j.testing.Segments;
 import org.multiprocessing4j.testing.Scratch;
+import org.multiprocessing4j.testing.Segments;
 
 /** How a child gets its task: down its standard input, whatever the task's size and form. */
 @Timeout(60)

@@ -1,7 +1,6 @@
 package org.multiprocessing4j.internal.channel;
 
 import java.io.IOException;
-import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /** The parent's side of one child's control connection, once the child has authenticated. */
 @FunctionalInterface

@@ -7,8 +7,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.multiprocessing4j.internal.channel.Frame;
-import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /**
  * A child's end of its control channel: connects to the parent's {@link ControlServer}, proves the

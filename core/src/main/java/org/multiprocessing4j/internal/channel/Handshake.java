@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.multiprocessing4j.AuthenticationException;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
-import org.multiprocessing4j.internal.channel.Frame;
-import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /**
  * Mutual authentication of a fresh connection, as Python's {@code deliver_challenge} and

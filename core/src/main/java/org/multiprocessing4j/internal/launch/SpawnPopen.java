@@ -19,12 +19,12 @@ import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.channel.ChildSession;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.channel.ControlServer;
+import org.multiprocessing4j.internal.channel.Frame;
+import org.multiprocessing4j.internal.channel.FrameChannel;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.Liveness;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
-import org.multiprocessing4j.internal.channel.Frame;
-import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /**
  * A child started as a fresh JVM (start method SPAWN), as seen from its parent; CPython's

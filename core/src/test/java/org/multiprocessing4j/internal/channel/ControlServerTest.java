@@ -17,8 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.AuthenticationException;
-import org.multiprocessing4j.internal.channel.Frame;
-import org.multiprocessing4j.internal.channel.FrameChannel;
 
 /** Nothing but a child that holds the authkey and its token gets served. */
 @Timeout(60)
