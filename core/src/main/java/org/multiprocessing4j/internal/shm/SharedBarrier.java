@@ -117,7 +117,13 @@ public final class SharedBarrier implements Serializable {
             }
             generation = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Barrier.GENERATION);
             index = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Barrier.COUNT);
-            if (index + 1 == parties()) {
+            int parties = parties();
+            if (parties < 1 || index < 0 || index >= parties) {
+                // A count no arrival could make: waiting would wait for ever.
+                throw new IllegalStateException("the shared memory of a barrier is damaged: " + index
+                        + " of " + parties + " parties waiting");
+            }
+            if (index + 1 == parties) {
                 runActionAndRelease(memory, generation, action);
                 return index;
             }

@@ -59,6 +59,12 @@ public final class SharedSemaphore implements Serializable {
         Atomics.INT.setVolatile(memory, base + SharedLayout.Semaphore.PERMITS, permits);
     }
 
+    /**
+     * One attempt, never blocks.
+     *
+     * @throws IllegalStateException if the count reads negative: no release could make it so, and a
+     *     waiter would wait for ever
+     */
     public boolean tryAcquire() {
         MemorySegment memory = segment.memory();
         int permits = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS);
@@ -68,6 +74,9 @@ public final class SharedSemaphore implements Serializable {
                 return true;
             }
             permits = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Semaphore.PERMITS);
+        }
+        if (permits < 0) {
+            throw new IllegalStateException("the shared memory of a semaphore is damaged: its count reads " + permits);
         }
         return false;
     }

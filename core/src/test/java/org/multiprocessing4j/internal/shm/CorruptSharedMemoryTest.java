@@ -79,4 +79,21 @@ class CorruptSharedMemoryTest {
                 .isInstanceOf(StreamCorruptedException.class);
         assertThat(RobustMutex.readFrom(descriptor(segment, SharedLayout.Header.SIZE))).isNotNull();
     }
+
+    @Test
+    void aBarrierOrASemaphoreWhoseCountsNoCallCouldMakeIsReportedNotWaitedOnForEver() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_BARRIER, SharedLayout.Barrier.SIZE);
+        SharedBarrier barrier = new SharedBarrier(segment, SharedLayout.Header.SIZE);
+        barrier.initialize(2);
+        Atomics.INT.setVolatile(segment.memory(), SharedLayout.Header.SIZE + SharedLayout.Barrier.PARTIES, 0);
+        assertThatThrownBy(() -> barrier.await(Deadline.never(), null)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("barrier is damaged");
+
+        SharedSegment semaphoreSegment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
+        SharedSemaphore semaphore = new SharedSemaphore(semaphoreSegment, SharedLayout.Header.SIZE);
+        semaphore.initialize(1, SharedLayout.Semaphore.UNBOUNDED);
+        Atomics.INT.setVolatile(semaphoreSegment.memory(), SharedLayout.Header.SIZE + SharedLayout.Semaphore.PERMITS, -7);
+        assertThatThrownBy(() -> semaphore.acquire(Deadline.never())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("semaphore is damaged").hasMessageContaining("-7");
+    }
 }
