@@ -33,14 +33,24 @@ class ReusedPidTest {
         stranger.destroyForcibly();
     }
 
+    private SharedSegment segment;
+    private static final long BASE = SharedLayout.Header.SIZE;
+
+    /** A mutex whose word names the stranger's pid, with {@code stamp} beside it, as an owner left it. */
+    private RobustMutex mutexHeldBy(long stamp) {
+        segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
+        Atomics.INT.setVolatile(segment.memory(), BASE + SharedLayout.Mutex.STATE, (int) strangerPid);
+        stamp(stamp);
+        return new RobustMutex(segment, BASE);
+    }
+
+    private void stamp(long stamp) {
+        Atomics.LONG.setVolatile(segment.memory(), BASE + SharedLayout.Mutex.OWNER_STAMP, stamp);
+    }
+
     @Test
     void aMutexWhoseOwnersPidRunsAsAnotherProcessIsTakenOver() throws Exception {
-        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
-        long base = SharedLayout.Header.SIZE;
-        RobustMutex mutex = new RobustMutex(segment, base);
-        Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Mutex.STATE, (int) strangerPid);
-        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_STAMP,
-                RobustMutex.stamp(strangerPid, strangerStart - 1));
+        RobustMutex mutex = mutexHeldBy(RobustMutex.stamp(strangerPid, strangerStart - 1));
         assertThat(mutex.acquire(Deadline.after(Duration.ofSeconds(5)))).isTrue();
         assertThat(mutex.ownerDied()).isTrue();
         assertThat(mutex.heldByThisProcess()).isTrue();
@@ -49,16 +59,9 @@ class ReusedPidTest {
 
     @Test
     void aMutexWhoseOwnerIsThatLiveProcessItselfIsNotTakenOver() throws Exception {
-        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
-        long base = SharedLayout.Header.SIZE;
-        RobustMutex mutex = new RobustMutex(segment, base);
-        Atomics.INT.setVolatile(segment.memory(), base + SharedLayout.Mutex.STATE, (int) strangerPid);
-        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_STAMP,
-                RobustMutex.stamp(strangerPid, strangerStart));
+        RobustMutex mutex = mutexHeldBy(RobustMutex.stamp(strangerPid, strangerStart));
         assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
-        // An earlier owner's stamp, of another pid, says nothing about this owner, who runs.
-        Atomics.LONG.setVolatile(segment.memory(), base + SharedLayout.Mutex.OWNER_STAMP,
-                RobustMutex.stamp(strangerPid + 1, 12345));
+        stamp(RobustMutex.stamp(strangerPid + 1, 12345)); // an earlier owner's, of another pid: says nothing
         assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
     }
 
