@@ -224,11 +224,11 @@ public final class Connection implements AutoCloseable, Serializable {
         hold();
         checkReceiverThere();
         try {
+            // When the ring is full, wait in slices, so that a receiver that goes meanwhile is noticed.
             if (!out.put(bytes, Deadline.immediate())) {
-                // The ring is full: wait in slices, so that a receiver that goes meanwhile is noticed.
-                do {
+                while (!out.put(bytes, Deadline.after(Deadline.SLICE))) {
                     checkReceiverThere();
-                } while (!out.put(bytes, Deadline.after(Deadline.SLICE)));
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

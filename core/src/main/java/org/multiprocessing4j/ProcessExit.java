@@ -3,6 +3,7 @@ package org.multiprocessing4j;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.multiprocessing4j.internal.Log;
 import org.multiprocessing4j.internal.launch.SourceProgram;
+import org.multiprocessing4j.internal.launch.SpawnPopen;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -25,8 +26,6 @@ import sun.misc.SignalHandler;
  */
 final class ProcessExit {
     private static final String[] TERMINATING_SIGNALS = {"TERM", "INT", "HUP"};
-    /** The JDK's exit status for death by signal N is 128 + N. */
-    private static final int SIGNAL_STATUS_BASE = 128;
 
     private static final AtomicBoolean installed = new AtomicBoolean();
     private static volatile boolean signalled;
@@ -102,7 +101,7 @@ final class ProcessExit {
             if (r != null) {
                 r.handle(signal);
             } else {
-                System.exit(SIGNAL_STATUS_BASE + signal.getNumber());
+                System.exit(SpawnPopen.SIGNAL_STATUS_BASE + signal.getNumber());
             }
         }
     }

@@ -120,8 +120,8 @@ public final class SourceProgram {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
         removeAbandoned(temp);
         try {
-            Path directory = Files.createDirectory(temp.resolve(DIRECTORY_PREFIX + Liveness.selfPid() + "-"
-                    + Liveness.selfStartTime()), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path directory = Files.createDirectory(temp.resolve(DIRECTORY_PREFIX + Liveness.selfTag()),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             return directory;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a directory for the compiled program: " + e.getMessage(), e);
@@ -132,21 +132,12 @@ public final class SourceProgram {
     private static void removeAbandoned(Path temp) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, DIRECTORY_PREFIX + "*")) {
             for (Path dir : dirs) {
-                String[] owner = dir.getFileName().toString().substring(DIRECTORY_PREFIX.length()).split("-");
-                if (owner.length == 2 && !Liveness.isAlive(parse(owner[0]), parse(owner[1]))) {
+                if (!Liveness.isAlive(dir.getFileName().toString().substring(DIRECTORY_PREFIX.length()))) {
                     deleteTree(dir);
                 }
             }
         } catch (IOException e) {
             // another program's business; ours is made regardless
-        }
-    }
-
-    private static long parse(String number) {
-        try {
-            return Long.parseLong(number);
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

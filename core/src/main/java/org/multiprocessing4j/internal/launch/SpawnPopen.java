@@ -41,7 +41,7 @@ public final class SpawnPopen implements ChildSession {
     /** How long after the child's death its last report may still be in flight. */
     static final Duration REPORT_GRACE = Duration.ofSeconds(2);
     /** The JDK reports death by signal N as exit status 128 + N. */
-    static final int SIGNAL_STATUS_BASE = 128;
+    public static final int SIGNAL_STATUS_BASE = 128;
     private static final int MAX_SIGNAL = 64;
     /** What a pipe holds before a write blocks: Linux's default of 16 pages. */
     private static final int PIPE_CAPACITY = 64 * 1024;

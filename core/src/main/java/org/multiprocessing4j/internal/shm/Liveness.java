@@ -36,6 +36,27 @@ public final class Liveness {
         return childDeaths;
     }
 
+    /**
+     * This process as {@code <pid>-<start time>}: how the names of the files this library makes
+     * (segments, spill files, compiled programs) say whose they are.
+     */
+    public static String selfTag() {
+        return SELF_PID + "-" + SELF_START;
+    }
+
+    /**
+     * True if the process that {@code tag} names runs: a {@code <pid>-<start time>} tag, perhaps
+     * followed by more {@code -}parts. A tag that names no process counts as dead.
+     */
+    public static boolean isAlive(String tag) {
+        String[] parts = tag.split("-");
+        try {
+            return parts.length >= 2 && isAlive(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     public static long selfPid() {
         return SELF_PID;
     }

@@ -487,15 +487,14 @@ public final class MessageRing implements Serializable {
     private Constants readConstants() {
         MemorySegment memory = segment.memory();
         int capacity = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.CAPACITY);
-        if (Integer.bitCount(capacity) != 1 || capacity < 2 * SharedLayout.Ring.FRAME_HEADER
-                || base + SharedLayout.Ring.DATA + capacity > memory.byteSize()) {
+        if (!capacityFits(memory, base, capacity)) {
             throw new IllegalStateException("the shared memory of a queue or pipe is damaged: its ring's capacity reads "
                     + capacity + ", which is not a power of two that fits its segment of " + memory.byteSize() + " bytes");
         }
         Constants read = new Constants(capacity,
                 (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.MAXSIZE),
                 (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.JOINABLE) != 0,
-                memory.asSlice(base + SharedLayout.Ring.DATA, capacity).asByteBuffer().order(ByteOrder.nativeOrder()));
+                dataView(memory, base, capacity));
         constants = read;
         return read;
     }
@@ -503,6 +502,17 @@ public final class MessageRing implements Serializable {
     private transient Constants constants;
     private transient LastLook lastLookAtSenders;
     private transient LastLook lastLookAtReceivers;
+
+    /** True if {@code capacity}, read from the ring at {@code ring}, is one a ring can have in {@code memory}. */
+    private static boolean capacityFits(MemorySegment memory, long ring, int capacity) {
+        return Integer.bitCount(capacity) == 1 && capacity >= 2 * SharedLayout.Ring.FRAME_HEADER
+                && ring + SharedLayout.Ring.DATA + capacity <= memory.byteSize();
+    }
+
+    /** The data area of the ring at {@code ring}, as a buffer in this machine's byte order. */
+    private static ByteBuffer dataView(MemorySegment memory, long ring, int capacity) {
+        return memory.asSlice(ring + SharedLayout.Ring.DATA, capacity).asByteBuffer().order(ByteOrder.nativeOrder());
+    }
 
     private static long frameSize(int length) {
         long padded = ((long) length + SharedLayout.Ring.FRAME_ALIGNMENT - 1)
@@ -546,11 +556,10 @@ public final class MessageRing implements Serializable {
         long end = memory.byteSize();
         for (long ring = SharedLayout.Header.SIZE; ring + SharedLayout.Ring.DATA < end; ) {
             int capacity = (int) Atomics.INT.getVolatile(memory, ring + SharedLayout.Ring.CAPACITY);
-            if (Integer.bitCount(capacity) != 1 || ring + SharedLayout.Ring.DATA + capacity > end) {
+            if (!capacityFits(memory, ring, capacity)) {
                 return null;
             }
-            ByteBuffer data = memory.asSlice(ring + SharedLayout.Ring.DATA, capacity).asByteBuffer()
-                    .order(ByteOrder.nativeOrder());
+            ByteBuffer data = dataView(memory, ring, capacity);
             long head = (long) Atomics.LONG.getVolatile(memory, ring + SharedLayout.Ring.HEAD);
             long tail = (long) Atomics.LONG.getVolatile(memory, ring + SharedLayout.Ring.TAIL);
             if (tail - head < 0 || tail - head > capacity) {

@@ -51,9 +51,8 @@ public final class ResourceTracker {
 
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
-    /** When this process last saw its tree's tracker alive, or started one ({@code System.nanoTime}). */
-    private static volatile long checkedAt;
-    private static volatile boolean everChecked;
+    /** When this process last saw its tree's tracker alive, or started one ({@code System.nanoTime}); long ago at first. */
+    private static volatile long checkedAt = System.nanoTime() - RECHECK_AFTER.toNanos();
 
     private ResourceTracker() {}
 
@@ -62,14 +61,13 @@ public final class ResourceTracker {
      * so it is one clock read on most calls.
      */
     static void ensureRunning(String tree) {
-        if (everChecked && System.nanoTime() - checkedAt < RECHECK_AFTER.toNanos()) {
+        if (!recheckDue()) {
             return;
         }
         synchronized (ResourceTracker.class) {
-            if (everChecked && System.nanoTime() - checkedAt < RECHECK_AFTER.toNanos()) {
+            if (!recheckDue()) {
                 return;
             }
-            everChecked = true;
             checkedAt = System.nanoTime();
             if (trackerAlive(tree)) {
                 return;
@@ -90,6 +88,10 @@ public final class ResourceTracker {
                         + "stay in " + SharedSegment.DIRECTORY + ": " + e);
             }
         }
+    }
+
+    private static boolean recheckDue() {
+        return System.nanoTime() - checkedAt >= RECHECK_AFTER.toNanos();
     }
 
     public static void main(String[] args) throws Exception {
@@ -142,12 +144,7 @@ public final class ResourceTracker {
     }
 
     private static boolean rootAlive(String tree) {
-        String[] root = tree.split("-");
-        try {
-            return Liveness.isAlive(Long.parseLong(root[0]), Long.parseLong(root[1]));
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return Liveness.isAlive(tree);
     }
 
     /** Deletes what no live process uses; returns how many of the tree's segments remain. */

@@ -51,7 +51,7 @@ public final class SharedSegment implements Serializable {
     private static final long PAGE = 4096;
 
     private static volatile String treeTag =
-            Liveness.selfPid() + "-" + Liveness.selfStartTime();
+            Liveness.selfTag();
     /** The segments mapped in this process, by name; weakly, so that an unused one can be freed. */
     private static final Map<String, WeakReference<SharedSegment>> MAPPED = new ConcurrentHashMap<>();
 

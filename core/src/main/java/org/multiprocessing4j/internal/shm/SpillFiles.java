@@ -42,18 +42,12 @@ final class SpillFiles {
 
     /** True while the process that wrote the spill file runs; a name that names none counts as dead. */
     static boolean writerAlive(String fileName) {
-        String[] writer = fileName.substring(fileName.indexOf(INFIX) + INFIX.length()).split("-");
-        try {
-            return writer.length == 3 && Liveness.isAlive(Long.parseLong(writer[0]), Long.parseLong(writer[1]));
-        } catch (NumberFormatException e) {
-            return false;
-        }
+        return Liveness.isAlive(fileName.substring(fileName.indexOf(INFIX) + INFIX.length()));
     }
 
     /** Writes a large payload to a new spill file of {@code ring}; returns the file's name as a frame's body. */
     static byte[] write(SharedSegment ring, byte[] payload) {
-        String name = ring.name() + INFIX + Liveness.selfPid() + "-" + Liveness.selfStartTime() + "-"
-                + RandomBytes.hex(RANDOM_BYTES);
+        String name = ring.name() + INFIX + Liveness.selfTag() + "-" + RandomBytes.hex(RANDOM_BYTES);
         Path path = SharedSegment.DIRECTORY.resolve(name);
         try (FileChannel out = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
