@@ -148,9 +148,23 @@ public final class ControlServer {
     public static void removeDirectoryOf(Path socket) {
         Path dir = socket.getParent();
         if (dir != null && dir.getFileName().toString().startsWith(DIRECTORY_PREFIX)) {
-            deleteQuietly(socket);
-            deleteQuietly(dir);
+            removeDirectory(dir);
         }
+    }
+
+    /**
+     * Deletes {@code dir} and what is in it: the socket, and the marker files of children that
+     * ended, or were halted, before their parent could collect them.
+     */
+    private static void removeDirectory(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                deleteQuietly(file);
+            }
+        } catch (IOException e) {
+            Log.debug("could not list " + dir + ": " + e);
+        }
+        deleteQuietly(dir);
     }
 
     private void listenAndAccept() {
@@ -176,8 +190,7 @@ public final class ControlServer {
             if (closed) {
                 // Closed while binding: the socket file may have appeared after close() deleted.
                 closeQuietly(bound);
-                deleteQuietly(socket);
-                deleteQuietly(directory);
+                removeDirectory(directory);
                 return;
             }
             listener = bound;
@@ -243,8 +256,7 @@ public final class ControlServer {
                 closeQuietly(listener);
             }
         }
-        deleteQuietly(socket);
-        deleteQuietly(directory);
+        removeDirectory(directory);
     }
 
     /** Deletes {@code mp4j-<pid>-*} directories whose process is gone, e.g. after a SIGKILL. */

@@ -66,6 +66,14 @@ class ControlServerTest {
     }
 
     @Test
+    void aDeadParentsDirectoryGoesWithTheMarkersOfChildrenThatNeverStarted() throws Exception {
+        Path directory = server.socketPath().getParent();
+        Files.createFile(directory.resolve("0123456789abcdef.starting")); // a child halted while booting
+        ControlServer.removeDirectoryOf(server.socketPath());
+        assertThat(directory).doesNotExist();
+    }
+
+    @Test
     void aPeerWithTheWrongKeyIsRefused() throws Exception {
         try (SocketChannel peer = connect()) {
             byte[] wrongKey = AuthKey.randomBytes(AuthKey.LENGTH);
