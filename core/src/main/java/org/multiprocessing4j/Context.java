@@ -46,6 +46,17 @@ public final class Context {
     }
 
     /**
+     * A pool of {@code processes} workers started with this context's start method; Python's
+     * {@code ctx.Pool(processes)}. {@link Pool#builder()} with {@link Pool.Builder#context} sets more.
+     *
+     * @param processes how many workers
+     * @return the pool
+     */
+    public Pool newPool(int processes) {
+        return Pool.builder().processes(processes).context(this).build();
+    }
+
+    /**
      * A new lock, as {@link Lock#Lock()}.
      *
      * @return an unlocked lock

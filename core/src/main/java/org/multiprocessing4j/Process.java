@@ -72,6 +72,8 @@ public class Process implements Serializable {
     /** True for the object that represents the process this code runs in. */
     private transient volatile boolean current;
     private transient volatile boolean closed;
+    /** The class whose loader tells the child's class path, when not the task's own (a pool's worker). */
+    private transient volatile Class<?> classPathOf;
 
     /**
      * A process that will run {@code target}; named {@code Process-N}.
@@ -465,7 +467,17 @@ public class Process implements Serializable {
 
     /** The class a child must load to run this process: the subclass, or the target's (a lambda's class lives in its capturing class's loader). */
     private Class<?> applicationClass() {
-        return target == null ? getClass() : target.getClass();
+        Class<?> given = classPathOf;
+        return given != null ? given : target == null ? getClass() : target.getClass();
+    }
+
+    /**
+     * Starts the child with the class path of {@code application}'s loader rather than the task's:
+     * a pool's workers run the library's own loop, and load the application's functions.
+     */
+    Process withClassPathOf(Class<?> application) {
+        classPathOf = application;
+        return this;
     }
 
     /** The application's classes a child loads to become this process: its subclass, its target's class. */

@@ -36,6 +36,7 @@ final class SegmentLifetime implements Runnable {
     private final String name;
     private final MemorySegment header;
     private volatile boolean pinned;
+    private volatile boolean retired;
 
     private SegmentLifetime(String name, MemorySegment header) {
         this.name = name;
@@ -59,6 +60,12 @@ final class SegmentLifetime implements Runnable {
         return pinned;
     }
 
+    /** The owner is done with the segment, and so is everyone it gave the descriptor to: leave it now. */
+    void retire() {
+        retired = true;
+        leave();
+    }
+
     /** Counts a new mapping; asks for a collection once many were made since the last one. */
     private static void mapped(long bytes) {
         int segments = segmentsSinceGc.incrementAndGet();
@@ -73,9 +80,14 @@ final class SegmentLifetime implements Runnable {
     /** Runs once the segment object is unreachable: on the cleaner's thread, or at exit, never twice. */
     @Override
     public void run() {
-        if (!SharedSegment.forget(name) || pinned) {
-            return; // mapped again meanwhile, or its descriptor is out there
+        if (!SharedSegment.forget(name) || pinned || retired) {
+            return; // mapped again meanwhile, or its descriptor is out there, or left already
         }
+        leave();
+    }
+
+    /** Leaves the segment's user slots, and deletes its file if no live user is left. */
+    private void leave() {
         try {
             ProcessSlots.unregister(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS);
             if (ProcessSlots.state(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS)

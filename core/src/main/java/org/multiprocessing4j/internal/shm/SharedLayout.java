@@ -61,6 +61,8 @@ public final class SharedLayout {
         public static final int KIND_PIPE = 10;
         /** A block of {@link SharedHeap} chunks: small primitives, many to a segment. */
         public static final int KIND_HEAP = 11;
+        /** A pool's result ring and worker seats ({@link SharedLayout.Pool}). */
+        public static final int KIND_POOL = 12;
 
         private Header() {}
     }
@@ -273,5 +275,52 @@ public final class SharedLayout {
         public static final int SIZE = MUTEX + Mutex.SIZE;
 
         private Barrier() {}
+    }
+
+    /**
+     * A pool's shared state: the ring its workers send results into, then one seat per worker
+     * position, a cache line each, where the worker there says what it runs. Only that worker
+     * writes its seat; the pool reads it to know, when the worker dies or overruns, which task it
+     * was in. Each worker also reads tasks from a ring of its own, a queue segment.
+     *
+     * <pre>
+     *  0               result ring ({@link Ring}) of RESULT_CAPACITY bytes
+     *  seat(i)         long  id of the unit the worker last began (0: none yet)
+     *  seat(i) + 8     long  index of the item it runs within that unit; IDLE once the unit's result is sent
+     *  seat(i) + 16    long  System.nanoTime() when that item began (CLOCK_MONOTONIC: one clock for
+     *                        every process of the machine); written before the item index
+     *  seat(i) + 24    long  cancellations the pool has written into this seat's table, all told
+     *  seat(i) + 32..63      (padding to a cache line)
+     *  seat(i) + 64    CANCELLED_SLOTS x long: ids of units sent to this worker and cancelled before
+     *                  it began them, written in turn; the worker skips those
+     * </pre>
+     * A worker holds at most {@code CANCELLED_SLOTS} units not begun (two batches of at most 256),
+     * so an id is never overwritten while the worker could still begin its unit.
+     */
+    public static final class Pool {
+        public static final int RESULT_RING = 0;
+        public static final int RESULT_CAPACITY = 1 << 20;
+        public static final int SEATS = RESULT_RING + (int) Ring.size(RESULT_CAPACITY);
+        public static final int SEAT_UNIT = 0;
+        public static final int SEAT_ITEM = 8;
+        public static final int SEAT_STARTED = 16;
+        public static final int SEAT_CANCELLATIONS = 24;
+        public static final int SEAT_CANCELLED = CACHE_LINE;
+        public static final int CANCELLED_SLOTS = 512;
+        public static final int SEAT_SIZE = SEAT_CANCELLED + CANCELLED_SLOTS * Long.BYTES;
+        /** The item index of a worker between units. */
+        public static final long IDLE = -1;
+
+        private Pool() {}
+
+        /** Where seat {@code i} starts. */
+        public static long seat(int i) {
+            return SEATS + (long) i * SEAT_SIZE;
+        }
+
+        /** Bytes the state of a pool of {@code seats} workers takes. */
+        public static long size(int seats) {
+            return seat(seats);
+        }
     }
 }

@@ -240,6 +240,19 @@ public final class SharedSegment implements Serializable {
         return MemorySegment.ofBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
     }
 
+    /**
+     * Leaves the segment now rather than when it becomes unreachable, pinned or not, and deletes its
+     * file if no other live process uses it: for an owner that knows it will not use the segment
+     * again and that every process it gave the descriptor to has ended, such as a pool whose workers
+     * are gone. The mapping stays valid while this object is reachable.
+     */
+    public void retire() {
+        synchronized (MAPPED) {
+            MAPPED.remove(name);
+        }
+        lifetime.retire();
+    }
+
     /** True once this process has written the segment's descriptor: another process may use it. */
     boolean pinned() {
         return lifetime.pinned();

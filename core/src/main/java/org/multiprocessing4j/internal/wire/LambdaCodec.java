@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InvalidObjectException;
+import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -12,7 +13,10 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serializable lambdas without {@link java.io.ObjectInputStream}: the fields of the lambda's
@@ -30,15 +34,49 @@ import java.util.List;
  * captured values of compact forms only. The bytes come from the library's own processes, down a
  * child's standard input or through shared memory that only the user can map.
  *
- * <p>Layout, in {@link DataOutputStream}'s encodings: the capturing class's binary name, the
- * functional interface class, method name and signature, the implementation method's kind, class,
- * name and signature, the instantiated method type, the number of captured values, then each as
- * its length and its {@link Codec} bytes.
+ * <p>Layout, in {@link DataOutputStream}'s encodings: the length of the header, then the header: the
+ * capturing class's binary name, the functional interface class, method name and signature, the
+ * implementation method's kind, class, name and signature, the instantiated method type; then the
+ * number of captured values, and each as its length and its {@link Codec} bytes. The header is the
+ * same for every lambda of a class, so it is written once per class, and a reader that has seen
+ * it before (a pool's worker, for every task) does not read it again.
  */
 public final class LambdaCodec {
     private static final String DESERIALIZE_LAMBDA = "$deserializeLambda$";
     private static final MethodType DESERIALIZE_TYPE = MethodType.methodType(Object.class, SerializedLambda.class);
     private static final String WRITE_REPLACE = "writeReplace";
+    /** Each lambda class's {@code writeReplace}, made accessible; null for a class without one. */
+    private static final ClassValue<Method> WRITE_REPLACES = new ClassValue<>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            try {
+                Method writeReplace = type.getDeclaredMethod(WRITE_REPLACE);
+                writeReplace.setAccessible(true);
+                return writeReplace;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
+    /**
+     * Each capturing class's {@code $deserializeLambda$}, found once: a pool's worker makes a lambda
+     * of the same class for every task.
+     */
+    private static final ClassValue<MethodHandle> DESERIALIZERS = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> capturing) {
+            try {
+                Module self = LambdaCodec.class.getModule();
+                if (!self.canRead(capturing.getModule())) {
+                    self.addReads(capturing.getModule());
+                }
+                return MethodHandles.privateLookupIn(capturing, MethodHandles.lookup())
+                        .findStatic(capturing, DESERIALIZE_LAMBDA, DESERIALIZE_TYPE);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
 
     private LambdaCodec() {}
 
@@ -53,12 +91,45 @@ public final class LambdaCodec {
             return null;
         }
         byte[][] captured = new byte[lambda.getCapturedArgCount()][];
+        int size = Integer.BYTES;
         for (int i = 0; i < captured.length; i++) {
             captured[i] = Codec.encodeCompact(lambda.getCapturedArg(i));
             if (captured[i] == null) {
                 return null;
             }
+            size += Integer.BYTES + captured[i].length;
         }
+        byte[] header = HEADERS.get(value.getClass()).of(lambda);
+        ByteBuffer out = ByteBuffer.allocate(Integer.BYTES + header.length + size)
+                .putInt(header.length).put(header).putInt(captured.length);
+        for (byte[] arg : captured) {
+            out.putInt(arg.length).put(arg);
+        }
+        return out.array();
+    }
+
+    /** The header of a lambda class's encoding, the same for every lambda of the class, written once. */
+    private static final class HeaderOfClass {
+        private volatile byte[] header;
+
+        byte[] of(SerializedLambda lambda) {
+            byte[] known = header;
+            if (known == null) {
+                known = header(lambda);
+                header = known;
+            }
+            return known;
+        }
+    }
+
+    private static final ClassValue<HeaderOfClass> HEADERS = new ClassValue<>() {
+        @Override
+        protected HeaderOfClass computeValue(Class<?> type) {
+            return new HeaderOfClass();
+        }
+    };
+
+    private static byte[] header(SerializedLambda lambda) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(lambda.getCapturingClass().replace('/', '.'));
@@ -70,16 +141,22 @@ public final class LambdaCodec {
             out.writeUTF(lambda.getImplMethodName());
             out.writeUTF(lambda.getImplMethodSignature());
             out.writeUTF(lambda.getInstantiatedMethodType());
-            out.writeInt(captured.length);
-            for (byte[] arg : captured) {
-                out.writeInt(arg.length);
-                out.write(arg);
-            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot happen writing to memory", e);
         }
         return bytes.toByteArray();
     }
+
+    /** A header read and its capturing class loaded, kept for the next lambda of the same class. */
+    private record Header(Class<?> capturing, String capturingName, String interfaceClass, String interfaceMethod,
+            String interfaceSignature, int implKind, String implClass, String implMethod, String implSignature,
+            String instantiatedType) {}
+
+    /** The headers read lately, by their bytes and loader; a worker of a pool reads the same few for every task. */
+    private static final Map<HeaderKey, Header> READ_HEADERS = new ConcurrentHashMap<>();
+    private static final int MAX_READ_HEADERS = 256;
+
+    private record HeaderKey(ByteBuffer bytes, ClassLoader loader) {}
 
     /**
      * The lambda whose bytes these are, made by its capturing class, which is loaded by
@@ -89,6 +166,42 @@ public final class LambdaCodec {
      *     the lambda
      */
     public static Object decode(DataInputStream in, ClassLoader loader) throws IOException {
+        int headerLength = in.readInt();
+        byte[] headerBytes = in.readNBytes(Math.max(0, headerLength));
+        if (headerLength < 0 || headerBytes.length != headerLength) {
+            throw new StreamCorruptedException("a lambda's header names " + headerLength + " bytes, and "
+                    + headerBytes.length + " follow");
+        }
+        HeaderKey key = new HeaderKey(ByteBuffer.wrap(headerBytes), loader);
+        Header header = READ_HEADERS.get(key);
+        if (header == null) {
+            header = readHeader(new DataInputStream(new java.io.ByteArrayInputStream(headerBytes)), loader);
+            if (READ_HEADERS.size() >= MAX_READ_HEADERS) {
+                READ_HEADERS.clear();
+            }
+            READ_HEADERS.put(key, header);
+        }
+        Object[] captured = new Object[in.readInt()];
+        for (int i = 0; i < captured.length; i++) {
+            captured[i] = Codec.decode(in.readNBytes(in.readInt()));
+        }
+        SerializedLambda lambda = new SerializedLambda(header.capturing(), header.interfaceClass(),
+                header.interfaceMethod(), header.interfaceSignature(), header.implKind(), header.implClass(),
+                header.implMethod(), header.implSignature(), header.instantiatedType(), captured);
+        MethodHandle deserialize;
+        try {
+            deserialize = DESERIALIZERS.get(header.capturing());
+        } catch (RuntimeException e) {
+            throw failure(header.capturingName(), header.implMethod(), e.getCause() != null ? e.getCause() : e);
+        }
+        try {
+            return (Object) deserialize.invokeExact(lambda);
+        } catch (Throwable e) {
+            throw failure(header.capturingName(), header.implMethod(), e);
+        }
+    }
+
+    private static Header readHeader(DataInputStream in, ClassLoader loader) throws IOException {
         String capturingName = in.readUTF();
         Class<?> capturing;
         try {
@@ -96,36 +209,8 @@ public final class LambdaCodec {
         } catch (ClassNotFoundException e) {
             throw new InvalidObjectException("the class " + capturingName + " of a lambda is not in this process");
         }
-        String interfaceClass = in.readUTF();
-        String interfaceMethod = in.readUTF();
-        String interfaceSignature = in.readUTF();
-        int implKind = in.readInt();
-        String implClass = in.readUTF();
-        String implMethod = in.readUTF();
-        String implSignature = in.readUTF();
-        String instantiatedType = in.readUTF();
-        Object[] captured = new Object[in.readInt()];
-        for (int i = 0; i < captured.length; i++) {
-            captured[i] = Codec.decode(in.readNBytes(in.readInt()));
-        }
-        SerializedLambda lambda = new SerializedLambda(capturing, interfaceClass, interfaceMethod,
-                interfaceSignature, implKind, implClass, implMethod, implSignature, instantiatedType, captured);
-        MethodHandle deserialize;
-        try {
-            Module self = LambdaCodec.class.getModule();
-            if (!self.canRead(capturing.getModule())) {
-                self.addReads(capturing.getModule());
-            }
-            deserialize = MethodHandles.privateLookupIn(capturing, MethodHandles.lookup())
-                    .findStatic(capturing, DESERIALIZE_LAMBDA, DESERIALIZE_TYPE);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw failure(capturingName, implMethod, e);
-        }
-        try {
-            return (Object) deserialize.invokeExact(lambda);
-        } catch (Throwable e) {
-            throw failure(capturingName, implMethod, e);
-        }
+        return new Header(capturing, capturingName, in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(),
+                in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
     }
 
     private static InvalidObjectException failure(String capturingName, String implMethod, Throwable cause) {
@@ -169,9 +254,11 @@ public final class LambdaCodec {
         if (!type.getModule().isOpen(type.getPackageName(), LambdaCodec.class.getModule())) {
             return null;
         }
+        Method writeReplace = WRITE_REPLACES.get(type);
+        if (writeReplace == null) {
+            return null;
+        }
         try {
-            Method writeReplace = type.getDeclaredMethod(WRITE_REPLACE);
-            writeReplace.setAccessible(true);
             return writeReplace.invoke(value) instanceof SerializedLambda lambda ? lambda : null;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;

@@ -1,0 +1,745 @@
+package org.multiprocessing4j;
+
+import java.io.Serializable;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.multiprocessing4j.function.SerializableBiFunction;
+import org.multiprocessing4j.function.SerializableCallable;
+import org.multiprocessing4j.function.SerializableFunction;
+import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.pool.PoolCalls;
+import org.multiprocessing4j.internal.pool.PoolEngine;
+import org.multiprocessing4j.internal.shm.Deadline;
+
+/**
+ * A pool of worker processes, Python's {@code multiprocessing.Pool} and
+ * {@code concurrent.futures.ProcessPoolExecutor} in one, and a {@link ExecutorService}.
+ *
+ * <p>The workers are long-lived child JVMs, daemon processes named {@code SpawnPoolWorker-N},
+ * started when the pool is made. Tasks and results travel through shared-memory rings; small tasks
+ * go to a worker in batches. A pool may be used from several threads at once.
+ *
+ * <p>Results: {@link #map}, {@link #starmap} and {@link #apply} block and throw
+ * {@link ProcessPoolException}, whose cause is what the task threw (its class, message and stack
+ * trace in the worker) and which names the failing item; the first failure to arrive is the one
+ * thrown, once every chunk is done, as in Python. The asynchronous calls return
+ * {@link CompletableFuture}s: Python's {@code callback} and {@code error_callback} are
+ * {@code whenComplete}, and {@code get()} throws {@link ExecutionException} with the task's
+ * exception as cause ({@code mapAsync}: the {@link ProcessPoolException}). Callbacks that are not
+ * {@code ...Async} run on the pool's result thread, as Python's do: they must not block, and must not
+ * wait for the same pool's results. A result or exception that cannot be serialized fails its task
+ * with {@link MaybeEncodingException}; the worker goes on.
+ *
+ * <p>Beyond Python: a worker that dies ({@code System.exit}, a signal, a JVM crash, an
+ * {@link OutOfMemoryError}) fails only the task or chunk it was running, with
+ * {@link WorkerDiedException}, and a new worker takes its place; the tasks it had not begun go to
+ * other workers. With a {@linkplain Builder#taskTimeout task timeout}, an item that runs longer has
+ * its worker killed, fails with a {@link TimeoutException} cause, and a new worker takes its place.
+ * Cancelling a future with {@code cancel(true)} kills the worker running it. A worker that cannot
+ * start (its initializer throws, the JVM refuses its options) breaks the pool: every unfinished
+ * task fails with a {@link WorkerDiedException} saying why, and the pool takes no more work.
+ *
+ * <p>Life: {@link #shutdown()} is Python's {@code close()}: no new work; the workers finish what was
+ * submitted, then exit. {@link #awaitTermination} is Python's {@code join()}. {@link #terminate()}
+ * kills the workers now; every unfinished task's future is cancelled. {@link #close()} is
+ * {@link ExecutorService#close()}: it shuts down and <em>waits for the submitted work</em>, where
+ * Python's {@code with Pool() as p:} terminates on exit; call {@link #terminate()} for that. New work
+ * after shutdown is refused with {@link RejectedExecutionException}. Workers are daemons: when the
+ * program ends they are killed, and a pool that becomes unreachable without being shut down is
+ * terminated. Nothing is left behind in {@code /dev/shm} or {@code /tmp}.
+ *
+ * <pre>{@code
+ * try (Pool pool = new Pool(4)) {
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
+ *     CompletableFuture<String> where = pool.applyAsync(() -> Multiprocessing.currentProcess().name());
+ * }
+ * }</pre>
+ */
+public class Pool implements ExecutorService {
+    /** How often at most a {@link ProgressListener} is called, besides once at the end. */
+    public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final PoolEngine engine;
+    private final PoolCalls calls;
+
+    /** A pool of {@link Multiprocessing#cpuCount()} workers. */
+    public Pool() {
+        this(new Builder());
+    }
+
+    /**
+     * A pool of {@code processes} workers.
+     *
+     * @param processes how many workers
+     * @throws IllegalArgumentException if {@code processes} is less than 1
+     */
+    public Pool(int processes) {
+        this(new Builder().processes(processes));
+    }
+
+    private Pool(Builder builder) {
+        Class<?> application = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(type -> type != Pool.class && type != Builder.class && type != Context.class)
+                        .findFirst().orElse(Pool.class));
+        List<String> jvmOptions = builder.jvmOptions;
+        Context context = builder.context;
+        PoolEngine.WorkerFactory factory = task -> {
+            Process worker = context.newProcess(task);
+            worker.setName(worker.name().replace("Process", "SpawnPoolWorker"));
+            worker.setDaemon(true);
+            worker.setJvmOptions(jvmOptions);
+            return worker.withClassPathOf(application);
+        };
+        byte[] initializer = builder.initializer == null ? null
+                : PoolEngine.encodeFunction(builder.initializer, "the initializer of a Pool");
+        this.engine = new PoolEngine(new PoolEngine.Settings(builder.processes, initializer,
+                builder.maxTasksPerChild, builder.taskTimeout, factory));
+        this.calls = new PoolCalls(engine, this);
+        PoolEngine unreachable = engine;
+        CLEANER.register(this, () -> {
+            if (!unreachable.isShutdown()) {
+                unreachable.terminate();
+            }
+        });
+    }
+
+    /**
+     * A builder of pools with other settings than the number of workers.
+     *
+     * @return a builder with Python's defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The settings of a pool: {@code Pool.builder().processes(4).maxTasksPerChild(100).build()}. */
+    public static final class Builder {
+        private int processes = Multiprocessing.cpuCount();
+        private SerializableRunnable initializer;
+        private int maxTasksPerChild;
+        private Duration taskTimeout;
+        private List<String> jvmOptions = List.of();
+        private Context context = Multiprocessing.getContext();
+
+        private Builder() {}
+
+        /**
+         * How many workers; the default is {@link Multiprocessing#cpuCount()}.
+         *
+         * @param processes the number of workers
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder processes(int processes) {
+            if (processes < 1) {
+                throw new IllegalArgumentException("Number of processes must be at least 1, not " + processes);
+            }
+            this.processes = processes;
+            return this;
+        }
+
+        /**
+         * What each worker runs once, before its first task; Python's {@code initializer} (capture
+         * what would be its {@code initargs}). If it throws, the pool breaks: see {@link Pool}.
+         *
+         * @param initializer the initializer
+         * @return this builder
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            this.initializer = Objects.requireNonNull(initializer, "initializer");
+            return this;
+        }
+
+        /**
+         * How many tasks (or chunks of a map) a worker runs before a new worker takes its place;
+         * Python's {@code maxtasksperchild}. The default is no limit.
+         *
+         * @param tasks the number of tasks
+         * @return this builder
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder maxTasksPerChild(int tasks) {
+            if (tasks < 1) {
+                throw new IllegalArgumentException("maxTasksPerChild must be a positive number, not " + tasks);
+            }
+            this.maxTasksPerChild = tasks;
+            return this;
+        }
+
+        /**
+         * How long one task (one item of a map) may run: a task that runs longer has its worker
+         * killed, within a fraction of the timeout, and fails with a {@link TimeoutException} cause.
+         * The default is no limit.
+         *
+         * @param timeout the limit, positive, of any size
+         * @return this builder
+         * @throws IllegalArgumentException if zero or negative
+         */
+        public Builder taskTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("taskTimeout must be positive, not " + timeout);
+            }
+            this.taskTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Extra options for the workers' JVMs, as {@link Process#setJvmOptions}: {@code -Xmx256m}.
+         *
+         * @param options the options, one per element
+         * @return this builder
+         */
+        public Builder jvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /**
+         * The context whose start method starts the workers; Python's {@code context}.
+         *
+         * @param context the context
+         * @return this builder
+         */
+        public Builder context(Context context) {
+            this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Starts the pool's workers.
+         *
+         * @return the pool
+         * @throws IllegalStateException if the initializer cannot be serialized (naming its class),
+         *     or from a daemon process, which may have no children
+         */
+        public Pool build() {
+            return new Pool(this);
+        }
+    }
+
+    /**
+     * The number of workers, Python's {@code len(pool._pool)}.
+     *
+     * @return how many workers the pool keeps
+     */
+    public int processes() {
+        return engine.processes();
+    }
+
+    // ---- Python's calls ----
+
+    /**
+     * Python's {@code map}: {@code fn} applied to every item, in parallel, results in order. The
+     * items are cut into chunks as Python does: four per worker.
+     *
+     * @param fn the function
+     * @param items the items; read whole first
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, in the order of the items
+     * @throws ProcessPoolException if an item failed, naming the first failure to arrive; thrown
+     *     once every item is done
+     * @throws IllegalArgumentException naming the item or the class that cannot be serialized;
+     *     nothing of the map runs on
+     * @throws RejectedExecutionException if the pool was shut down
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<? extends T> items) {
+        return await(mapAsync(fn, items));
+    }
+
+    /**
+     * As {@link #map(SerializableFunction, Iterable)}, in chunks of {@code chunksize} items.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param chunksize items a worker takes at once, at least 1
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, in the order of the items
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<? extends T> items, int chunksize) {
+        return await(mapAsync(fn, items, chunksize));
+    }
+
+    /**
+     * As {@link #map(SerializableFunction, Iterable)}, telling {@code progress} how far it has come.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param progress told items done of the total, at most every {@link #PROGRESS_INTERVAL}
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, in the order of the items
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<? extends T> items, ProgressListener progress) {
+        return await(calls.map(fn, items, 0, Objects.requireNonNull(progress, "progress")));
+    }
+
+    /**
+     * As {@link #map(SerializableFunction, Iterable, int)}, telling {@code progress} how far it has come.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param chunksize items a worker takes at once, at least 1
+     * @param progress told items done of the total, at most every {@link #PROGRESS_INTERVAL}
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, in the order of the items
+     */
+    public <T, R> List<R> map(SerializableFunction<T, R> fn, Iterable<? extends T> items, int chunksize,
+            ProgressListener progress) {
+        return await(calls.map(fn, items, chunksize, Objects.requireNonNull(progress, "progress")));
+    }
+
+    /**
+     * Python's {@code map_async}.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the future of the results; it fails with a {@link ProcessPoolException}
+     */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, Iterable<? extends T> items) {
+        return calls.map(fn, items, 0, null);
+    }
+
+    /**
+     * Python's {@code map_async} with a chunk size.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param chunksize items a worker takes at once, at least 1
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the future of the results; it fails with a {@link ProcessPoolException}
+     */
+    public <T, R> CompletableFuture<List<R>> mapAsync(SerializableFunction<T, R> fn, Iterable<? extends T> items,
+            int chunksize) {
+        return calls.map(fn, items, chunksize, null);
+    }
+
+    /**
+     * Python's {@code starmap}: {@code fn} applied to each pair's key and value, as Python applies
+     * a function to each tuple's items. {@code Map.entry(a, b)} makes a pair.
+     *
+     * @param fn the function of two arguments
+     * @param pairs the pairs of arguments
+     * @param <A> the type of the first arguments
+     * @param <B> the type of the second arguments
+     * @param <R> the type of the results
+     * @return the results, in the order of the pairs
+     * @throws ProcessPoolException as {@link #map(SerializableFunction, Iterable)}
+     */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn, Iterable<? extends Map.Entry<A, B>> pairs) {
+        return await(starmapAsync(fn, pairs));
+    }
+
+    /**
+     * Python's {@code starmap} with a chunk size.
+     *
+     * @param fn the function of two arguments
+     * @param pairs the pairs of arguments
+     * @param chunksize pairs a worker takes at once, at least 1
+     * @param <A> the type of the first arguments
+     * @param <B> the type of the second arguments
+     * @param <R> the type of the results
+     * @return the results, in the order of the pairs
+     */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<A, B, R> fn, Iterable<? extends Map.Entry<A, B>> pairs,
+            int chunksize) {
+        return await(starmapAsync(fn, pairs, chunksize));
+    }
+
+    /**
+     * Python's {@code starmap_async}.
+     *
+     * @param fn the function of two arguments
+     * @param pairs the pairs of arguments
+     * @param <A> the type of the first arguments
+     * @param <B> the type of the second arguments
+     * @param <R> the type of the results
+     * @return the future of the results; it fails with a {@link ProcessPoolException}
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(SerializableBiFunction<A, B, R> fn,
+            Iterable<? extends Map.Entry<A, B>> pairs) {
+        return calls.starmap(fn, pairs, 0, null);
+    }
+
+    /**
+     * Python's {@code starmap_async} with a chunk size.
+     *
+     * @param fn the function of two arguments
+     * @param pairs the pairs of arguments
+     * @param chunksize pairs a worker takes at once, at least 1
+     * @param <A> the type of the first arguments
+     * @param <B> the type of the second arguments
+     * @param <R> the type of the results
+     * @return the future of the results; it fails with a {@link ProcessPoolException}
+     */
+    public <A, B, R> CompletableFuture<List<R>> starmapAsync(SerializableBiFunction<A, B, R> fn,
+            Iterable<? extends Map.Entry<A, B>> pairs, int chunksize) {
+        return calls.starmap(fn, pairs, chunksize, null);
+    }
+
+    /**
+     * Python's {@code imap}: the results in order, lazily. The items are read as the results are
+     * consumed, a window of chunks ahead, and results are not kept once returned, so an input of
+     * any length runs in little memory. An item that failed makes {@code next()} throw
+     * {@link ProcessPoolException} at its place, and the iteration goes on after it; an exception
+     * thrown by the input itself is thrown as it is, after the results of the items before it, and
+     * ends the iteration. Read it from one thread at a time. Waiting in {@code hasNext()} or
+     * {@code next()} throws {@link ProcessPoolException} if the thread is interrupted, and
+     * {@link CancellationException} once the pool is terminated.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, in the order of the items
+     */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<? extends T> items) {
+        return imap(fn, items, 1);
+    }
+
+    /**
+     * As {@link #imap(SerializableFunction, Iterable)}, in chunks of {@code chunksize} items.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param chunksize items a worker takes at once, at least 1
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, in the order of the items
+     */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<? extends T> items, int chunksize) {
+        return calls.imap(fn, items, chunksize, true, null);
+    }
+
+    /**
+     * As {@link #imap(SerializableFunction, Iterable, int)}, telling {@code progress} how far it has
+     * come; its total is -1 until the input is read to its end, unless the items are a
+     * {@link Collection}.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param chunksize items a worker takes at once, at least 1
+     * @param progress told items done of the total, at most every {@link #PROGRESS_INTERVAL}
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, in the order of the items
+     */
+    public <T, R> Iterator<R> imap(SerializableFunction<T, R> fn, Iterable<? extends T> items, int chunksize,
+            ProgressListener progress) {
+        return calls.imap(fn, items, chunksize, true, Objects.requireNonNull(progress, "progress"));
+    }
+
+    /**
+     * Python's {@code imap_unordered}: as {@link #imap(SerializableFunction, Iterable)}, the results
+     * in the order they are done.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, as they are done
+     */
+    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<? extends T> items) {
+        return imapUnordered(fn, items, 1);
+    }
+
+    /**
+     * Python's {@code imap_unordered} with a chunk size.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param chunksize items a worker takes at once, at least 1
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @return the results, as they are done
+     */
+    public <T, R> Iterator<R> imapUnordered(SerializableFunction<T, R> fn, Iterable<? extends T> items,
+            int chunksize) {
+        return calls.imap(fn, items, chunksize, false, null);
+    }
+
+    /**
+     * Python's {@code apply}: runs {@code task} in a worker and waits for its result.
+     *
+     * @param task the task
+     * @param <R> the type of the result
+     * @return its result
+     * @throws ProcessPoolException whose cause is what the task threw, or why it has no result
+     * @throws IllegalArgumentException naming the class if the task cannot be serialized
+     * @throws RejectedExecutionException if the pool was shut down
+     */
+    public <R> R apply(SerializableCallable<R> task) {
+        return await(applyAsync(task));
+    }
+
+    /**
+     * Python's {@code apply_async}.
+     *
+     * @param task the task
+     * @param <R> the type of the result
+     * @return the future of its result, failing with what the task threw
+     * @throws IllegalArgumentException naming the class if the task cannot be serialized
+     * @throws RejectedExecutionException if the pool was shut down
+     */
+    public <R> CompletableFuture<R> applyAsync(SerializableCallable<R> task) {
+        return calls.call(Objects.requireNonNull(task, "task"), PoolCalls.<R>sameResult());
+    }
+
+    /**
+     * Kills the workers now, Python's {@code terminate()}: every unfinished task's future is
+     * cancelled, and waiting calls throw {@link CancellationException}. Returns once the workers
+     * are gone and the pool's shared memory is freed.
+     */
+    public void terminate() {
+        engine.terminate();
+    }
+
+    // ---- ExecutorService ----
+
+    /**
+     * Runs {@code command} in a worker; if it throws, that is logged as a warning.
+     *
+     * @param command a {@link Serializable} runnable
+     * @throws IllegalArgumentException if it is not serializable, naming its class
+     * @throws RejectedExecutionException if the pool was shut down
+     */
+    @Override
+    public void execute(Runnable command) {
+        submit(command).whenComplete((result, failure) -> {
+            if (failure != null && !(failure instanceof CancellationException)) {
+                Log.warning("a task executed by a pool failed: " + failure, failure);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code task} in a worker.
+     *
+     * @param task a {@link Serializable} callable, such as
+     *     {@code (Callable<Integer> & Serializable) () -> 42}; {@link #applyAsync} takes lambdas as they are
+     * @throws IllegalArgumentException if it is not serializable, naming its class
+     * @throws RejectedExecutionException if the pool was shut down
+     */
+    @Override
+    public <T> CompletableFuture<T> submit(Callable<T> task) {
+        return calls.call(serializable(task), PoolCalls.<T>sameResult());
+    }
+
+    /**
+     * Runs {@code task} in a worker; the future's result is null.
+     *
+     * @param task a {@link Serializable} runnable
+     * @throws IllegalArgumentException if it is not serializable, naming its class
+     * @throws RejectedExecutionException if the pool was shut down
+     */
+    @Override
+    public CompletableFuture<?> submit(Runnable task) {
+        return calls.call(serializable(task), PoolCalls.sameResult());
+    }
+
+    /**
+     * Runs {@code task} in a worker; the future's result is {@code result}, which stays here.
+     *
+     * @param task a {@link Serializable} runnable
+     * @param result the future's result
+     * @throws IllegalArgumentException if it is not serializable, naming its class
+     * @throws RejectedExecutionException if the pool was shut down
+     */
+    @Override
+    public <T> CompletableFuture<T> submit(Runnable task, T result) {
+        return calls.call(serializable(task), ignored -> result);
+    }
+
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks) throws InterruptedException {
+        return invokeAll(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Runs every task and waits until all are done or the timeout passes; those not done then are
+     * cancelled, and their workers killed.
+     */
+    @Override
+    public <T> List<Future<T>> invokeAll(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        List<CompletableFuture<T>> futures = submitAll(tasks);
+        Deadline deadline = Deadline.after(timeout, unit);
+        try {
+            for (CompletableFuture<T> future : futures) {
+                try {
+                    future.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException | CancellationException done) {
+                    // done, exceptionally
+                } catch (TimeoutException late) {
+                    break;
+                }
+            }
+        } finally {
+            for (CompletableFuture<T> future : futures) {
+                future.cancel(true); // does nothing to those done
+            }
+        }
+        return new ArrayList<>(futures);
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks) throws InterruptedException, ExecutionException {
+        try {
+            return invokeAny(tasks, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException never) {
+            throw new IllegalStateException(never);
+        }
+    }
+
+    /**
+     * Runs the tasks and returns the result of the first to succeed; the others are cancelled, and
+     * the workers running them killed.
+     */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException("invokeAny needs at least one task");
+        }
+        List<CompletableFuture<T>> futures = submitAll(tasks);
+        CompletableFuture<T> first = new CompletableFuture<>();
+        int[] failures = {0};
+        for (CompletableFuture<T> future : futures) {
+            future.whenComplete((result, failure) -> {
+                if (failure == null) {
+                    first.complete(result);
+                } else {
+                    synchronized (failures) {
+                        if (++failures[0] == futures.size()) {
+                            first.completeExceptionally(failure);
+                        }
+                    }
+                }
+            });
+        }
+        try {
+            return first.get(Deadline.after(timeout, unit).remainingNanos(), TimeUnit.NANOSECONDS);
+        } finally {
+            for (CompletableFuture<T> future : futures) {
+                future.cancel(true);
+            }
+        }
+    }
+
+    /** Python's {@code close()}: takes no new work; the workers finish what was submitted, then exit. */
+    @Override
+    public void shutdown() {
+        engine.shutdown();
+    }
+
+    /**
+     * Terminates the pool ({@link #terminate()}) and returns the tasks submitted on their own
+     * ({@code execute}, {@code submit}, {@code applyAsync}, {@code invokeAll}) that no worker had begun;
+     * their futures are cancelled. A {@code Runnable} is returned as it was given; a callable as a
+     * runnable that calls it.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        return calls.terminateNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return engine.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return engine.isTerminated();
+    }
+
+    /**
+     * Python's {@code join()}: waits until the pool has terminated: after {@link #shutdown()}, once
+     * the submitted work is done and the workers have exited; after {@link #terminate()}, at once.
+     */
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return engine.awaitTermination(Deadline.after(timeout, unit).remainingNanos());
+    }
+
+    /**
+     * {@link ExecutorService#close()}: shuts down and waits until the submitted work is done and the
+     * workers have exited; if interrupted meanwhile, terminates, and keeps the interrupt. This differs
+     * from Python's {@code with Pool()}, which terminates: call {@link #terminate()} for that.
+     */
+    @Override
+    public void close() {
+        ExecutorService.super.close();
+    }
+
+    @Override
+    public String toString() {
+        return "<Pool " + engine.describeState() + ">";
+    }
+
+    private <T> List<CompletableFuture<T>> submitAll(Collection<? extends Callable<T>> tasks) {
+        for (Callable<T> task : tasks) {
+            serializable(task);
+        }
+        List<CompletableFuture<T>> futures = new ArrayList<>();
+        try {
+            for (Callable<T> task : tasks) {
+                futures.add(submit(task));
+            }
+        } catch (RuntimeException e) {
+            futures.forEach(future -> future.cancel(true));
+            throw e;
+        }
+        return futures;
+    }
+
+    private static <T> T serializable(T task) {
+        Objects.requireNonNull(task, "task");
+        if (!(task instanceof Serializable)) {
+            throw new IllegalArgumentException("a task submitted to a Pool must be Serializable, and "
+                    + task.getClass().getName() + " is not: cast a lambda to (Callable<T> & Serializable),"
+                    + " or use applyAsync");
+        }
+        return task;
+    }
+
+    /** The result of a blocking call, its failure thrown as {@link ProcessPoolException}. */
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ProcessPoolException("interrupted while waiting for a pool's results", -1, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ProcessPoolException failed) {
+                throw new ProcessPoolException(failed.getMessage(), failed.itemIndex(), failed.getCause());
+            }
+            throw new ProcessPoolException("the task failed: " + cause, -1, cause);
+        }
+    }
+}

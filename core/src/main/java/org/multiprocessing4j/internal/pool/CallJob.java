@@ -1,0 +1,38 @@
+package org.multiprocessing4j.internal.pool;
+
+import java.util.concurrent.CancellationException;
+import java.util.function.Function;
+
+/** One submitted task, whose outcome completes a future. */
+final class CallJob<T> implements Job {
+    final TaskFuture<T> future;
+    /** What was submitted, for {@code shutdownNow}'s list of tasks never begun. */
+    final Object task;
+    private final Function<Object, T> adapt;
+
+    CallJob(TaskFuture<T> future, Object task, Function<Object, T> adapt) {
+        this.future = future;
+        this.task = task;
+        this.adapt = adapt;
+    }
+
+    @Override
+    public void completed(Unit unit, Outcomes outcomes) {
+        Object outcome = outcomes.get(0);
+        if (outcome instanceof Failed failed) {
+            future.completeExceptionally(failed.cause());
+        } else {
+            future.complete(adapt.apply(outcome));
+        }
+    }
+
+    @Override
+    public void cancelled(Unit unit) {
+        future.completeExceptionally(new CancellationException("the pool was terminated"));
+    }
+
+    @Override
+    public boolean abandoned() {
+        return future.isDone();
+    }
+}

@@ -1,0 +1,81 @@
+package org.multiprocessing4j.internal.pool;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A big-endian byte buffer that grows, for building a pool message in one piece; unlike a
+ * {@code DataOutputStream} over a {@code ByteArrayOutputStream}, it takes no lock per write.
+ */
+final class FrameBuffer {
+    private static final int INITIAL = 256;
+
+    private ByteBuffer buffer;
+
+    FrameBuffer() {
+        this(INITIAL);
+    }
+
+    FrameBuffer(int capacity) {
+        buffer = ByteBuffer.allocate(Math.max(INITIAL, capacity));
+    }
+
+    FrameBuffer put(byte value) {
+        room(1).put(value);
+        return this;
+    }
+
+    FrameBuffer putInt(int value) {
+        room(Integer.BYTES).putInt(value);
+        return this;
+    }
+
+    FrameBuffer putLong(long value) {
+        room(Long.BYTES).putLong(value);
+        return this;
+    }
+
+    FrameBuffer put(byte[] bytes) {
+        room(bytes.length).put(bytes);
+        return this;
+    }
+
+    /** The bytes, length first. */
+    FrameBuffer putBytes(byte[] bytes) {
+        return putInt(bytes.length).put(bytes);
+    }
+
+    /** Overwrites the int at {@code position}, written earlier as a placeholder. */
+    void putInt(int position, int value) {
+        buffer.putInt(position, value);
+    }
+
+    /** Overwrites the long at {@code position}, written earlier as a placeholder. */
+    void putLong(int position, long value) {
+        buffer.putLong(position, value);
+    }
+
+    int position() {
+        return buffer.position();
+    }
+
+    boolean isEmpty() {
+        return buffer.position() == 0;
+    }
+
+    void clear() {
+        buffer.clear();
+    }
+
+    byte[] toArray() {
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private ByteBuffer room(int bytes) {
+        if (buffer.remaining() < bytes) {
+            int capacity = Math.max(buffer.capacity() * 2, buffer.position() + bytes);
+            buffer = ByteBuffer.allocate(capacity).put(buffer.flip());
+        }
+        return buffer;
+    }
+}

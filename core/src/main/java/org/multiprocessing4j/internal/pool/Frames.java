@@ -1,0 +1,98 @@
+package org.multiprocessing4j.internal.pool;
+
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The messages between a pool and its workers, all big-endian; runs of values are {@link Values}.
+ *
+ * <pre>
+ * to a worker, a batch:  int units, then each: long unit id, int length, payload
+ *   payload:             byte kind (CALL, EACH, PAIRS), int length, function bytes ({@link TaskFunctions}),
+ *                        then for EACH the items, for PAIRS each item's two arguments in turn, as values;
+ *                        CALL has no items and one result
+ * to the pool, RESULTS:  byte RESULTS, int units, then each: long unit id, long nanoseconds it took,
+ *                        its items' outcomes
+ *   STARTUP_FAILED:      byte STARTUP_FAILED, long worker id, int length, {@code Codec} bytes of the
+ *                        initializer's exception
+ *   DYING:               byte DYING, long worker id, int length, UTF-8 text of the error that ends it
+ * </pre>
+ */
+final class Frames {
+    static final byte CALL = 1;
+    static final byte EACH = 2;
+    static final byte PAIRS = 3;
+
+    static final byte RESULTS = 1;
+    static final byte STARTUP_FAILED = 2;
+    static final byte DYING = 3;
+
+    private static final int UNIT_HEADER = Long.BYTES + Integer.BYTES;
+
+    private Frames() {}
+
+    /**
+     * A unit's payload: {@code values} are its items, or for PAIRS their arguments in turn.
+     *
+     * @throws IllegalArgumentException naming the item that cannot be serialized
+     */
+    static byte[] payload(byte kind, byte[] function, List<?> values, String what, long first) {
+        FrameBuffer out = new FrameBuffer(function.length + 16 + 8 * values.size());
+        out.put(kind).putBytes(function);
+        if (kind != CALL) {
+            Values.write(out, values, what, first);
+        }
+        return out.toArray();
+    }
+
+    /** Bytes a unit of {@code payload} takes in a batch. */
+    static int unitSize(byte[] payload) {
+        return UNIT_HEADER + payload.length;
+    }
+
+    /** A batch of units, given their ids and payloads; {@code size} is the sum of their {@link #unitSize}. */
+    static byte[] batch(long[] ids, List<byte[]> payloads, int size) {
+        ByteBuffer out = ByteBuffer.allocate(Integer.BYTES + size).putInt(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            byte[] payload = payloads.get(i);
+            out.putLong(ids[i]).putInt(payload.length).put(payload);
+        }
+        return out.array();
+    }
+
+    static byte[] startupFailed(long worker, byte[] exception) {
+        return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES + exception.length).put(STARTUP_FAILED)
+                .putLong(worker).putInt(exception.length).put(exception).array();
+    }
+
+    static byte[] dying(long worker, String why) {
+        byte[] text = why.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + Long.BYTES + Integer.BYTES + text.length).put(DYING).putLong(worker)
+                .putInt(text.length).put(text).array();
+    }
+
+    /** The next length-prefixed byte string of {@code in}, checked against what is left. */
+    static byte[] bytes(ByteBuffer in) throws IOException {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new StreamCorruptedException("a pool message names " + length + " bytes where "
+                    + in.remaining() + " are left");
+        }
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
+    }
+
+    /** The next count of {@code in}, checked to be no more than could follow it. */
+    static int count(ByteBuffer in) throws IOException {
+        int count = in.getInt();
+        if (count < 0 || count > in.remaining()) {
+            throw new StreamCorruptedException("a pool message counts " + count + " entries where "
+                    + in.remaining() + " bytes are left");
+        }
+        return count;
+    }
+}

@@ -1,0 +1,230 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.testing.Pids;
+import org.multiprocessing4j.testing.Scratch;
+
+/**
+ * Where CPython's Pool hangs (gh-66587), this one fails the task the dead worker ran, and goes on
+ * with a new worker: for each way a worker dies, for a task that overruns the timeout, and for a
+ * task cancelled while it runs.
+ */
+@Timeout(90)
+class PoolWorkerDeathTest {
+    @TempDir
+    Path dir;
+
+    private String file(String name) {
+        return dir.resolve(name).toString();
+    }
+
+    /** The failure of {@code task}, whose get must not hang. */
+    private static Throwable causeOf(CompletableFuture<?> task) {
+        Throwable thrown = catchThrowable(task::get);
+        assertThat(thrown).isInstanceOf(ExecutionException.class);
+        return thrown.getCause();
+    }
+
+    @Test
+    void aTaskThatExitsFailsWithItsExitCodeAndANewWorkerTakesOver() throws Exception {
+        try (Pool pool = new Pool(2)) {
+            Throwable cause = causeOf(pool.applyAsync(() -> {
+                System.exit(3);
+                return 0;
+            }));
+            assertThat(cause).isInstanceOf(WorkerDiedException.class).hasMessageContaining("exit code 3");
+            assertThat(((WorkerDiedException) cause).exitCode()).isEqualTo(3);
+            assertThat(pool.map(x -> x * 2, List.of(1, 2, 3), 1)).containsExactly(2, 4, 6);
+        }
+    }
+
+    @Test
+    void aWorkerKilledBySigkillFailsOnlyTheTaskItRan() throws Exception {
+        String pidFile = file("pid");
+        try (Pool pool = new Pool(2)) {
+            CompletableFuture<Integer> victim = pool.applyAsync(() -> {
+                Scratch.write(pidFile, Long.toString(ProcessHandle.current().pid()));
+                Thread.sleep(60_000);
+                return 0;
+            });
+            List<CompletableFuture<Integer>> others = IntStream.range(0, 20)
+                    .mapToObj(i -> pool.applyAsync(() -> i + 100)).toList();
+            long pid = Long.parseLong(awaitContent(pidFile));
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            Throwable cause = causeOf(victim);
+            assertThat(cause).isInstanceOf(WorkerDiedException.class).hasMessageContaining("exit code -9");
+            assertThat(((WorkerDiedException) cause).exitCode()).isEqualTo(-9);
+            for (int i = 0; i < 20; i++) {
+                assertThat(others.get(i).get()).isEqualTo(i + 100);
+            }
+            assertThat(pool.apply(() -> ProcessHandle.current().pid())).isNotEqualTo(pid);
+        }
+    }
+
+    @Test
+    void aCrashOfTheWorkerJvmFailsTheTask() throws Exception {
+        Path errorFiles = dir.resolve("hs_err_%p.log");
+        try (Pool pool = Pool.builder().processes(1)
+                .jvmOptions(List.of("-XX:ErrorFile=" + errorFiles, "-XX:-CreateCoredumpOnCrash")).build()) {
+            Throwable cause = causeOf(pool.applyAsync(PoolWorkerDeathTest::crashInNativeCode));
+            assertThat(cause).isInstanceOf(WorkerDiedException.class);
+            // Without a core dump, the JVM's crash handler ends the process with exit(1); with one, SIGABRT.
+            assertThat(((WorkerDiedException) cause).exitCode()).isIn(1, -6);
+            assertThat(pool.apply(() -> 5)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aWorkerThatRunsOutOfMemoryDiesSayingSo() throws Exception {
+        try (Pool pool = Pool.builder().processes(1).jvmOptions(List.of("-Xmx48m")).build()) {
+            Throwable cause = causeOf(pool.applyAsync(() -> {
+                List<long[]> hoard = new java.util.ArrayList<>();
+                while (true) {
+                    hoard.add(new long[1 << 20]);
+                }
+            }));
+            assertThat(cause).isInstanceOf(WorkerDiedException.class).hasMessageContaining("OutOfMemoryError");
+            assertThat(pool.apply(() -> 6)).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aDeathInAMapFailsTheMapNamingTheItemAndTheOtherChunksStillRun() {
+        try (Pool pool = new Pool(2)) {
+            Throwable thrown = catchThrowable(() -> pool.map(x -> {
+                if (x == 7) {
+                    Runtime.getRuntime().halt(9);
+                }
+                return x;
+            }, IntStream.range(0, 40).boxed().toList(), 2));
+            assertThat(thrown).isInstanceOf(ProcessPoolException.class).cause().isInstanceOf(WorkerDiedException.class);
+            assertThat(((ProcessPoolException) thrown).itemIndex()).isIn(6L, 7L);
+            assertThat(pool.map(x -> x + 1, List.of(1, 2))).containsExactly(2, 3);
+        }
+    }
+
+    @Test
+    void aTaskOverrunningTheTimeoutIsKilledAndFailsWithTimeoutException() throws Exception {
+        try (Pool pool = Pool.builder().processes(1).taskTimeout(Duration.ofMillis(500)).build()) {
+            long pid = pool.apply(() -> ProcessHandle.current().pid());
+            long start = System.nanoTime();
+            Throwable cause = causeOf(pool.applyAsync(() -> {
+                Thread.sleep(60_000);
+                return 0;
+            }));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            assertThat(cause).isInstanceOf(TimeoutException.class).hasMessageContaining("PT0.5S");
+            Pids.awaitGone(pid, Duration.ofSeconds(5));
+            assertThat(pool.apply(() -> {
+                Thread.sleep(100);
+                return 8;
+            })).isEqualTo(8);
+            assertThat(pool.map(x -> x, List.of(1, 2, 3))).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void cancellingARunningTaskKillsItsWorker() throws Exception {
+        String pidFile = file("pid");
+        try (Pool pool = new Pool(1)) {
+            CompletableFuture<Integer> endless = pool.applyAsync(() -> {
+                Scratch.write(pidFile, Long.toString(ProcessHandle.current().pid()));
+                while (true) {
+                    Thread.onSpinWait();
+                }
+            });
+            long pid = Long.parseLong(awaitContent(pidFile));
+            assertThat(endless.cancel(true)).isTrue();
+            Pids.awaitGone(pid, Duration.ofSeconds(5));
+            assertThat(pool.apply(() -> 9)).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void terminateLeavesNoWorkerAndNoSharedMemoryBehind() throws Exception {
+        Set<Path> before = ourShm();
+        Pool pool = new Pool(2);
+        Set<Long> pids = new HashSet<>(pool.map(x -> {
+            Thread.sleep(20);
+            return ProcessHandle.current().pid();
+        }, IntStream.range(0, 20).boxed().toList(), 1));
+        pool.mapAsync(ms -> {
+            Thread.sleep(ms);
+            return ms;
+        }, List.of(60_000L, 60_000L), 1);
+        pool.terminate();
+        for (long pid : pids) {
+            assertThat(Pids.isRunning(pid)).isFalse();
+        }
+        Set<Path> after = ourShm();
+        after.removeAll(before);
+        assertThat(after).isEmpty();
+    }
+
+    @Test
+    void shutdownNowAlsoLeavesNothingBehind() throws Exception {
+        Set<Path> before = ourShm();
+        Pool pool = new Pool(2);
+        long pid = pool.apply(() -> ProcessHandle.current().pid());
+        pool.shutdownNow();
+        assertThat(Pids.isRunning(pid)).isFalse();
+        Set<Path> after = ourShm();
+        after.removeAll(before);
+        assertThat(after).isEmpty();
+    }
+
+    /** Calls {@code strlen(NULL)}: a segmentation fault in native code, which the JVM dies of. */
+    private static long crashInNativeCode() throws Exception {
+        Linker linker = Linker.nativeLinker();
+        MethodHandle strlen = linker.downcallHandle(linker.defaultLookup().findOrThrow("strlen"),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+        try {
+            return (long) strlen.invokeExact(MemorySegment.NULL);
+        } catch (Throwable e) {
+            throw new IllegalStateException("strlen(NULL) returned", e);
+        }
+    }
+
+    /** Our files in /dev/shm, but the tracker's, which lives as long as the tree of processes. */
+    private static Set<Path> ourShm() throws java.io.IOException {
+        try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
+            return new HashSet<>(files.filter(f -> f.getFileName().toString().startsWith("mp4j-"))
+                    .filter(f -> !f.getFileName().toString().endsWith(".tracker")).toList());
+        }
+    }
+
+    private static String awaitContent(String path) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(Path.of(path))) {
+                String text = Scratch.read(path);
+                if (!text.isEmpty()) {
+                    return text;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new IllegalStateException(path + " stayed empty");
+    }
+}
