@@ -14,6 +14,7 @@ public class MaybeEncodingException extends Exception {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The class of the value or exception that could not be serialized. */
     private final String valueClass;
 
     /**

@@ -14,6 +14,7 @@ public class ProcessPoolException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The index of the failing item, or -1 for a single task. */
     private final long itemIndex;
 
     /**

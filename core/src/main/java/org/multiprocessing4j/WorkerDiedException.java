@@ -12,6 +12,7 @@ public class WorkerDiedException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** How the worker ended, as {@link Process#exitCode()} gives it. */
     private final int exitCode;
 
     /**

@@ -194,6 +194,22 @@ class PoolWorkerDeathTest {
         assertThat(after).isEmpty();
     }
 
+    @Test
+    void aPoolThatNobodyReferencesAnyMoreIsTerminated() throws Exception {
+        long pid = workerOfAForgottenPool();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Pids.isRunning(pid) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(Pids.isRunning(pid)).isFalse();
+    }
+
+    private static long workerOfAForgottenPool() {
+        Pool pool = new Pool(1);
+        return pool.apply(() -> ProcessHandle.current().pid());
+    }
+
     /** Calls {@code strlen(NULL)}: a segmentation fault in native code, which the JVM dies of. */
     private static long crashInNativeCode() throws Exception {
         Linker linker = Linker.nativeLinker();

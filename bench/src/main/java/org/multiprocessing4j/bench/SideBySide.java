@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.multiprocessing4j.Pool;
 
 /**
  * Each workload in Java, then the same workload in CPython from ../shared/bench/python_mp_bench.py,
@@ -13,7 +14,7 @@ import java.util.Locale;
  *
  * <p>Run from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * org.multiprocessing4j.bench.SideBySide [runs [group]]}, where group is one of {@code lock}, {@code queue},
- * {@code pipe}, {@code large} and {@code start} and runs only those rows. The Python script is looked up at
+ * {@code pipe}, {@code large}, {@code pool} and {@code start} and runs only those rows. The Python script is looked up at
  * {@code ../shared/bench} or at {@code -Dmp4j.python.bench=<path>}.
  */
 public final class SideBySide {
@@ -48,6 +49,9 @@ public final class SideBySide {
             row("pipe_64mib", Workloads.largeMessages(64 << 20, 8, true),
                     python(script, "large_messages(64 << 20, 8, True)"), "MiB/s", true);
         }
+        if (selected(group, "pool")) {
+            poolRows(script);
+        }
         if (selected(group, "start")) {
             double java = Workloads.startJoinMillis(runs);
             double spawn = python(script, "start_join('spawn', " + runs + ") * 1e3");
@@ -56,6 +60,49 @@ public final class SideBySide {
             row("process_start_join (spawn)", java, spawn, "ms", false);
             row("process_start_join (fork)", java, fork, "ms", false);
             row("bare JVM, empty main (floor)", bareJvm, spawn, "ms", false);
+        }
+    }
+
+    /**
+     * Pool rows. Cold: a fresh pool's first run in this JVM, as CPython's script runs each workload in
+     * a fresh pool (its map after a 1000-item map, as there); warm: the best of five more on one pool.
+     */
+    private static void poolRows(Path script) throws Exception {
+        double firstJava = PoolWorkloads.firstResultMillis();
+        double firstPython = python(script, "(lambda t, p: (p.apply(square, (3,)), (time.perf_counter() - t) * 1e3,"
+                + " p.terminate())[1])(time.perf_counter(), mp.Pool(2))");
+        row("pool_first_result (2 workers)", firstJava, firstPython, "ms", false);
+
+        double mapPython = python(script, "pool_map(2_000_000) / 1e3");
+        double applyPython = python(script, "pool_apply_async(20_000) / 1e3");
+        try (Pool pool = new Pool(2)) {
+            row("pool_map_2M_2workers", PoolWorkloads.mapItemsPerSecond(pool, 2_000_000) / 1e3, mapPython, "k/s", true);
+            double best = 0;
+            for (int i = 0; i < 5; i++) {
+                best = Math.max(best, PoolWorkloads.mapItemsPerSecond(pool, 2_000_000) / 1e3);
+            }
+            row("pool_map_2M_2workers (warm)", best, mapPython, "k/s", true);
+        }
+        try (Pool pool = new Pool(2)) {
+            pool.apply(() -> 0);
+            row("pool_apply_async_20k", PoolWorkloads.applyAsyncPerSecond(pool, 20_000) / 1e3, applyPython, "k/s", true);
+            double best = 0;
+            for (int i = 0; i < 5; i++) {
+                best = Math.max(best, PoolWorkloads.applyAsyncPerSecond(pool, 20_000) / 1e3);
+            }
+            row("pool_apply_async_20k (warm)", best, applyPython, "k/s", true);
+            double roundTripPython = python(script, "(lambda p, n: (p.apply(square, (1,)), (lambda t: ([p.apply(square,"
+                    + " (i,)) for i in range(n)], (time.perf_counter() - t) / n * 1e6))(time.perf_counter())[1],"
+                    + " p.terminate())[1])(mp.Pool(2), 2000)");
+            PoolWorkloads.applyRoundTripMicros(pool, 2_000);
+            row("pool_apply_round_trip (warm)", PoolWorkloads.applyRoundTripMicros(pool, 2_000), roundTripPython,
+                    "us", false);
+        }
+        double idlePython = python(script, "(lambda p: (p.apply(square, (1,)), time.sleep(1), int([l for l in"
+                + " open('/proc/%d/status' % p._pool[0].pid) if l.startswith('VmRSS')][0].split()[1]) / 1024,"
+                + " p.terminate())[2])(mp.Pool(2))");
+        try (Pool fresh = new Pool(2)) {
+            row("pool_idle_worker_rss (fresh)", PoolWorkloads.idleWorkerMebibytes(fresh), idlePython, "MiB", false);
         }
     }
 

@@ -52,4 +52,13 @@ class TutorialExamplesTest {
             assertThat(lines.subList(2, 5)).containsExactly("End", "hello B", "hello B");
         }
     }
+
+    @Test
+    void aPoolMapDrawsItsProgressAndPrintsTheSum() throws Exception {
+        try (JavaProgram program = JavaProgram.start(PoolMapWithProgress.class, "50", "5")) {
+            assertThat(program.waitFor(LIMIT)).isZero();
+            // 0² + 1² + ... + 49² = 49 · 50 · 99 / 6
+            assertThat(program.output()).containsExactly("sum of squares: 40425");
+        }
+    }
 }

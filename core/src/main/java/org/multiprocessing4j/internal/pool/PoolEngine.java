@@ -534,7 +534,7 @@ public final class PoolEngine {
         seats[seatIndex] = new Worker(workerId, seatIndex, seat, process, taskSegment, tasks);
     }
 
-    private static byte[] describe(MessageRing ring) {
+    static byte[] describe(MessageRing ring) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             ring.writeTo(out);

@@ -60,7 +60,7 @@ final class WorkerLoop {
         return () -> run(pool, seatIndex, tasks, workerId, initializer, maxTasks, timed);
     }
 
-    private static void run(byte[] pool, int seatIndex, byte[] tasks, long workerId, byte[] initializer,
+    static void run(byte[] pool, int seatIndex, byte[] tasks, long workerId, byte[] initializer,
             int maxTasks, boolean timed) throws Exception {
         PoolSegment state = PoolSegment.read(pool);
         MessageRing taskRing = MessageRing.readFrom(new DataInputStream(new ByteArrayInputStream(tasks)));
