@@ -59,10 +59,6 @@ final class FrameBuffer {
         return buffer.position();
     }
 
-    boolean isEmpty() {
-        return buffer.position() == 0;
-    }
-
     void clear() {
         buffer.clear();
     }

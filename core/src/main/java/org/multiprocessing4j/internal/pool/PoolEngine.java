@@ -345,22 +345,6 @@ public final class PoolEngine {
         }
     }
 
-    /** The pids of the workers now, for a pool's description. */
-    public List<Long> workerPids() {
-        lock.lock();
-        try {
-            List<Long> pids = new ArrayList<>();
-            for (Worker worker : seats) {
-                if (worker != null) {
-                    worker.process.pid().ifPresent(pids::add);
-                }
-            }
-            return pids;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     public String describeState() {
         lock.lock();
         try {

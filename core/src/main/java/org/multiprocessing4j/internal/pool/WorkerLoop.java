@@ -120,11 +120,7 @@ final class WorkerLoop {
             kind = payload.get();
             byte[] functionBytes = Frames.bytes(payload);
             arguments = kind == Frames.CALL ? new Object[0] : Values.read(payload);
-            function = functions.get(ByteBuffer.wrap(functionBytes));
-            if (function == null) {
-                function = TaskFunctions.decode(functionBytes);
-                functions.put(ByteBuffer.wrap(functionBytes), function);
-            }
+            function = kind == Frames.CALL ? TaskFunctions.decode(functionBytes) : functionOf(functionBytes, functions);
         } catch (IOException | RuntimeException unreadable) { // one failure stands for every item
             Values.writeOutcomes(out, new Object[1], new byte[][] {Values.failure(unreadable)}, true);
             return out;
@@ -155,6 +151,19 @@ final class WorkerLoop {
         out.putLong(Long.BYTES, System.nanoTime() - began);
         Values.writeOutcomes(out, values, failures, anyFailed);
         return out;
+    }
+
+    /**
+     * The function of a map's chunk, made once a batch: the chunks of one map carry the same bytes.
+     * A task's callable is made every time, as each captures values of its own.
+     */
+    private static Object functionOf(byte[] bytes, Map<ByteBuffer, Object> functions) throws IOException {
+        Object function = functions.get(ByteBuffer.wrap(bytes));
+        if (function == null) {
+            function = TaskFunctions.decode(bytes);
+            functions.put(ByteBuffer.wrap(bytes), function);
+        }
+        return function;
     }
 
     @SuppressWarnings("unchecked")

@@ -14,6 +14,7 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,7 +157,18 @@ public final class LambdaCodec {
     private static final Map<HeaderKey, Header> READ_HEADERS = new ConcurrentHashMap<>();
     private static final int MAX_READ_HEADERS = 256;
 
-    private record HeaderKey(ByteBuffer bytes, ClassLoader loader) {}
+    /** A header's bytes and the loader it was read with; compared with the JDK's array intrinsics. */
+    private record HeaderKey(byte[] bytes, ClassLoader loader) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof HeaderKey other && loader == other.loader && Arrays.equals(bytes, other.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
 
     /**
      * The lambda whose bytes these are, made by its capturing class, which is loaded by
@@ -172,7 +184,7 @@ public final class LambdaCodec {
             throw new StreamCorruptedException("a lambda's header names " + headerLength + " bytes, and "
                     + headerBytes.length + " follow");
         }
-        HeaderKey key = new HeaderKey(ByteBuffer.wrap(headerBytes), loader);
+        HeaderKey key = new HeaderKey(headerBytes, loader);
         Header header = READ_HEADERS.get(key);
         if (header == null) {
             header = readHeader(new DataInputStream(new java.io.ByteArrayInputStream(headerBytes)), loader);

@@ -40,6 +40,32 @@ class LambdaCodecTest {
         assertThat(back.apply(2)).isEqualTo("14seven[1, 2, 3]null");
     }
 
+    private static SerializableFunction adding(int number) {
+        return x -> Integer.toString(x + number);
+    }
+
+    @Test
+    void lambdasOfOneClassShareAHeaderWrittenOnceAndKeepTheirOwnCaptures() throws Exception {
+        byte[] first = LambdaCodec.encode(adding(1));
+        byte[] second = LambdaCodec.encode(adding(100));
+        int headerLength = java.nio.ByteBuffer.wrap(first).getInt();
+        assertThat(Arrays.copyOfRange(second, 0, 4 + headerLength)).isEqualTo(Arrays.copyOfRange(first, 0, 4 + headerLength));
+        for (int round = 0; round < 2; round++) { // the second round reads the headers it has seen
+            @SuppressWarnings("unchecked")
+            Function<Integer, String> one = (Function<Integer, String>) decode(first);
+            @SuppressWarnings("unchecked")
+            Function<Integer, String> hundred = (Function<Integer, String>) decode(second);
+            assertThat(one.apply(1)).isEqualTo("2");
+            assertThat(hundred.apply(1)).isEqualTo("101");
+        }
+    }
+
+    @Test
+    void aHeaderCutShortIsReportedAsDamaged() {
+        byte[] bytes = LambdaCodec.encode(adding(1));
+        assertThatThrownBy(() -> decode(Arrays.copyOf(bytes, 10))).isInstanceOf(IOException.class);
+    }
+
     @Test
     void aMethodReferenceComesBack() throws Exception {
         SerializableFunction f = String::valueOf;
