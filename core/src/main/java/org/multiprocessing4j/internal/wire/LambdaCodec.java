@@ -157,8 +157,15 @@ public final class LambdaCodec {
     private static final Map<HeaderKey, Header> READ_HEADERS = new ConcurrentHashMap<>();
     private static final int MAX_READ_HEADERS = 256;
 
-    /** A header's bytes and the loader it was read with; compared with the JDK's array intrinsics. */
+    /**
+     * A header's bytes and the loader it was read with. Its hash reads only the header's last
+     * {@link #HASHED_BYTES} bytes, which name the implementation method and the instantiated type, so
+     * that a fresh process, still interpreting, does not hash every byte of every task's header;
+     * equality compares them all.
+     */
     private record HeaderKey(byte[] bytes, ClassLoader loader) {
+        private static final int HASHED_BYTES = 32;
+
         @Override
         public boolean equals(Object o) {
             return o instanceof HeaderKey other && loader == other.loader && Arrays.equals(bytes, other.bytes);
@@ -166,7 +173,11 @@ public final class LambdaCodec {
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(bytes);
+            int hash = bytes.length;
+            for (int i = Math.max(0, bytes.length - HASHED_BYTES); i < bytes.length; i++) {
+                hash = 31 * hash + bytes[i];
+            }
+            return hash;
         }
     }
 
