@@ -227,8 +227,8 @@ public class Pool implements ExecutorService {
          * Starts the pool's workers.
          *
          * @return the pool
-         * @throws IllegalStateException if the initializer cannot be serialized (naming its class),
-         *     or from a daemon process, which may have no children
+         * @throws IllegalArgumentException if the initializer cannot be serialized, naming its class
+         * @throws IllegalStateException from a daemon process, which may have no children
          */
         public Pool build() {
             return new Pool(this);

@@ -403,6 +403,15 @@ class PoolTest {
     }
 
     @Test
+    void workersWhoseJvmRefusesItsOptionsBreakThePoolWithoutHanging() throws Exception {
+        Pool broken = Pool.builder().processes(2).jvmOptions(List.of("-XX:NoSuchOptionForAPool")).build();
+        Throwable failure = catchThrowable(() -> broken.applyAsync(() -> 1).get());
+        assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(WorkerDiedException.class)
+                .hasMessageContaining("could not start").hasMessageContaining("NoSuchOptionForAPool");
+        assertThat(broken.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aPoolServesSeveralThreadsAtOnce() throws Exception {
         List<Thread> threads = new ArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();

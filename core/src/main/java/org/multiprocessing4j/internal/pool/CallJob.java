@@ -1,17 +1,15 @@
 package org.multiprocessing4j.internal.pool;
 
-import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
 /** One submitted task, whose outcome completes a future. */
-final class CallJob<T> implements Job {
-    final TaskFuture<T> future;
+final class CallJob<T> extends FutureJob<T> {
     /** What was submitted, for {@code shutdownNow}'s list of tasks never begun. */
     final Object task;
     private final Function<Object, T> adapt;
 
     CallJob(TaskFuture<T> future, Object task, Function<Object, T> adapt) {
-        this.future = future;
+        super(future);
         this.task = task;
         this.adapt = adapt;
     }
@@ -24,15 +22,5 @@ final class CallJob<T> implements Job {
         } else {
             future.complete(adapt.apply(outcome));
         }
-    }
-
-    @Override
-    public void cancelled(Unit unit) {
-        future.completeExceptionally(new CancellationException("the pool was terminated"));
-    }
-
-    @Override
-    public boolean abandoned() {
-        return future.isDone();
     }
 }

@@ -1,7 +1,6 @@
 package org.multiprocessing4j.internal.pool;
 
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import org.multiprocessing4j.ProcessPoolException;
 
 /**
@@ -9,8 +8,7 @@ import org.multiprocessing4j.ProcessPoolException;
  * every chunk is: a failure does not cut the map short, and the first failure to arrive is the one
  * reported, as a {@link ProcessPoolException} naming the item.
  */
-final class MapJob<R> implements Job {
-    final TaskFuture<List<R>> future;
+final class MapJob<R> extends FutureJob<List<R>> {
     private final Outcomes[] chunks;
     private final int chunksize;
     private final int items;
@@ -20,11 +18,11 @@ final class MapJob<R> implements Job {
     private long failedIndex = -1;
 
     MapJob(int items, int chunksize, TaskFuture<List<R>> future, Progress progress) {
+        super(future);
         this.items = items;
         this.chunksize = chunksize;
         this.chunks = new Outcomes[(items + chunksize - 1) / chunksize];
         this.remaining = items;
-        this.future = future;
         this.progress = progress;
     }
 
@@ -60,15 +58,5 @@ final class MapJob<R> implements Job {
         } else {
             future.complete(new ResultList<>(chunks, chunksize, items));
         }
-    }
-
-    @Override
-    public void cancelled(Unit unit) {
-        future.completeExceptionally(new CancellationException("the pool was terminated"));
-    }
-
-    @Override
-    public boolean abandoned() {
-        return future.isDone();
     }
 }

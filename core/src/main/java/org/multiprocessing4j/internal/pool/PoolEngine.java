@@ -80,6 +80,7 @@ public final class PoolEngine {
     public static final int MAX_UNITS_AHEAD = MAX_BATCHES_OUT * BatchSizer.MAX_UNITS;
     /** A batch stays well below the size that would go through a spill file. */
     static final int MAX_BATCH_BYTES = TASK_RING_CAPACITY / 8;
+    /** How often, at least, the result thread looks at the workers; a quarter of a shorter task timeout. */
     static final Duration TICK = Duration.ofMillis(20);
     /** How long terminate waits for a killed worker to be reaped before it moves on. */
     private static final Duration REAP_WAIT = Duration.ofSeconds(10);
@@ -115,7 +116,8 @@ public final class PoolEngine {
     public PoolEngine(Settings settings) {
         this.settings = settings;
         this.timeoutNanos = settings.taskTimeout() == null ? 0 : Deadline.nanos(settings.taskTimeout());
-        this.tick = timeoutNanos > 0 && timeoutNanos / 4 < TICK.toNanos() ? Duration.ofNanos(Math.max(1_000_000, timeoutNanos / 4)) : TICK;
+        this.tick = timeoutNanos > 0 && timeoutNanos / 4 < TICK.toNanos()
+                ? Duration.ofNanos(Math.max(1_000_000, timeoutNanos / 4)) : TICK;
         this.seats = new Worker[settings.processes()];
         this.shared = PoolSegment.create(settings.processes());
         this.sharedDescription = shared.describe();
