@@ -126,7 +126,7 @@ public final class PoolEngine {
             for (int i = 0; i < seats.length; i++) {
                 startWorker(i);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             killAll();
             shared.retire();
             throw e;
@@ -509,11 +509,12 @@ public final class PoolEngine {
         long workerId = ++workerIds;
         WorkerSeat seat = shared.seat(seatIndex);
         seat.clear();
-        Process process = settings.factory().newWorker(WorkerLoop.task(sharedDescription, seatIndex,
-                describe(tasks), workerId, settings.initializer(), settings.maxTasksPerChild(), timeoutNanos > 0));
+        Process process;
         try {
+            process = settings.factory().newWorker(WorkerLoop.task(sharedDescription, seatIndex, describe(tasks),
+                    workerId, settings.initializer(), settings.maxTasksPerChild(), timeoutNanos > 0));
             process.start();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) { // no worker will read the ring: it goes now
             taskSegment.retire();
             throw e;
         }
