@@ -88,8 +88,13 @@ final class Frames {
 
     /** The next count of {@code in}, checked to be no more than could follow it. */
     static int count(ByteBuffer in) throws IOException {
+        return count(in, 1);
+    }
+
+    /** The next count of {@code in}, of entries of at least {@code width} bytes each, checked against what is left. */
+    static int count(ByteBuffer in, int width) throws IOException {
         int count = in.getInt();
-        if (count < 0 || count > in.remaining()) {
+        if (count < 0 || (long) count * width > in.remaining()) {
             throw new StreamCorruptedException("a pool message counts " + count + " entries where "
                     + in.remaining() + " bytes are left");
         }

@@ -1,9 +1,6 @@
 package org.multiprocessing4j.internal.pool;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -511,24 +508,15 @@ public final class PoolEngine {
         seat.clear();
         Process process;
         try {
-            process = settings.factory().newWorker(WorkerLoop.task(sharedDescription, seatIndex, describe(tasks),
-                    workerId, settings.initializer(), settings.maxTasksPerChild(), timeoutNanos > 0));
+            process = settings.factory().newWorker(WorkerLoop.task(sharedDescription, seatIndex,
+                    PoolSegment.describe(tasks), workerId, settings.initializer(), settings.maxTasksPerChild(),
+                    timeoutNanos > 0));
             process.start();
         } catch (RuntimeException | Error e) { // no worker will read the ring: it goes now
             taskSegment.retire();
             throw e;
         }
         seats[seatIndex] = new Worker(workerId, seatIndex, seat, process, taskSegment, tasks);
-    }
-
-    static byte[] describe(MessageRing ring) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            ring.writeTo(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     /** Sends pending units to the workers that have room, taking the workers in turn. */

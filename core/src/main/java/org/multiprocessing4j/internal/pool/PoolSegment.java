@@ -36,12 +36,29 @@ final class PoolSegment {
 
     /** Where this state is, as bytes a worker's task captures ({@link #read}). */
     byte[] describe() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        return written(out -> {
             segment.writeTo(out);
             out.writeInt(seats);
+        });
+    }
+
+    /** Where a worker's task ring is, as bytes its task captures ({@link MessageRing#readFrom}). */
+    static byte[] describe(MessageRing ring) {
+        return written(ring::writeTo);
+    }
+
+    /** Writes a description into a {@link DataOutputStream}. */
+    @FunctionalInterface
+    private interface Description {
+        void writeTo(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] written(Description description) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            description.writeTo(out);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot happen writing to memory", e);
         }
         return bytes.toByteArray();
     }

@@ -28,7 +28,7 @@ public final class PoolTraining {
         MessageRing tasks = new MessageRing(taskSegment, SharedLayout.Header.SIZE);
         tasks.initialize(PoolEngine.TASK_RING_CAPACITY, 0, false);
         byte[] sharedDescription = shared.describe();
-        byte[] taskDescription = PoolEngine.describe(tasks);
+        byte[] taskDescription = PoolSegment.describe(tasks);
         Thread worker = new Thread(() -> {
             try {
                 WorkerLoop.run(sharedDescription, 0, taskDescription, 1, null, 0, false);

@@ -60,12 +60,7 @@ final class Values {
     /** The values that {@link #write} wrote. */
     static Object[] read(ByteBuffer in) throws IOException {
         byte form = in.get();
-        int n = in.getInt();
-        int width = form == INTS ? Integer.BYTES : form == LONGS ? Long.BYTES : Integer.BYTES;
-        if (n < 0 || (long) n * width > in.remaining()) {
-            throw new StreamCorruptedException("a pool message counts " + n + " values where " + in.remaining()
-                    + " bytes are left");
-        }
+        int n = Frames.count(in, form == LONGS ? Long.BYTES : Integer.BYTES); // a value's length is an int too
         Object[] values = new Object[n];
         switch (form) {
             case INTS -> {
@@ -133,12 +128,8 @@ final class Values {
         int start = in.position();
         byte form = in.get();
         if (form == INTS || form == LONGS) {
-            int n = in.getInt();
             int width = form == INTS ? Integer.BYTES : Long.BYTES;
-            if (n < 0 || (long) n * width > in.remaining()) {
-                throw new StreamCorruptedException("a pool message counts " + n + " results where "
-                        + in.remaining() + " bytes are left");
-            }
+            int n = Frames.count(in, width);
             if (form == INTS) {
                 int[] ints = new int[n];
                 in.asIntBuffer().get(ints);
