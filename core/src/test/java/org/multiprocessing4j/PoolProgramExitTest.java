@@ -2,18 +2,16 @@ package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.LeakBaseline;
 import org.multiprocessing4j.testing.Pids;
 
 /** A program's pool ends with the program, whether it ends in order or is killed, and leaves nothing behind. */
@@ -86,7 +84,7 @@ class PoolProgramExitTest {
     }
 
     /** Waits until neither /dev/shm nor the temporary directory holds a file of the tree rooted at {@code pid}. */
-    private static void awaitNoFilesOf(long pid) throws IOException, InterruptedException {
+    private static void awaitNoFilesOf(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + CLEAN_UP_LIMIT.toNanos();
         List<Path> left = filesOf(pid);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
@@ -96,13 +94,8 @@ class PoolProgramExitTest {
         assertThat(left).isEmpty();
     }
 
-    private static List<Path> filesOf(long pid) throws IOException {
-        List<Path> files = new ArrayList<>();
-        for (Path dir : List.of(Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")))) {
-            try (Stream<Path> entries = Files.list(dir)) {
-                entries.filter(f -> f.getFileName().toString().startsWith("mp4j-" + pid + "-")).forEach(files::add);
-            }
-        }
-        return files;
+    private static List<Path> filesOf(long pid) {
+        return LeakBaseline.ourFilesNow().stream()
+                .filter(f -> f.getFileName().toString().startsWith("mp4j-" + pid + "-")).toList();
     }
 }

@@ -8,7 +8,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.foreign.ValueLayout;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -18,10 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.testing.Gate;
+import org.multiprocessing4j.testing.LeakBaseline;
 import org.multiprocessing4j.testing.Pids;
 import org.multiprocessing4j.testing.Scratch;
 
@@ -62,15 +62,17 @@ class PoolWorkerDeathTest {
     @Test
     void aWorkerKilledBySigkillFailsOnlyTheTaskItRan() throws Exception {
         String pidFile = file("pid");
+        String running = file("running");
         try (Pool pool = new Pool(2)) {
             CompletableFuture<Integer> victim = pool.applyAsync(() -> {
                 Scratch.write(pidFile, Long.toString(ProcessHandle.current().pid()));
+                Gate.open(running);
                 Thread.sleep(60_000);
                 return 0;
             });
             List<CompletableFuture<Integer>> others = IntStream.range(0, 20)
                     .mapToObj(i -> pool.applyAsync(() -> i + 100)).toList();
-            long pid = Long.parseLong(awaitContent(pidFile));
+            long pid = pidWrittenBefore(running, pidFile);
             ProcessHandle.of(pid).orElseThrow().destroyForcibly();
             Throwable cause = causeOf(victim);
             assertThat(cause).isInstanceOf(WorkerDiedException.class).hasMessageContaining("exit code -9");
@@ -147,14 +149,16 @@ class PoolWorkerDeathTest {
     @Test
     void cancellingARunningTaskKillsItsWorker() throws Exception {
         String pidFile = file("pid");
+        String running = file("running");
         try (Pool pool = new Pool(1)) {
             CompletableFuture<Integer> endless = pool.applyAsync(() -> {
                 Scratch.write(pidFile, Long.toString(ProcessHandle.current().pid()));
+                Gate.open(running);
                 while (true) {
                     Thread.onSpinWait();
                 }
             });
-            long pid = Long.parseLong(awaitContent(pidFile));
+            long pid = pidWrittenBefore(running, pidFile);
             assertThat(endless.cancel(true)).isTrue();
             Pids.awaitGone(pid, Duration.ofSeconds(5));
             assertThat(pool.apply(() -> 9)).isEqualTo(9);
@@ -163,7 +167,7 @@ class PoolWorkerDeathTest {
 
     @Test
     void terminateLeavesNoWorkerAndNoSharedMemoryBehind() throws Exception {
-        Set<Path> before = ourShm();
+        Set<Path> before = LeakBaseline.ourSharedMemoryNow();
         Pool pool = new Pool(2);
         Set<Long> pids = new HashSet<>(pool.map(x -> {
             Thread.sleep(20);
@@ -177,19 +181,19 @@ class PoolWorkerDeathTest {
         for (long pid : pids) {
             assertThat(Pids.isRunning(pid)).isFalse();
         }
-        Set<Path> after = ourShm();
+        Set<Path> after = LeakBaseline.ourSharedMemoryNow();
         after.removeAll(before);
         assertThat(after).isEmpty();
     }
 
     @Test
     void shutdownNowAlsoLeavesNothingBehind() throws Exception {
-        Set<Path> before = ourShm();
+        Set<Path> before = LeakBaseline.ourSharedMemoryNow();
         Pool pool = new Pool(2);
         long pid = pool.apply(() -> ProcessHandle.current().pid());
         pool.shutdownNow();
         assertThat(Pids.isRunning(pid)).isFalse();
-        Set<Path> after = ourShm();
+        Set<Path> after = LeakBaseline.ourSharedMemoryNow();
         after.removeAll(before);
         assertThat(after).isEmpty();
     }
@@ -222,25 +226,9 @@ class PoolWorkerDeathTest {
         }
     }
 
-    /** Our files in /dev/shm, but the tracker's, which lives as long as the tree of processes. */
-    private static Set<Path> ourShm() throws java.io.IOException {
-        try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
-            return new HashSet<>(files.filter(f -> f.getFileName().toString().startsWith("mp4j-"))
-                    .filter(f -> !f.getFileName().toString().endsWith(".tracker")).toList());
-        }
-    }
-
-    private static String awaitContent(String path) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(Path.of(path))) {
-                String text = Scratch.read(path);
-                if (!text.isEmpty()) {
-                    return text;
-                }
-            }
-            Thread.sleep(5);
-        }
-        throw new IllegalStateException(path + " stayed empty");
+    /** The pid a task wrote into {@code pidFile} before it opened the gate {@code running}. */
+    private static long pidWrittenBefore(String running, String pidFile) throws InterruptedException {
+        Gate.await(running);
+        return Long.parseLong(Scratch.read(pidFile));
     }
 }

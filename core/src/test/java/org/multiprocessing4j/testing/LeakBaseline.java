@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,6 +19,7 @@ import org.junit.platform.launcher.LauncherSessionListener;
  */
 public final class LeakBaseline implements LauncherSessionListener {
     private static final String PREFIX = "mp4j-";
+    private static final Path SHARED_MEMORY = Path.of("/dev/shm");
     private static volatile Set<String> files = Set.of();
     private static volatile Set<Long> childJvms = Set.of();
 
@@ -32,6 +34,21 @@ public final class LeakBaseline implements LauncherSessionListener {
         return ourFilesAsPaths().filter(p -> !files.contains(p.toString())).toList();
     }
 
+    /** Our files in the temporary directory and /dev/shm now, of every tree of processes. */
+    public static List<Path> ourFilesNow() {
+        return ourFilesAsPaths().toList();
+    }
+
+    /**
+     * Our segments in /dev/shm now, but the resource trackers' files, which live as long as their
+     * tree of processes: for a test that compares what is there before and after.
+     */
+    public static Set<Path> ourSharedMemoryNow() {
+        return ourFilesAsPaths().filter(p -> p.startsWith(SHARED_MEMORY))
+                .filter(p -> !p.getFileName().toString().endsWith(".tracker"))
+                .collect(Collectors.toCollection(HashSet::new));
+    }
+
     /** Pids of running child JVMs of this library that were not running when the run started. */
     public static List<Long> newChildJvms() {
         return childJvms().stream().filter(pid -> !childJvms.contains(pid)).toList();
@@ -42,7 +59,7 @@ public final class LeakBaseline implements LauncherSessionListener {
     }
 
     private static Stream<Path> ourFilesAsPaths() {
-        return Stream.of(Path.of(System.getProperty("java.io.tmpdir")), Path.of("/dev/shm")).flatMap(dir -> {
+        return Stream.of(Path.of(System.getProperty("java.io.tmpdir")), SHARED_MEMORY).flatMap(dir -> {
             try (Stream<Path> entries = Files.list(dir)) {
                 return entries.filter(p -> p.getFileName().toString().startsWith(PREFIX)).toList().stream();
             } catch (IOException e) {

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.Process;
+import org.multiprocessing4j.testing.LeakBaseline;
 import org.multiprocessing4j.testing.Pids;
 
 /** CPython's TestPoolNotLeakOnFailure: a worker that cannot be started leaves no other behind. */
@@ -23,7 +21,7 @@ import org.multiprocessing4j.testing.Pids;
 class PoolEngineTest {
     @Test
     void whenTheFourthWorkerCannotStartTheErrorPropagatesAndTheOthersAreKilled() throws Exception {
-        Set<Path> before = ourShm();
+        Set<Path> before = LeakBaseline.ourSharedMemoryNow();
         List<Process> started = new ArrayList<>();
         PoolEngine.WorkerFactory failingFourth = task -> {
             if (started.size() == 3) {
@@ -40,16 +38,8 @@ class PoolEngineTest {
         for (Process worker : started) {
             Pids.awaitGone(worker.pid().orElseThrow(), Duration.ofSeconds(5));
         }
-        Set<Path> after = ourShm();
+        Set<Path> after = LeakBaseline.ourSharedMemoryNow();
         after.removeAll(before);
         assertThat(after).isEmpty();
-    }
-
-    /** Our files in /dev/shm, but the tracker's, which lives as long as the tree of processes. */
-    private static Set<Path> ourShm() throws IOException {
-        try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
-            return new HashSet<>(files.filter(f -> f.getFileName().toString().startsWith("mp4j-"))
-                    .filter(f -> !f.getFileName().toString().endsWith(".tracker")).toList());
-        }
     }
 }
