@@ -40,6 +40,12 @@ final class FrameBuffer {
         return this;
     }
 
+    /** What {@code other} holds so far. */
+    FrameBuffer put(FrameBuffer other) {
+        room(other.buffer.position()).put(other.buffer.array(), 0, other.buffer.position());
+        return this;
+    }
+
     /** The bytes, length first. */
     FrameBuffer putBytes(byte[] bytes) {
         return putInt(bytes.length).put(bytes);

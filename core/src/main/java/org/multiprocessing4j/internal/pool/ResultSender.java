@@ -39,7 +39,7 @@ final class ResultSender {
             oldest = System.nanoTime();
             notifyAll();
         }
-        gathered.put(unitResult.toArray());
+        gathered.put(unitResult);
         units++;
         if (gathered.position() >= MAX_GATHERED_BYTES) {
             send();

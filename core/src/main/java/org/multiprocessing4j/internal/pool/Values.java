@@ -38,13 +38,18 @@ final class Values {
      * @throws IllegalArgumentException naming the value that cannot be serialized
      */
     static void write(FrameBuffer out, List<?> values, String what, long first) {
+        write(out, values, packedForm(values), what, first);
+    }
+
+    /** As {@link #write}, with the form {@link #packedForm} found for {@code values}. */
+    private static void write(FrameBuffer out, List<?> values, byte form, String what, long first) {
         int n = values.size();
-        if (all(values, Integer.class)) {
+        if (form == INTS) {
             out.put(INTS).putInt(n);
             for (Object value : values) {
                 out.putInt((Integer) value);
             }
-        } else if (all(values, Long.class)) {
+        } else if (form == LONGS) {
             out.put(LONGS).putInt(n);
             for (Object value : values) {
                 out.putLong((Long) value);
@@ -90,8 +95,9 @@ final class Values {
      */
     static void writeOutcomes(FrameBuffer out, Object[] values, byte[][] failures, boolean anyFailed) {
         List<Object> list = Arrays.asList(values);
-        if (!anyFailed && (all(list, Integer.class) || all(list, Long.class))) {
-            write(out, list, "a result", 0);
+        byte form = anyFailed ? VALUES : packedForm(list);
+        if (form != VALUES) {
+            write(out, list, form, "a result", 0);
             return;
         }
         out.put(OUTCOMES).putInt(values.length);
@@ -163,13 +169,21 @@ final class Values {
         return Outcomes.of(outcomes);
     }
 
-    private static boolean all(List<?> values, Class<?> type) {
+    /** INTS if every value is an Integer, LONGS if every one is a Long, else VALUES; one look at each. */
+    private static byte packedForm(List<?> values) {
+        if (values.isEmpty()) {
+            return VALUES;
+        }
+        Class<?> type = values.getFirst() == null ? null : values.getFirst().getClass();
+        if (type != Integer.class && type != Long.class) {
+            return VALUES;
+        }
         for (Object value : values) {
             if (value == null || value.getClass() != type) {
-                return false;
+                return VALUES;
             }
         }
-        return !values.isEmpty();
+        return type == Integer.class ? INTS : LONGS;
     }
 
 }
