@@ -5,10 +5,13 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -60,9 +63,9 @@ import org.multiprocessing4j.internal.shm.Deadline;
  * kills the workers now; every unfinished task's future is cancelled. {@link #close()} is
  * {@link ExecutorService#close()}: it shuts down and <em>waits for the submitted work</em>, where
  * Python's {@code with Pool() as p:} terminates on exit; call {@link #terminate()} for that. New work
- * after shutdown is refused with {@link RejectedExecutionException}. Workers are daemons: when the
- * program ends they are killed, and a pool that becomes unreachable without being shut down is
- * terminated. Nothing is left behind in {@code /dev/shm} or {@code /tmp}.
+ * after shutdown is refused with {@link RejectedExecutionException}. When the program ends, its pools
+ * are terminated, as Python's are at exit, and a pool that becomes unreachable without being shut
+ * down is terminated too. Nothing is left behind in {@code /dev/shm} or {@code /tmp}.
  *
  * <pre>{@code
  * try (Pool pool = new Pool(4)) {
@@ -75,6 +78,9 @@ public class Pool implements ExecutorService {
     /** How often at most a {@link ProgressListener} is called, besides once at the end. */
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
     private static final Cleaner CLEANER = Cleaner.create();
+    /** The engines of this process's pools, for the end of the program ({@link ProcessExit}). */
+    private static final Set<PoolEngine> ENGINES =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     private final PoolEngine engine;
     private final PoolCalls calls;
@@ -113,6 +119,7 @@ public class Pool implements ExecutorService {
         this.engine = new PoolEngine(new PoolEngine.Settings(builder.processes, initializer,
                 builder.maxTasksPerChild, builder.taskTimeout, factory));
         this.calls = new PoolCalls(engine, this);
+        ENGINES.add(engine);
         PoolEngine unreachable = engine;
         CLEANER.register(this, () -> {
             if (!unreachable.isShutdown()) {
@@ -242,6 +249,17 @@ public class Pool implements ExecutorService {
      */
     public int processes() {
         return engine.processes();
+    }
+
+    /** At the end of the program: terminates every pool, as Python's pool finalizers do at exit. */
+    static void terminateAll() {
+        List<PoolEngine> engines;
+        synchronized (ENGINES) {
+            engines = new ArrayList<>(ENGINES);
+        }
+        for (PoolEngine engine : engines) {
+            engine.terminate();
+        }
     }
 
     // ---- Python's calls ----

@@ -8,8 +8,8 @@ import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Python's {@code util._exit_function}: when a program ends, its daemon children are terminated and
- * then every child is waited for.
+ * Python's {@code util._exit_function}: when a program ends, its pools are terminated (as Python's
+ * pool finalizers do), its daemon children are terminated, and then every child is waited for.
  *
  * <p>A Java program ends when its last non-daemon thread ends, or by {@code System.exit} or a
  * signal. All three run the JVM's shutdown hooks, so one hook, installed with the first child,
@@ -45,7 +45,7 @@ final class ProcessExit {
         Runtime.getRuntime().addShutdownHook(new Thread(new AtShutdown(), "mp4j-exit"));
     }
 
-    /** Terminates the daemon children, then waits for all children to end. */
+    /** Terminates the pools and the daemon children, then waits for all children to end. */
     static void run() throws InterruptedException {
         terminateDaemons();
         for (Process child : ProcessTree.activeChildren()) {
@@ -106,7 +106,12 @@ final class ProcessExit {
         }
     }
 
+    /**
+     * Terminates the pools first, so that none replaces a worker that is terminated here, then the
+     * daemon children.
+     */
     private static void terminateDaemons() {
+        Pool.terminateAll();
         for (Process child : ProcessTree.activeChildren()) {
             if (child.isDaemon()) {
                 child.terminate();
