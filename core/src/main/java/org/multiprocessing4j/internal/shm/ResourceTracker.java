@@ -30,7 +30,8 @@ import org.multiprocessing4j.internal.sys.RandomBytes;
  * tracker deletes each {@code mp4j-<tree>-*} segment whose registered users are all dead, a
  * {@code .new} file left by a creator that died within {@link #ABANDONED_AFTER}, and the spill
  * files nobody can read any more ({@link SpillFiles}): of a ring that is gone, or of a writer that
- * died before its frame named them. It exits when the tree's root process has ended and nothing
+ * died before its frame named them; then the names of {@code SharedMemory} blocks whose files are
+ * gone ({@link SharedBlock#deleteDanglingNames}). It exits when the tree's root process has ended and nothing
  * of the tree is left; it runs with a small heap and a single compiler thread.
  *
  * <p>It survives what it finds: a file that is renamed or deleted between listing and reading, a
@@ -161,6 +162,7 @@ public final class ResourceTracker {
                 }
             }
         }
+        SharedBlock.deleteDanglingNames();
         return remaining;
     }
 
@@ -215,9 +217,13 @@ public final class ResourceTracker {
 
     /** A regular file, not a link, owned by this process's user. */
     static boolean isOurs(Path file) {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && ownedByUs(file);
+    }
+
+    /** A file of any type, a link itself rather than what it names, owned by this process's user. */
+    static boolean ownedByUs(Path file) {
         try {
-            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
-                    && Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(OwnUid.UID);
+            return Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(OwnUid.UID);
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -63,6 +63,8 @@ public final class SharedLayout {
         public static final int KIND_HEAP = 11;
         /** A pool's result ring and worker seats ({@link SharedLayout.Pool}). */
         public static final int KIND_POOL = 12;
+        /** A block of {@code SharedMemory} ({@link SharedLayout.Block}). */
+        public static final int KIND_BLOCK = 13;
 
         private Header() {}
     }
@@ -321,6 +323,77 @@ public final class SharedLayout {
         /** Bytes the state of a pool of {@code seats} workers takes. */
         public static long size(int seats) {
             return seat(seats);
+        }
+    }
+
+    /**
+     * A {@code SharedMemory} block: a {@link Header}, whose body size is the block's size as asked
+     * for, then the block's bytes from the first page boundary after the header, so that a block is
+     * page-aligned as a mapping of its own would be.
+     *
+     * <pre>
+     *  0      Header (Header.SIZE bytes)
+     *  ..     (padding to a page)
+     *  BODY   the block's size bytes
+     * </pre>
+     */
+    public static final class Block {
+        public static final long PAGE = 4096;
+        public static final long BODY = (Header.SIZE + PAGE - 1) / PAGE * PAGE;
+
+        private Block() {}
+
+        /** The length of the file that holds a block of {@code size} bytes. */
+        public static long fileLength(long size) {
+            return BODY + size;
+        }
+    }
+
+    /**
+     * A {@code ShareableList}, in the body of a {@link Block}:
+     *
+     * <pre>
+     *  0          int   MAGIC ('MP4L')
+     *  4          int   slot count n
+     *  8..15            (padding)
+     *  16 + 16i   slot i:
+     *               0  long  tag: the value's type (low 32 bits) and, for a String or byte[], its
+     *                        length in bytes (high 32 bits), in one word so that they change together
+     *               8  int   capacity: the bytes of storage the slot was given, a multiple of ALIGNMENT
+     *               12 int   (padding)
+     *  16 + 16n   storage: slot i's bytes follow slot i-1's; a long, double or boolean in its first
+     *             8 bytes, a String's UTF-8 bytes or a byte[]'s bytes from its start
+     * </pre>
+     * A zeroed tag is no type: a slot that reads as one is damaged.
+     */
+    public static final class ShareableList {
+        public static final int MAGIC = 0x4D50_344C;
+        public static final int MAGIC_OFFSET = 0;
+        public static final int COUNT_OFFSET = 4;
+        public static final int SLOTS_OFFSET = 16;
+        public static final int SLOT_SIZE = 16;
+        public static final int SLOT_TAG = 0;
+        public static final int SLOT_CAPACITY = 8;
+        /** Python's {@code _alignment}: every slot's storage is a multiple of it. */
+        public static final int ALIGNMENT = 8;
+
+        public static final int TYPE_LONG = 1;
+        public static final int TYPE_DOUBLE = 2;
+        public static final int TYPE_BOOLEAN = 3;
+        public static final int TYPE_STRING = 4;
+        public static final int TYPE_BYTES = 5;
+        public static final int TYPE_NONE = 6;
+
+        private ShareableList() {}
+
+        /** Where slot {@code i}'s tag and capacity lie. */
+        public static long slot(int i) {
+            return SLOTS_OFFSET + (long) i * SLOT_SIZE;
+        }
+
+        /** Where the storage of a list of {@code n} slots begins. */
+        public static long storage(int n) {
+            return slot(n);
         }
     }
 }
