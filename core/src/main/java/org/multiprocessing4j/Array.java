@@ -15,7 +15,7 @@ public final class Array {
      * @throws IllegalArgumentException if {@code length} is negative
      */
     public static SharedLongArray ofLongs(int length) {
-        return new SharedLongArray(checkLength(length));
+        return new SharedLongArray(checkLength(length), false);
     }
 
     /**
@@ -25,11 +25,7 @@ public final class Array {
      * @return the array
      */
     public static SharedLongArray ofLongs(long[] initial) {
-        SharedLongArray array = ofLongs(initial.length);
-        for (int i = 0; i < initial.length; i++) {
-            array.set(i, initial[i]);
-        }
-        return array;
+        return filled(ofLongs(initial.length), initial);
     }
 
     /**
@@ -40,7 +36,7 @@ public final class Array {
      * @throws IllegalArgumentException if {@code length} is negative
      */
     public static SharedIntArray ofInts(int length) {
-        return new SharedIntArray(checkLength(length));
+        return new SharedIntArray(checkLength(length), false);
     }
 
     /**
@@ -50,11 +46,7 @@ public final class Array {
      * @return the array
      */
     public static SharedIntArray ofInts(int[] initial) {
-        SharedIntArray array = ofInts(initial.length);
-        for (int i = 0; i < initial.length; i++) {
-            array.set(i, initial[i]);
-        }
-        return array;
+        return filled(ofInts(initial.length), initial);
     }
 
     /**
@@ -65,7 +57,7 @@ public final class Array {
      * @throws IllegalArgumentException if {@code length} is negative
      */
     public static SharedDoubleArray ofDoubles(int length) {
-        return new SharedDoubleArray(checkLength(length));
+        return new SharedDoubleArray(checkLength(length), false);
     }
 
     /**
@@ -75,14 +67,31 @@ public final class Array {
      * @return the array
      */
     public static SharedDoubleArray ofDoubles(double[] initial) {
-        SharedDoubleArray array = ofDoubles(initial.length);
+        return filled(ofDoubles(initial.length), initial);
+    }
+
+    static SharedLongArray filled(SharedLongArray array, long[] initial) {
         for (int i = 0; i < initial.length; i++) {
             array.set(i, initial[i]);
         }
         return array;
     }
 
-    private static int checkLength(int length) {
+    static SharedIntArray filled(SharedIntArray array, int[] initial) {
+        for (int i = 0; i < initial.length; i++) {
+            array.set(i, initial[i]);
+        }
+        return array;
+    }
+
+    static SharedDoubleArray filled(SharedDoubleArray array, double[] initial) {
+        for (int i = 0; i < initial.length; i++) {
+            array.set(i, initial[i]);
+        }
+        return array;
+    }
+
+    static int checkLength(int length) {
         if (length < 0) {
             throw new IllegalArgumentException("array length must be >= 0, not " + length);
         }

@@ -16,9 +16,9 @@ abstract class SharedArrayCell extends SharedCell {
     private final int length;
     private final int elementSize;
 
-    SharedArrayCell(int length, int elementSize) {
+    SharedArrayCell(int length, int elementSize, boolean raw) {
         super(SharedLayout.Header.KIND_ARRAY, SharedLayout.Array.ELEMENTS + (long) length * elementSize,
-                SharedLayout.Array.ELEMENTS, SharedLayout.Array.LOCK);
+                SharedLayout.Array.ELEMENTS, SharedLayout.Array.LOCK, raw);
         this.length = length;
         this.elementSize = elementSize;
     }

@@ -22,27 +22,34 @@ abstract class SharedCell implements Serializable {
     final long data;
     private final RLock lock;
 
-    SharedCell(int kind, long bodySize, long dataOffset, long lockOffset) {
+    /**
+     * A new cell, with its lock unless {@code raw} (Python's RawValue and RawArray); a raw cell's
+     * lock bytes stay unused, so that both kinds share one layout.
+     */
+    SharedCell(int kind, long bodySize, long dataOffset, long lockOffset, boolean raw) {
         SharedHeap.Chunk chunk = SharedHeap.allocate(kind, bodySize);
         this.segment = chunk.segment();
         this.data = chunk.offset() + dataOffset;
-        this.lock = new RLock(segment, chunk.offset() + lockOffset);
+        this.lock = raw ? null : new RLock(segment, chunk.offset() + lockOffset);
         // The lock, not the cell: whoever holds the cell holds its lock, and lock() may outlive the cell.
-        chunk.freeWhenUnreachable(lock);
+        chunk.freeWhenUnreachable(raw ? this : lock);
     }
 
     /** Reads what {@link #writeCell} wrote: the start of every subclass's compact form. */
     SharedCell(DataInputStream in) throws IOException {
         this.segment = SharedSegment.readFrom(in);
         this.data = segment.checkedOffset(in.readLong(), Long.BYTES);
-        this.lock = RLock.readFrom(in);
+        this.lock = in.readBoolean() ? RLock.readFrom(in) : null;
     }
 
     /** Writes the segment, the data offset and the lock, for {@link #SharedCell(DataInputStream)}. */
     final void writeCell(DataOutputStream out) throws IOException {
         segment.writeTo(out);
         out.writeLong(data);
-        lock.writeTo(out);
+        out.writeBoolean(lock != null);
+        if (lock != null) {
+            lock.writeTo(out);
+        }
     }
 
     @SuppressWarnings("unused") // called by CompactForms
@@ -56,8 +63,14 @@ abstract class SharedCell implements Serializable {
      * {@code try (var h = v.lock().hold()) {...}}.
      *
      * @return the lock, shared by every process
+     * @throws UnsupportedOperationException if this is a raw value or array ({@link RawValue},
+     *     {@link RawArray}), which has none, as Python's has no {@code get_lock()}
      */
     public RLock lock() {
+        if (lock == null) {
+            throw new UnsupportedOperationException(getClass().getSimpleName()
+                    + " made by RawValue or RawArray has no lock, as Python's has no get_lock(); make it with Value or Array for one");
+        }
         return lock;
     }
 

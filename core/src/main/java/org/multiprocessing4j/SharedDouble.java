@@ -16,8 +16,8 @@ public final class SharedDouble extends SharedCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedDouble(double initial) {
-        super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK);
+    SharedDouble(double initial, boolean raw) {
+        super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK, raw);
         set(initial);
     }
 

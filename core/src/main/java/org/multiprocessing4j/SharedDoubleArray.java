@@ -14,8 +14,8 @@ public final class SharedDoubleArray extends SharedArrayCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedDoubleArray(int length) {
-        super(length, Double.BYTES);
+    SharedDoubleArray(int length, boolean raw) {
+        super(length, Double.BYTES, raw);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */

@@ -15,8 +15,8 @@ public final class SharedInt extends SharedCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedInt(int initial) {
-        super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK);
+    SharedInt(int initial, boolean raw) {
+        super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK, raw);
         set(initial);
     }
 

@@ -14,8 +14,8 @@ public final class SharedIntArray extends SharedArrayCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedIntArray(int length) {
-        super(length, Integer.BYTES);
+    SharedIntArray(int length, boolean raw) {
+        super(length, Integer.BYTES, raw);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */

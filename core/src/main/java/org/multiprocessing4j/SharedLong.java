@@ -15,8 +15,8 @@ public final class SharedLong extends SharedCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedLong(long initial) {
-        super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK);
+    SharedLong(long initial, boolean raw) {
+        super(SharedLayout.Header.KIND_VALUE, SharedLayout.Value.SIZE, SharedLayout.Value.VALUE, SharedLayout.Value.LOCK, raw);
         set(initial);
     }
 

@@ -14,8 +14,8 @@ public final class SharedLongArray extends SharedArrayCell {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    SharedLongArray(int length) {
-        super(length, Long.BYTES);
+    SharedLongArray(int length, boolean raw) {
+        super(length, Long.BYTES, raw);
     }
 
     /** The copy a process reads from this handle's compact form ({@code CompactForms}). */

@@ -14,7 +14,7 @@ public final class Value {
      * @return the value
      */
     public static SharedLong ofLong(long initial) {
-        return new SharedLong(initial);
+        return new SharedLong(initial, false);
     }
 
     /**
@@ -24,7 +24,7 @@ public final class Value {
      * @return the value
      */
     public static SharedInt ofInt(int initial) {
-        return new SharedInt(initial);
+        return new SharedInt(initial, false);
     }
 
     /**
@@ -34,6 +34,6 @@ public final class Value {
      * @return the value
      */
     public static SharedDouble ofDouble(double initial) {
-        return new SharedDouble(initial);
+        return new SharedDouble(initial, false);
     }
 }

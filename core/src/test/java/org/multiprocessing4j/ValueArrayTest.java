@@ -105,4 +105,36 @@ class ValueArrayTest {
         assertThat(p.exitCode()).hasValue(0);
         lock.release();
     }
+
+    @Test
+    void rawValuesAndArraysAreSharedLikeTheOthersAndHaveNoLock() throws Exception {
+        SharedInt i = RawValue.ofInt(4343);
+        SharedDouble d = RawValue.ofDouble(3.625);
+        SharedLong q = RawValue.ofLong(1L << 33);
+        SharedLongArray sums = RawArray.ofLongs(new long[] {0, 1, 2, 3, 4});
+        SharedIntArray zeros = RawArray.ofInts(10);
+        SharedDoubleArray halves = RawArray.ofDoubles(new double[] {0.5, 1.5});
+        Process p = new Process(() -> {
+            i.set(24234);
+            d.set(-4.25);
+            q.set(1L << 34);
+            for (int k = 1; k < sums.length(); k++) {
+                sums.set(k, sums.get(k) + sums.get(k - 1));
+            }
+            halves.set(1, halves.get(0) * 2);
+        });
+        p.start();
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThat(i.get()).isEqualTo(24234);
+        assertThat(d.get()).isEqualTo(-4.25);
+        assertThat(q.get()).isEqualTo(1L << 34);
+        assertThat(sums.toArray()).containsExactly(0, 1, 3, 6, 10);
+        assertThat(zeros.toArray()).containsOnly(0);
+        assertThat(halves.toArray()).containsExactly(0.5, 1.0);
+        assertThatThrownBy(q::lock).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("no lock, as Python's has no get_lock()");
+        assertThatThrownBy(sums::lock).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Value.ofLong(1).lock()).isNotNull();
+    }
 }
