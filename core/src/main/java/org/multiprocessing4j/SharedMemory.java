@@ -177,12 +177,21 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         return "SharedMemory('" + name() + "', size=" + size() + ")";
     }
 
+    /**
+     * Written as its block's name, and attached where it is read.
+     *
+     * @return the descriptor written in its place
+     */
     @Serial
     private Object writeReplace() {
         return new Descriptor(name());
     }
 
-    /** What a handle is on the wire: the block's name. */
+    /**
+     * What a handle is on the wire: the block's name. 
+     *
+     * @param name the block's name, which the reader attaches
+     */
     private record Descriptor(String name) implements Serializable {
         @Serial
         private Object readResolve() {

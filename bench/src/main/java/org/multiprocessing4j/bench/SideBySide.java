@@ -14,7 +14,7 @@ import org.multiprocessing4j.Pool;
  *
  * <p>Run from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * org.multiprocessing4j.bench.SideBySide [runs [group]]}, where group is one of {@code lock}, {@code queue},
- * {@code pipe}, {@code large}, {@code pool} and {@code start} and runs only those rows. The Python script is looked up at
+ * {@code pipe}, {@code large}, {@code pool}, {@code shm} and {@code start} and runs only those rows. The Python script is looked up at
  * {@code ../shared/bench} or at {@code -Dmp4j.python.bench=<path>}.
  */
 public final class SideBySide {
@@ -51,6 +51,9 @@ public final class SideBySide {
         }
         if (selected(group, "pool")) {
             poolRows(script);
+        }
+        if (selected(group, "shm")) {
+            sharedMemoryRows();
         }
         if (selected(group, "start")) {
             double java = Workloads.startJoinMillis(runs);
@@ -130,6 +133,27 @@ public final class SideBySide {
     }
 
     /** Evaluates {@code expression} over the functions of the CPython benchmark script. */
+    /**
+     * SharedMemory rows: a GiB copied into a block in a child, out of it in the parent, and within one
+     * process, each of the first two twice, against bench/python/shared_memory_bench.py.
+     */
+    private static void sharedMemoryRows() throws Exception {
+        long size = 1L << 30;
+        SharedMemoryWorkloads.Copies java = SharedMemoryWorkloads.bulkCopy(size);
+        java.lang.Process python = new ProcessBuilder(List.of("python3", "bench/python/shared_memory_bench.py",
+                Long.toString(size))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String[] cpython = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
+        if (python.waitFor() != 0) {
+            throw new IllegalStateException("python3 failed on bench/python/shared_memory_bench.py");
+        }
+        String[] rows = {"shm_1gib_write (child, 1st touch)", "shm_1gib_write (child, again)",
+            "shm_1gib_read (parent attaches)", "shm_1gib_read (parent, again)", "memcpy_1gib (one process)"};
+        double[] ours = java.all();
+        for (int i = 0; i < rows.length; i++) {
+            row(rows[i], ours[i], Double.parseDouble(cpython[i]), "GB/s", true);
+        }
+    }
+
     private static double python(Path script, String expression) throws IOException, InterruptedException {
         String program = String.join("\n",
                 "import sys",

@@ -1,0 +1,52 @@
+"""CPython's side of bench's SharedMemory rows, as SharedMemoryWorkloads measures them in Java.
+
+A child copies SIZE bytes of its own memory into a new block twice (the first copy touches the
+block's pages for the first time); the parent then attaches the block and copies it out into its own
+memory twice; last, a copy within the parent's own memory. Every destination but the block was
+touched before. Prints the five figures, in GB/s, on one line."""
+import multiprocessing as mp
+import sys
+import time
+from multiprocessing import shared_memory
+
+
+def timed_copy(destination, source):
+    t = time.perf_counter()
+    destination[:] = source
+    return time.perf_counter() - t
+
+
+def write_in_child(name, size, seconds):
+    shm = shared_memory.SharedMemory(name)
+    src = bytearray(b"\x07") * size
+    seconds[0] = timed_copy(shm.buf[:size], src)
+    seconds[1] = timed_copy(shm.buf[:size], src)
+    del src
+    shm.close()
+
+
+def main(size):
+    created = shared_memory.SharedMemory(create=True, size=size)
+    try:
+        seconds = mp.Array("d", 2)
+        p = mp.Process(target=write_in_child, args=(created.name, size, seconds))
+        p.start()
+        p.join()
+        shm = shared_memory.SharedMemory(created.name)
+        dst = bytearray(b"\x01") * size
+        view = memoryview(dst)
+        read_first = timed_copy(view, shm.buf[:size])
+        read_again = timed_copy(view, shm.buf[:size])
+        src = bytearray(b"\x02") * size
+        memcpy = timed_copy(view, src)
+        del view
+        shm.close()
+        figures = (seconds[0], seconds[1], read_first, read_again, memcpy)
+        print(" ".join(f"{size / s / 1e9:.2f}" for s in figures))
+    finally:
+        created.close()
+        created.unlink()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1 << 30)
