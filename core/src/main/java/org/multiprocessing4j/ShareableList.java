@@ -240,22 +240,10 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
     /**
      * Written as its block's name, and attached where it is read.
      *
-     * @return the descriptor written in its place
+     * @return the name written in its place
      */
     @Serial
     private Object writeReplace() {
-        return new Descriptor(name());
-    }
-
-    /**
-     * What a list is on the wire: its block's name.
-     *
-     * @param name the block's name, which the reader attaches
-     */
-    private record Descriptor(String name) implements Serializable {
-        @Serial
-        private Object readResolve() {
-            return ShareableList.attach(name);
-        }
+        return new BlockName(name(), true);
     }
 }

@@ -180,22 +180,10 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     /**
      * Written as its block's name, and attached where it is read.
      *
-     * @return the descriptor written in its place
+     * @return the name written in its place
      */
     @Serial
     private Object writeReplace() {
-        return new Descriptor(name());
-    }
-
-    /**
-     * What a handle is on the wire: the block's name. 
-     *
-     * @param name the block's name, which the reader attaches
-     */
-    private record Descriptor(String name) implements Serializable {
-        @Serial
-        private Object readResolve() {
-            return SharedMemory.attach(name);
-        }
+        return new BlockName(name(), false);
     }
 }
