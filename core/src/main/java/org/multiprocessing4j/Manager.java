@@ -1,0 +1,423 @@
+package org.multiprocessing4j;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import org.multiprocessing4j.function.SerializableCallable;
+import org.multiprocessing4j.internal.manager.Calls;
+import org.multiprocessing4j.internal.manager.ManagerAddress;
+import org.multiprocessing4j.internal.manager.ManagerClient;
+import org.multiprocessing4j.internal.manager.ManagerServer;
+import org.multiprocessing4j.internal.shm.Liveness;
+import org.multiprocessing4j.internal.sys.RandomBytes;
+
+/**
+ * A manager, Python's {@code multiprocessing.Manager()} ({@code SyncManager}): a server process
+ * that holds shared objects, and proxies to them that any process may use.
+ *
+ * <pre>{@code
+ * try (Manager m = Manager.start()) {
+ *     Map<String, Integer> d = m.dict();
+ *     List<String> l = m.list();
+ *     Process p = new Process(() -> { d.put("answer", 42); l.add("from a child"); });
+ *     p.start();
+ *     p.join();
+ * }
+ * }</pre>
+ *
+ * <p><b>Proxies.</b> {@link #dict()} is a {@link ConcurrentMap} and {@link #list()} a {@link List}
+ * whose methods run on the server; {@code putIfAbsent}, {@code compute}, {@code merge} and the other
+ * {@code ConcurrentMap} methods are atomic there (their functions must be serializable lambdas).
+ * What a method returns is a copy, as in Python: {@code d.get("k").add(2)} changes the copy only,
+ * and {@code keySet()}, {@code values()}, {@code entrySet()} and {@code subList} are snapshots. A
+ * list's iterators read the list on the server at each step. Proxies are {@link java.io.Serializable}:
+ * give them to a child, put them in a queue, or store them in another proxy (a dict of lists), and
+ * they reach the same object. {@link #namespace()}, {@link #value} and {@link #register registered}
+ * types are proxies too. Each thread of a process talks to the server on a connection of its own, as
+ * Python's proxies do.
+ *
+ * <p><b>Synchronization and queues.</b> {@link #lock()}, {@link #rlock()}, {@link #semaphore},
+ * {@link #boundedSemaphore}, {@link #event()}, {@link #condition()}, {@link #barrier} and the queues are
+ * this library's own shared-memory ones, made by the server and living as long as it does: a process
+ * that dies holding the lock does not keep it (see {@link Lock}). They are this machine's memory, so
+ * processes on other machines use the manager's dicts, lists, namespaces, values and registered types.
+ *
+ * <p><b>Across machines.</b> {@link #serve} starts a manager that also listens on a TCP address, and
+ * {@link #connect} reaches one from anywhere. Both sides prove they hold the key with an HMAC
+ * challenge; the key never crosses the network, and a wrong key is refused with
+ * {@link AuthenticationException}.
+ *
+ * <p><b>Faults.</b> A call whose server is gone throws {@link ManagerException} within a bounded
+ * time (at once when its process dies; within about 8 s when its machine or the network goes). A
+ * client that dies or disconnects mid-call, or sends garbage, loses its own connection only.
+ */
+public final class Manager implements AutoCloseable {
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(1);
+    private static final Duration LOOK = Duration.ofMillis(100);
+
+    private final ManagerAddress address;
+    /** The server this manager started, or null if it connected to one. */
+    private final Process server;
+    /** Where it listens for TCP clients, or null. */
+    private final InetSocketAddress listening;
+
+    private Manager(ManagerAddress address, Process server, InetSocketAddress listening) {
+        this.address = address;
+        this.server = server;
+        this.listening = listening;
+    }
+
+    /**
+     * Starts a manager's server process for this machine, Python's {@code Manager()}: a daemon child,
+     * ended by {@link #shutdown()} or {@link #close()}, and at the latest with this program.
+     *
+     * @return the manager, started
+     * @throws ManagerException if the server process could not start
+     */
+    public static Manager start() {
+        return launch(null, null);
+    }
+
+    /**
+     * Starts a manager's server process that also listens on {@code address}, for clients on other
+     * machines ({@link #connect}), Python's {@code BaseManager(address, authkey).start()}.
+     *
+     * @param address where to listen; port 0 picks a free port, which {@link #address()} then tells
+     * @param authkey the key clients must hold
+     * @return the manager, started and listening
+     * @throws ManagerException if the server process could not start or bind the address
+     * @throws IllegalArgumentException if the key is empty
+     */
+    public static Manager serve(InetSocketAddress address, byte[] authkey) {
+        Objects.requireNonNull(address, "address");
+        return launch(address, checkedKey(authkey));
+    }
+
+    /**
+     * Connects to a manager that serves on {@code address}, Python's {@code BaseManager.connect()}.
+     *
+     * @param address where it listens
+     * @param authkey its key
+     * @return a manager whose objects live on that server; {@link #close()} does not stop it
+     * @throws AuthenticationException if the server refused the key ({@code "digest sent was
+     *     rejected"}), or did not prove it holds it
+     * @throws IOException if the address cannot be reached
+     */
+    public static Manager connect(InetSocketAddress address, byte[] authkey) throws IOException {
+        Objects.requireNonNull(address, "address");
+        ManagerAddress.Remote unnamed = new ManagerAddress.Remote("", address, checkedKey(authkey));
+        String serverId = ManagerClient.askServerId(unnamed);
+        return new Manager(new ManagerAddress.Remote(serverId, address, authkey), null, null);
+    }
+
+    private static byte[] checkedKey(byte[] authkey) {
+        Objects.requireNonNull(authkey, "authkey");
+        if (authkey.length == 0) {
+            throw new IllegalArgumentException("a manager's key must not be empty");
+        }
+        return authkey.clone();
+    }
+
+    private static Manager launch(InetSocketAddress tcp, byte[] key) {
+        String serverId = RandomBytes.hex(8);
+        Queue<Connection> accept = new Queue<>();
+        Queue<Object> started = new Queue<>();
+        Process server = new Process(() -> ManagerServer.serve(serverId, accept, tcp, key, started), "SyncManager");
+        server.setDaemon(true);
+        server.start();
+        Object report;
+        try {
+            while ((report = started.poll(LOOK.toMillis(), TimeUnit.MILLISECONDS)) == null) {
+                if (!server.isAlive()) {
+                    throw new ManagerException("the manager's server process ended with exit code "
+                            + server.exitCode().orElse(0) + " before it served", null);
+                }
+            }
+        } catch (InterruptedException e) {
+            server.kill();
+            Thread.currentThread().interrupt();
+            throw new ManagerException("interrupted while the manager's server started", e);
+        }
+        long pid = server.pid().orElseThrow();
+        ManagerAddress.Local local = new ManagerAddress.Local(serverId, accept, pid, Liveness.startTime(pid));
+        return new Manager(local, server, report instanceof InetSocketAddress bound ? bound : null);
+    }
+
+    /**
+     * The TCP address the server listens on, with the port it picked if it was given 0; for a manager
+     * made by {@link #connect}, the address it reached.
+     *
+     * @return the address
+     * @throws IllegalStateException if the manager serves this machine only ({@link #start()})
+     */
+    public InetSocketAddress address() {
+        if (address instanceof ManagerAddress.Remote remote) {
+            return remote.address();
+        }
+        if (listening == null) {
+            throw new IllegalStateException("a manager made by Manager.start() listens on no network address; use Manager.serve");
+        }
+        return listening;
+    }
+
+    /**
+     * A new, empty shared map, Python's {@code Manager().dict()}.
+     *
+     * @param <K> its keys' type
+     * @param <V> its values' type
+     * @return its proxy
+     */
+    public <K, V> ConcurrentMap<K, V> dict() {
+        return dict(Map.of());
+    }
+
+    /**
+     * A new shared map holding a copy of {@code initial}.
+     *
+     * @param initial its first entries, serializable
+     * @param <K> its keys' type
+     * @param <V> its values' type
+     * @return its proxy
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> ConcurrentMap<K, V> dict(Map<? extends K, ? extends V> initial) {
+        return (ConcurrentMap<K, V>) make("dict", new java.util.HashMap<>(initial));
+    }
+
+    /**
+     * A new, empty shared list, Python's {@code Manager().list()}.
+     *
+     * @param <E> its elements' type
+     * @return its proxy
+     */
+    public <E> List<E> list() {
+        return list(List.of());
+    }
+
+    /**
+     * A new shared list holding a copy of {@code initial}.
+     *
+     * @param initial its first elements, serializable
+     * @param <E> its elements' type
+     * @return its proxy
+     */
+    @SuppressWarnings("unchecked")
+    public <E> List<E> list(Collection<? extends E> initial) {
+        return (List<E>) make("list", new java.util.ArrayList<>(initial));
+    }
+
+    /**
+     * A new, empty namespace, Python's {@code Manager().Namespace()}.
+     *
+     * @return its proxy
+     */
+    public Namespace namespace() {
+        return (Namespace) make("namespace", null);
+    }
+
+    /**
+     * A new shared value, Python's {@code Manager().Value(typecode, value)}.
+     *
+     * @param initial its value, serializable
+     * @param <T> its type
+     * @return its proxy
+     */
+    @SuppressWarnings("unchecked")
+    public <T> ManagedValue<T> value(T initial) {
+        return (ManagedValue<T>) make("value", initial);
+    }
+
+    /**
+     * A new unbounded queue made by the server, Python's {@code Manager().Queue()}.
+     *
+     * @param <E> its items' type
+     * @return the queue
+     */
+    public <E> Queue<E> queue() {
+        return queue(0);
+    }
+
+    /**
+     * A new queue of at most {@code maxsize} items (unbounded if not positive).
+     *
+     * @param maxsize the most items it holds
+     * @param <E> its items' type
+     * @return the queue
+     */
+    @SuppressWarnings("unchecked")
+    public <E> Queue<E> queue(int maxsize) {
+        return (Queue<E>) make("queue", maxsize);
+    }
+
+    /**
+     * A new unbounded joinable queue, Python's {@code Manager().JoinableQueue()}.
+     *
+     * @param <E> its items' type
+     * @return the queue
+     */
+    @SuppressWarnings("unchecked")
+    public <E> JoinableQueue<E> joinableQueue() {
+        return (JoinableQueue<E>) make("joinableQueue", 0);
+    }
+
+    /**
+     * A new lock, Python's {@code Manager().Lock()}.
+     *
+     * @return the lock
+     */
+    public Lock lock() {
+        return (Lock) make("lock", null);
+    }
+
+    /**
+     * A new reentrant lock, Python's {@code Manager().RLock()}.
+     *
+     * @return the lock
+     */
+    public RLock rlock() {
+        return (RLock) make("rlock", null);
+    }
+
+    /**
+     * A new semaphore, Python's {@code Manager().Semaphore(value)}.
+     *
+     * @param value its permits
+     * @return the semaphore
+     */
+    public Semaphore semaphore(int value) {
+        return (Semaphore) make("semaphore", value);
+    }
+
+    /**
+     * A new bounded semaphore, Python's {@code Manager().BoundedSemaphore(value)}.
+     *
+     * @param value its permits, and its bound
+     * @return the semaphore
+     */
+    public BoundedSemaphore boundedSemaphore(int value) {
+        return (BoundedSemaphore) make("boundedSemaphore", value);
+    }
+
+    /**
+     * A new event, Python's {@code Manager().Event()}.
+     *
+     * @return the event
+     */
+    public Event event() {
+        return (Event) make("event", null);
+    }
+
+    /**
+     * A new condition with a lock of its own, Python's {@code Manager().Condition()}.
+     *
+     * @return the condition
+     */
+    public Condition condition() {
+        return (Condition) make("condition", null);
+    }
+
+    /**
+     * A new barrier, Python's {@code Manager().Barrier(parties)}.
+     *
+     * @param parties how many must wait before all go on
+     * @return the barrier
+     */
+    public Barrier barrier(int parties) {
+        return (Barrier) make("barrier", parties);
+    }
+
+    /**
+     * Teaches the server a type of the user's, Python's {@code BaseManager.register(typeid, callable)}:
+     * {@link #create} then makes an object with {@code factory} on the server, and returns a proxy
+     * that exposes the methods of {@code type}, an interface. The server calls those methods from
+     * each client's thread at once, as Python's does, so the object guards its own state. The
+     * interface and the factory's class must be on the server's class path.
+     *
+     * @param typeid the name {@link #create} takes
+     * @param type the interface the proxy implements
+     * @param factory makes the object, on the server
+     * @param <T> the interface
+     * @throws IllegalArgumentException if {@code type} is not an interface
+     */
+    public <T> void register(String typeid, Class<T> type, SerializableCallable<? extends T> factory) {
+        Objects.requireNonNull(typeid, "typeid");
+        Objects.requireNonNull(factory, "factory");
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException(type.getName() + " is not an interface: a proxy exposes the methods of an interface");
+        }
+        callManager("register", typeid, type, factory);
+    }
+
+    /**
+     * A new object of a {@link #register registered} type, made on the server.
+     *
+     * @param typeid the name it was registered under
+     * @param type the interface it was registered with
+     * @param <T> the interface
+     * @return its proxy
+     * @throws IllegalArgumentException if no type is registered under {@code typeid}
+     */
+    public <T> T create(String typeid, Class<T> type) {
+        return type.cast(make(typeid, null));
+    }
+
+    private Object make(String typeid, Object argument) {
+        return callManager("create", typeid, argument);
+    }
+
+    private Object callManager(String operation, Object... arguments) {
+        try {
+            return ManagerClient.of(address).call(Calls.MANAGER, operation, arguments);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ManagerException("the manager could not " + operation + ": " + t, t);
+        }
+    }
+
+    /**
+     * Stops the server this manager started, Python's {@code shutdown()}: it is asked to stop, then
+     * terminated if it has not within a second, then killed. Its objects are gone; their proxies throw
+     * {@link ManagerException}. Does nothing for a manager made by {@link #connect}, or twice.
+     *
+     * @throws InterruptedException if interrupted while waiting for the server to end
+     */
+    public void shutdown() throws InterruptedException {
+        if (server == null || !server.isAlive()) {
+            return;
+        }
+        try {
+            callManager("shutdown");
+        } catch (ManagerException e) {
+            // gone already
+        }
+        if (!server.join(SHUTDOWN_GRACE)) {
+            server.terminate();
+            if (!server.join(SHUTDOWN_GRACE)) {
+                server.kill();
+                server.join();
+            }
+        }
+    }
+
+    /** {@link #shutdown()}, for try-with-resources, as Python's {@code with Manager() as m:}. */
+    @Override
+    public void close() {
+        try {
+            shutdown();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Manager(" + (server != null ? "server " + server.pid().orElse(-1) : address) + ")";
+    }
+}

@@ -1,0 +1,99 @@
+package org.multiprocessing4j.internal.manager;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import org.multiprocessing4j.internal.wire.Codec;
+
+/**
+ * The bytes of a call to a manager's object and of its reply.
+ *
+ * <pre>
+ * call:  long object id | UTF method key ({@link #key}) | int argument count | per argument: int length, Codec bytes
+ * reply: byte VALUE or THROWN | Codec bytes of the value or of the exception
+ * </pre>
+ * Object id {@link #MANAGER} is the manager itself ({@link ManagerServer}'s own operations).
+ */
+public final class Calls {
+    /** The id that names the manager itself rather than one of its objects. */
+    public static final long MANAGER = 0;
+    static final byte VALUE = 0;
+    static final byte THROWN = 1;
+    /** The most arguments a call carries: more is a damaged or hostile frame. */
+    static final int MAX_ARGUMENTS = 255;
+
+    private Calls() {}
+
+    /** A decoded call. */
+    record Call(long objectId, String method, Object[] arguments) {}
+
+    /** A method's key on the wire: its name and parameter types, as both sides compute it. */
+    static String key(Method method) {
+        return method.getName() + Arrays.stream(method.getParameterTypes()).map(Class::getName)
+                .collect(Collectors.joining(",", "(", ")"));
+    }
+
+    static byte[] call(long objectId, String method, Object[] arguments) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeLong(objectId);
+            out.writeUTF(method);
+            int count = arguments == null ? 0 : arguments.length;
+            out.writeInt(count);
+            for (int i = 0; i < count; i++) {
+                byte[] argument = Codec.encode(arguments[i], "argument " + i + " of " + method + " on a manager's object");
+                out.writeInt(argument.length);
+                out.write(argument);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        }
+    }
+
+    static Call readCall(byte[] frame) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(frame));
+        long objectId = in.readLong();
+        String method = in.readUTF();
+        int count = in.readInt();
+        if (count < 0 || count > MAX_ARGUMENTS) {
+            throw new StreamCorruptedException("a call with " + count + " arguments");
+        }
+        Object[] arguments = new Object[count];
+        for (int i = 0; i < count; i++) {
+            int length = in.readInt();
+            if (length < 0 || length > in.available()) {
+                throw new StreamCorruptedException("argument " + i + " says it has " + length + " bytes");
+            }
+            arguments[i] = Codec.decode(in.readNBytes(length));
+        }
+        return new Call(objectId, method, arguments);
+    }
+
+    static byte[] reply(byte status, byte[] encoded) {
+        byte[] reply = new byte[1 + encoded.length];
+        reply[0] = status;
+        System.arraycopy(encoded, 0, reply, 1, encoded.length);
+        return reply;
+    }
+
+    /** The value a reply carries, or the exception it carries thrown. */
+    static Object readReply(byte[] reply) throws Throwable {
+        if (reply.length < 1 || (reply[0] != VALUE && reply[0] != THROWN)) {
+            throw new StreamCorruptedException("a manager's reply begins with " + (reply.length < 1 ? "nothing" : reply[0]));
+        }
+        Object decoded = Codec.decode(Arrays.copyOfRange(reply, 1, reply.length));
+        if (reply[0] == THROWN) {
+            throw (Throwable) decoded;
+        }
+        return decoded;
+    }
+}

@@ -1,0 +1,217 @@
+package org.multiprocessing4j.internal.manager;
+
+import java.io.IOException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.net.ExtendedSocketOptions;
+import org.multiprocessing4j.AuthenticationException;
+import org.multiprocessing4j.Connection;
+import org.multiprocessing4j.ManagerException;
+import org.multiprocessing4j.Pipe;
+import org.multiprocessing4j.internal.channel.ControlProtocol;
+import org.multiprocessing4j.internal.channel.FrameChannel;
+import org.multiprocessing4j.internal.channel.Handshake;
+import org.multiprocessing4j.internal.shm.Liveness;
+
+/**
+ * This process's side of its managers: one channel per thread per server, as Python's proxies
+ * connect once per thread, so that a call blocked on the server (a queue's {@code get}) holds up
+ * no other thread, and a lock's owner is the thread that took it.
+ *
+ * <p>A call never waits for ever on a server that is gone. A pipe's other end is seen gone within
+ * 50 ms once the server held it; until the server took a new pipe off its queue, the client looks
+ * at the server's pid every {@link #LOOK}. A socket breaks at once when the server's process dies,
+ * and TCP keep-alive probes ({@link #KEEPALIVE_IDLE_SECONDS} idle, then {@link #KEEPALIVE_PROBES}
+ * a second apart) find a server whose machine or network went away.
+ */
+public final class ManagerClient {
+    static final Duration LOOK = Duration.ofMillis(100);
+    static final int KEEPALIVE_IDLE_SECONDS = 5;
+    static final int KEEPALIVE_PROBES = 3;
+    private static final Map<ManagerAddress, ManagerClient> CLIENTS = new ConcurrentHashMap<>();
+    /** The server whose call is being written on this thread: a proxy of its own goes without the key. */
+    private static final ThreadLocal<ManagerAddress> ENCODING_FOR = new ThreadLocal<>();
+    /** The server whose reply, or whose own call, is being read on this thread: a proxy without a key takes its key. */
+    private static final ThreadLocal<ManagerAddress> DECODING_FROM = new ThreadLocal<>();
+
+    private final ManagerAddress address;
+    private final ThreadLocal<Channel> channels = new ThreadLocal<>();
+    /** Per thread: whether its channel's first reply came, after which the channel itself reports a dead server. */
+    private final ThreadLocal<Boolean> answered = ThreadLocal.withInitial(() -> false);
+
+    private ManagerClient(ManagerAddress address) {
+        this.address = address;
+    }
+
+    /** The client of the manager at {@code address} in this process. */
+    public static ManagerClient of(ManagerAddress address) {
+        return CLIENTS.computeIfAbsent(address, ManagerClient::new);
+    }
+
+    static ManagerAddress encodingFor() {
+        return ENCODING_FOR.get();
+    }
+
+    static ManagerAddress decodingFrom() {
+        return DECODING_FROM.get();
+    }
+
+    /**
+     * Until {@link #doneDecoding}, this thread reads what came from {@code server} by way of
+     * {@code server}: a proxy of that server's is bound to this way of reaching it.
+     */
+    static void decodingFrom(ManagerAddress server) {
+        DECODING_FROM.set(server);
+    }
+
+    static void doneDecoding() {
+        DECODING_FROM.remove();
+    }
+
+    static void encodingFor(ManagerAddress server) {
+        ENCODING_FOR.set(server);
+    }
+
+    static void doneEncoding() {
+        ENCODING_FOR.remove();
+    }
+
+    public ManagerAddress address() {
+        return address;
+    }
+
+    /**
+     * Calls {@code method} on object {@code objectId} of the server, on this thread's channel.
+     *
+     * @return what the method returned, proxies included
+     * @throws Throwable what the method threw, or {@link ManagerException} if the server is gone,
+     *     or {@link AuthenticationException} if it refused this process's key
+     */
+    public Object call(long objectId, String method, Object[] arguments) throws Throwable {
+        byte[] request;
+        encodingFor(address);
+        try {
+            request = Calls.call(objectId, method, arguments);
+        } finally {
+            doneEncoding();
+        }
+        Channel channel = channel();
+        byte[] reply;
+        try {
+            channel.send(request);
+            if (!answered.get() && channel instanceof Channel.OverPipe pipe) {
+                awaitFirstReply(pipe.end());
+            }
+            reply = channel.receive();
+            answered.set(true);
+        } catch (IOException e) {
+            forgetChannel();
+            throw gone(e);
+        }
+        decodingFrom(address);
+        try {
+            return Calls.readReply(reply);
+        } finally {
+            doneDecoding();
+        }
+    }
+
+    private void awaitFirstReply(Connection end) {
+        ManagerAddress.Local local = (ManagerAddress.Local) address;
+        while (!end.poll(LOOK)) {
+            if (!Liveness.isAlive(local.serverPid(), local.serverStart())) {
+                forgetChannel();
+                throw gone(new IOException("its process " + local.serverPid() + " has ended"));
+            }
+        }
+    }
+
+    private ManagerException gone(IOException cause) {
+        return new ManagerException("the manager's server (" + describe() + ") is gone: " + cause.getMessage(), cause);
+    }
+
+    private String describe() {
+        return address instanceof ManagerAddress.Local local ? "process " + local.serverPid() : address.toString();
+    }
+
+    private void forgetChannel() {
+        Channel channel = channels.get();
+        channels.remove();
+        answered.remove();
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private Channel channel() {
+        Channel channel = channels.get();
+        if (channel == null) {
+            channel = open();
+            channels.set(channel);
+        }
+        return channel;
+    }
+
+    private Channel open() {
+        try {
+            return switch (address) {
+                case ManagerAddress.Local local -> {
+                    Pipe pipe = Pipe.open(true);
+                    local.accept().put(pipe.second());
+                    yield new Channel.OverPipe(pipe.first());
+                }
+                case ManagerAddress.Remote remote -> connect(remote);
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ManagerException("interrupted while connecting to the manager at " + describe(), e);
+        } catch (IOException e) {
+            throw gone(e);
+        }
+    }
+
+    /** A socket to {@code remote}, keep-alive on, after both sides proved they hold the key. */
+    static Channel connect(ManagerAddress.Remote remote) throws IOException {
+        SocketChannel socket = SocketChannel.open(remote.address());
+        try {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 1);
+            socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
+            Handshake.asClient(new FrameChannel(socket, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD),
+                    remote.key());
+            return Channel.OverSocket.of(socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to {@code remote} once, proving the key, and asks the server's name.
+     *
+     * @throws org.multiprocessing4j.AuthenticationException if either side refused the other's key
+     * @throws IOException if the server cannot be reached
+     */
+    public static String askServerId(ManagerAddress.Remote remote) throws IOException {
+        try (Channel channel = connect(remote)) {
+            channel.send(Calls.call(Calls.MANAGER, "serverId", new Object[0]));
+            return (String) Calls.readReply(channel.receive());
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("the server did not tell its name: " + t, t);
+        }
+    }
+
+    /** Closes this thread's channel to every server: the thread is done with them. */
+    public static void closeChannelsOfThisThread() {
+        for (ManagerClient client : CLIENTS.values()) {
+            client.forgetChannel();
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package org.multiprocessing4j.internal.manager;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.Serializable;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import org.multiprocessing4j.Barrier;
+import org.multiprocessing4j.BoundedSemaphore;
+import org.multiprocessing4j.Condition;
+import org.multiprocessing4j.Connection;
+import org.multiprocessing4j.Event;
+import org.multiprocessing4j.JoinableQueue;
+import org.multiprocessing4j.Lock;
+import org.multiprocessing4j.ManagedValue;
+import org.multiprocessing4j.Namespace;
+import org.multiprocessing4j.Queue;
+import org.multiprocessing4j.RLock;
+import org.multiprocessing4j.Semaphore;
+import org.multiprocessing4j.function.SerializableCallable;
+import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.channel.ControlProtocol;
+import org.multiprocessing4j.internal.channel.FrameChannel;
+import org.multiprocessing4j.internal.channel.Handshake;
+import org.multiprocessing4j.internal.shm.Liveness;
+import org.multiprocessing4j.internal.wire.Codec;
+
+/**
+ * A manager's server, Python's {@code managers.Server}: the process that holds the shared objects
+ * and runs the methods its clients call on them.
+ *
+ * <p>Each connection is served by a virtual thread of its own, which reads a call, runs it and
+ * writes the reply, so a call that blocks (a queue's {@code take}) holds up only its own client,
+ * and hundreds of clients cost little. Connections come from a queue of pipe ends in shared memory
+ * (clients on this machine), and, when the manager serves the network, from a TCP socket, after a
+ * mutual HMAC challenge on the key ({@link Handshake}; the key never crosses the wire). A frame is
+ * length-checked and checksummed before it is read, and its values are deserialized through the
+ * library's {@code ObjectInputFilter}; a client that sends garbage or disconnects mid-call loses its
+ * connection and nothing else.
+ *
+ * <p>Calls on a dict, list, namespace or value run under the object's monitor: each method, the
+ * {@code ConcurrentMap} ones with their functions included, is atomic. Registered objects are called
+ * as Python's are, from each client's thread at once, so they guard themselves. Locks, semaphores,
+ * events, conditions, barriers and queues are this library's own, in shared memory, made here and
+ * handed out: a client that dies holding a lock does not keep it, as with any {@link Lock}.
+ * Objects live as long as the server.
+ */
+public final class ManagerServer {
+    private final String serverId;
+    private final Map<Long, Served> objects = new ConcurrentHashMap<>();
+    private final Map<String, Registration> registered = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Map<String, Method>> methods = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong(Calls.MANAGER);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private record Served(Object target, Class<?> type, boolean guarded) {}
+
+    private record Registration(Class<?> type, SerializableCallable<?> factory) {}
+
+    private ManagerServer(String serverId) {
+        this.serverId = serverId;
+    }
+
+    /**
+     * Serves until a client asks it to stop: the body of a manager's server process.
+     *
+     * @param accept where clients on this machine put their pipe ends
+     * @param tcp the address to listen on too, or null
+     * @param key the key TCP clients must prove they hold (ignored without {@code tcp})
+     * @param started where the server puts the TCP address it bound (or its serverId, without one) once it serves
+     */
+    public static void serve(String serverId, Queue<Connection> accept, InetSocketAddress tcp, byte[] key,
+            Queue<Object> started) throws IOException, InterruptedException {
+        ManagerServer server = new ManagerServer(serverId);
+        ManagerAddress.Local local = new ManagerAddress.Local(serverId, accept, Liveness.selfPid(), Liveness.selfStartTime());
+        Thread.ofPlatform().daemon().name("mp4j-manager-accept").start(() -> server.acceptLocal(local));
+        if (tcp == null) {
+            started.put(serverId);
+        } else {
+            ServerSocketChannel listener = ServerSocketChannel.open();
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(tcp, 128);
+            ManagerAddress.Remote remote = new ManagerAddress.Remote(serverId, (InetSocketAddress) listener.getLocalAddress(), key);
+            Thread.ofPlatform().daemon().name("mp4j-manager-accept-tcp").start(() -> server.acceptTcp(listener, remote));
+            started.put(remote.address());
+        }
+        server.stopped.await();
+    }
+
+    private void acceptLocal(ManagerAddress.Local self) {
+        while (true) {
+            try {
+                Connection end = self.accept().take();
+                Thread.ofVirtual().name("mp4j-manager-client").start(() -> serveChannel(new Channel.OverPipe(end), self));
+            } catch (InterruptedException | RuntimeException e) {
+                Log.warning("the manager stops taking clients on this machine: " + e);
+                return;
+            }
+        }
+    }
+
+    private void acceptTcp(ServerSocketChannel listener, ManagerAddress.Remote self) {
+        while (listener.isOpen()) {
+            try {
+                SocketChannel socket = listener.accept();
+                Thread.ofVirtual().name("mp4j-manager-tcp-client").start(() -> handshakeThenServe(socket, self));
+            } catch (IOException e) {
+                Log.warning("the manager stops taking clients over TCP: " + e);
+                return;
+            }
+        }
+    }
+
+    private void handshakeThenServe(SocketChannel socket, ManagerAddress.Remote self) {
+        try {
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            Handshake.asServer(new FrameChannel(socket, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD),
+                    self.key());
+        } catch (IOException e) {
+            Log.debug("refused a manager client " + e);
+            closeQuietly(socket);
+            return;
+        }
+        serveChannel(Channel.OverSocket.of(socket), self);
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // gone already
+        }
+    }
+
+    /** Reads calls and writes replies until the client goes; a broken or garbled channel ends only itself. */
+    private void serveChannel(Channel channel, ManagerAddress self) {
+        try (channel) {
+            while (true) {
+                byte[] reply = handle(channel.receive(), self);
+                channel.send(reply);
+            }
+        } catch (EOFException e) {
+            // the client closed its end, or died
+        } catch (IOException | RuntimeException e) {
+            Log.debug("dropped a manager client: " + e);
+        }
+    }
+
+    private byte[] handle(byte[] message, ManagerAddress self) {
+        Object result;
+        byte status = Calls.VALUE;
+        try {
+            Calls.Call call;
+            ManagerClient.decodingFrom(self);
+            try {
+                call = Calls.readCall(message);
+            } finally {
+                ManagerClient.doneDecoding();
+            }
+            result = call.objectId() == Calls.MANAGER ? manage(call, self) : run(call, self);
+        } catch (Throwable t) {
+            status = Calls.THROWN;
+            result = t;
+        }
+        ManagerClient.encodingFor(self);
+        try {
+            return Calls.reply(status, encodeReply(status, result));
+        } finally {
+            ManagerClient.doneEncoding();
+        }
+    }
+
+    /** The reply's value; one that cannot be serialized becomes the exception that says so. */
+    private static byte[] encodeReply(byte status, Object result) {
+        try {
+            return Codec.encode(result, status == Calls.VALUE ? "the result of a manager's method" : "an exception a manager's method threw");
+        } catch (IllegalArgumentException e) {
+            return Codec.encode(e, "an exception");
+        }
+    }
+
+    private Object manage(Calls.Call call, ManagerAddress self) throws Exception {
+        Object[] args = call.arguments();
+        return switch (call.method()) {
+            case "create" -> create((String) args[0], args[1], self);
+            case "register" -> {
+                registered.put((String) args[0], new Registration((Class<?>) args[1], (SerializableCallable<?>) args[2]));
+                yield null;
+            }
+            case "serverId" -> serverId;
+            case "shutdown" -> {
+                stopped.countDown();
+                yield null;
+            }
+            default -> throw new UnsupportedOperationException("a manager does not " + call.method());
+        };
+    }
+
+    private Object create(String typeid, Object argument, ManagerAddress self) throws Exception {
+        return switch (typeid) {
+            case "dict" -> serve(new ServedObjects.Dict<>(argument == null ? Map.of() : (Map<?, ?>) argument), ConcurrentMap.class, true, self);
+            case "list" -> serve(new ArrayList<>(argument == null ? List.of() : (Collection<?>) argument), List.class, true, self);
+            case "namespace" -> serve(new ServedObjects.NamespaceObject(), Namespace.class, true, self);
+            case "value" -> serve(new ServedObjects.ValueObject<>(argument), ManagedValue.class, true, self);
+            case "queue" -> new Queue<>((Integer) argument);
+            case "joinableQueue" -> new JoinableQueue<>((Integer) argument);
+            case "lock" -> new Lock();
+            case "rlock" -> new RLock();
+            case "semaphore" -> new Semaphore((Integer) argument);
+            case "boundedSemaphore" -> new BoundedSemaphore((Integer) argument);
+            case "event" -> new Event();
+            case "condition" -> new Condition();
+            case "barrier" -> new Barrier((Integer) argument);
+            default -> {
+                Registration registration = registered.get(typeid);
+                if (registration == null) {
+                    throw new IllegalArgumentException("the manager knows no type '" + typeid + "'; register it first");
+                }
+                yield serve(registration.factory().call(), registration.type(), false, self);
+            }
+        };
+    }
+
+    private Object serve(Object target, Class<?> type, boolean guarded, ManagerAddress self) {
+        long id = ids.incrementAndGet();
+        objects.put(id, new Served(target, type, guarded));
+        return ProxyHandler.proxy(self, id, type);
+    }
+
+    private Object run(Calls.Call call, ManagerAddress self) throws Throwable {
+        Served served = objects.get(call.objectId());
+        if (served == null) {
+            throw new IllegalStateException("the manager holds no object " + call.objectId());
+        }
+        Method method = methodsOf(served.type()).get(call.method());
+        if (method == null) {
+            throw new UnsupportedOperationException("a " + served.type().getName() + " on the manager exposes no method "
+                    + call.method());
+        }
+        Object result;
+        try {
+            if (served.guarded()) {
+                synchronized (served.target()) {
+                    result = copyOfView(method.invoke(served.target(), call.arguments()));
+                }
+            } else {
+                result = copyOfView(method.invoke(served.target(), call.arguments()));
+            }
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+        return result == served.target() ? ProxyHandler.proxy(self, call.objectId(), served.type()) : result;
+    }
+
+    /** The methods a type exposes, by {@link Calls#key}: those of its interface, and equals, hashCode and toString. */
+    private Map<String, Method> methodsOf(Class<?> type) {
+        return methods.computeIfAbsent(type, t -> {
+            Map<String, Method> byKey = new ConcurrentHashMap<>();
+            for (Method m : t.getMethods()) {
+                byKey.putIfAbsent(Calls.key(m), m);
+            }
+            for (String name : List.of("equals", "hashCode", "toString")) {
+                for (Method m : Object.class.getMethods()) {
+                    if (m.getName().equals(name)) {
+                        byKey.put(Calls.key(m), m);
+                    }
+                }
+            }
+            return byKey;
+        });
+    }
+
+    /**
+     * A copy of what a method returned if it is a view of the object (a map's key set, a sublist),
+     * which cannot leave the server; the caller gets its contents, as Python's proxies return copies.
+     */
+    private static Object copyOfView(Object result) {
+        return switch (result) {
+            case Map.Entry<?, ?> entry when !(entry instanceof Serializable) ->
+                    new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue());
+            case Set<?> set when !(set instanceof Serializable) -> {
+                Set<Object> copy = new LinkedHashSet<>();
+                for (Object element : set) {
+                    copy.add(copyOfView(element));
+                }
+                yield copy;
+            }
+            case Collection<?> collection when !(collection instanceof Serializable) -> new ArrayList<>(collection);
+            case null, default -> result;
+        };
+    }
+}

@@ -1,0 +1,215 @@
+package org.multiprocessing4j.internal.manager;
+
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.multiprocessing4j.Namespace;
+
+/**
+ * What a proxy does with a call: sends it to the object {@link #objectId} on the manager's server,
+ * and returns or throws what the method did there. Serializable as (address, id, interface), so a
+ * proxy sent to another process, or stored in another of the manager's objects, reaches the same
+ * object.
+ *
+ * <p>Which calls stay here: {@code equals} with another proxy of the same object, and the default
+ * methods of the interface ({@code forEach}, {@code stream}, {@code removeIf}, ...), which run here
+ * over its remote abstract methods; except the defaults of {@code Map} and {@code ConcurrentMap} that
+ * must be atomic ({@link #ATOMIC_DEFAULTS}), which run on the server under the object's lock. A
+ * list's iterators are here too, and live: each step reads the list on the server, as Python's do.
+ * A {@link Namespace}'s names that begin with {@code _} stay on the proxy, as in Python.
+ */
+public final class ProxyHandler implements InvocationHandler, Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final Set<String> ATOMIC_DEFAULTS = Set.of("getOrDefault", "putIfAbsent", "remove", "replace",
+            "replaceAll", "computeIfAbsent", "computeIfPresent", "compute", "merge");
+    private static final Map<Method, String> KEYS = new ConcurrentHashMap<>();
+
+    /** How this process reaches the server: rebound, when read, to the way the proxy came (see {@link #readObject}). */
+    private ManagerAddress address;
+    private final long objectId;
+    private final Class<?> type;
+    /** A namespace's names that begin with {@code _}: this proxy's alone. */
+    private transient Map<String, Object> local;
+
+    ProxyHandler(ManagerAddress address, long objectId, Class<?> type) {
+        this.address = address;
+        this.objectId = objectId;
+        this.type = type;
+    }
+
+    /** A proxy of object {@code objectId} of the server at {@code address}, implementing {@code type}. */
+    @SuppressWarnings("unchecked")
+    static <T> T proxy(ManagerAddress address, long objectId, Class<T> type) {
+        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                new ProxyHandler(address, objectId, type));
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        String name = method.getName();
+        if (method.getDeclaringClass() == Object.class) {
+            if (name.equals("equals")) {
+                return args[0] != null && Proxy.isProxyClass(args[0].getClass())
+                        && Proxy.getInvocationHandler(args[0]) instanceof ProxyHandler other
+                                ? other.address.equals(address) && other.objectId == objectId
+                                : remote("equals(java.lang.Object)", args);
+            }
+            return remote(Calls.key(method), args);
+        }
+        if (type == Namespace.class && args != null && args.length > 0 && args[0] instanceof String attribute
+                && attribute.startsWith("_")) {
+            return onProxy(name, attribute, args);
+        }
+        if (List.class.isAssignableFrom(type)) {
+            switch (name) {
+                case "iterator" -> {
+                    return new LiveIterator((List<?>) proxy, 0);
+                }
+                case "listIterator" -> {
+                    return new LiveIterator((List<?>) proxy, args == null ? 0 : (Integer) args[0]);
+                }
+                default -> { }
+            }
+        }
+        if (method.isDefault() && !(Map.class.isAssignableFrom(type) && ATOMIC_DEFAULTS.contains(name))) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        return remote(KEYS.computeIfAbsent(method, Calls::key), args);
+    }
+
+    private Object remote(String key, Object[] args) throws Throwable {
+        return ManagerClient.of(address).call(objectId, key, args);
+    }
+
+    private synchronized Object onProxy(String method, String attribute, Object[] args) {
+        if (local == null) {
+            local = new java.util.HashMap<>();
+        }
+        return switch (method) {
+            case "get" -> {
+                if (!local.containsKey(attribute)) {
+                    throw new NoSuchElementException("the namespace has no attribute '" + attribute + "'");
+                }
+                yield local.get(attribute);
+            }
+            case "set" -> local.put(attribute, args[1]);
+            case "delete" -> {
+                if (!local.containsKey(attribute)) {
+                    throw new NoSuchElementException("the namespace has no attribute '" + attribute + "'");
+                }
+                local.remove(attribute);
+                yield null;
+            }
+            case "has" -> local.containsKey(attribute);
+            default -> throw new UnsupportedOperationException(method);
+        };
+    }
+
+    /**
+     * Read in a reply from, or a call to, a server: a proxy of that server's reaches it the way the
+     * reply came, by shared memory or by socket, whichever way its writer reached it.
+     */
+    @Serial
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        ManagerAddress from = ManagerClient.decodingFrom();
+        if (from != null && from.serverId().equals(address.serverId())) {
+            address = from;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "proxy of object " + objectId + " (" + type.getName() + ") of the manager at " + address;
+    }
+
+    /** A list iterator that reads and writes the list on the server at each step, as Python's proxy iterators. */
+    private static final class LiveIterator implements ListIterator<Object> {
+        private final List<Object> list;
+        private int next;
+        private int last = -1;
+
+        @SuppressWarnings("unchecked")
+        LiveIterator(List<?> list, int start) {
+            this.list = (List<Object>) list;
+            this.next = start;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < list.size();
+        }
+
+        @Override
+        public Object next() {
+            try {
+                Object value = list.get(next);
+                last = next++;
+                return value;
+            } catch (IndexOutOfBoundsException e) {
+                throw new NoSuchElementException("the list has " + list.size() + " elements now");
+            }
+        }
+
+        @Override
+        public boolean hasPrevious() {
+            return next > 0;
+        }
+
+        @Override
+        public Object previous() {
+            if (next == 0) {
+                throw new NoSuchElementException();
+            }
+            last = --next;
+            return list.get(next);
+        }
+
+        @Override
+        public int nextIndex() {
+            return next;
+        }
+
+        @Override
+        public int previousIndex() {
+            return next - 1;
+        }
+
+        @Override
+        public void remove() {
+            checkLast();
+            list.remove(last);
+            if (last < next) {
+                next--;
+            }
+            last = -1;
+        }
+
+        @Override
+        public void set(Object value) {
+            checkLast();
+            list.set(last, value);
+        }
+
+        @Override
+        public void add(Object value) {
+            list.add(next++, value);
+            last = -1;
+        }
+
+        private void checkLast() {
+            if (last < 0) {
+                throw new IllegalStateException("next() or previous() first");
+            }
+        }
+    }
+}

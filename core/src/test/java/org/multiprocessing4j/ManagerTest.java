@@ -1,0 +1,235 @@
+package org.multiprocessing4j;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Python's _TestContainers, test_namespace, test_nested_queue, TestSyncManagerTypes and _TestMyManager, on one manager. */
+@Timeout(60)
+class ManagerTest {
+    private static Manager manager;
+
+    @BeforeAll
+    static void start() {
+        manager = Manager.start();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        manager.shutdown();
+    }
+
+    private static void runInChild(org.multiprocessing4j.function.SerializableRunnable task) throws InterruptedException {
+        Process child = new Process(task);
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+    }
+
+    @Test
+    void aChildWritesADictAndAListThatTheParentReads() throws Exception {
+        Map<String, Integer> d = manager.dict();
+        List<String> l = manager.list(List.of("first"));
+        runInChild(() -> {
+            d.put("answer", 42);
+            l.add("from a child");
+        });
+        assertThat(d).containsExactly(Map.entry("answer", 42));
+        assertThat(l).containsExactly("first", "from a child");
+        assertThat(d.keySet()).containsExactly("answer");
+        assertThat(d.values()).containsExactly(42);
+        assertThat(d.entrySet()).containsExactly(Map.entry("answer", 42));
+        assertThat(l.subList(1, 2)).containsExactly("from a child");
+        assertThat(d.toString()).isEqualTo("{answer=42}");
+    }
+
+    @Test
+    void mergeFromTwoProcessesIsAtomicOnTheServer() throws Exception {
+        ConcurrentMap<String, Integer> d = manager.dict();
+        BiFunction<Integer, Integer, Integer> sum = (BiFunction<Integer, Integer, Integer> & Serializable) Integer::sum;
+        Process[] children = new Process[2];
+        for (int i = 0; i < children.length; i++) {
+            children[i] = new Process(() -> {
+                for (int k = 0; k < 500; k++) {
+                    d.merge("n", 1, sum);
+                }
+            });
+            children[i].start();
+        }
+        for (Process child : children) {
+            child.join();
+        }
+        assertThat(d.get("n")).isEqualTo(1000);
+        assertThat(d.putIfAbsent("n", 0)).isEqualTo(1000);
+        assertThat(d.putIfAbsent("m", 7)).isNull();
+        assertThat(d.compute("m", (java.util.function.BiFunction<String, Integer, Integer> & Serializable) (k, v) -> v * 2))
+                .isEqualTo(14);
+    }
+
+    @Test
+    void aNonSerializableFunctionFailsInTheCallerNamingIt() {
+        ConcurrentMap<String, Integer> d = manager.dict();
+        assertThatThrownBy(() -> d.merge("n", 1, Integer::sum)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("merge");
+    }
+
+    @Test
+    void aValueFetchedIsACopyButANestedProxyIsLive() {
+        Map<String, Object> d = manager.dict();
+        d.put("k", new ArrayList<>(List.of(1)));
+        @SuppressWarnings("unchecked")
+        List<Integer> copy = (List<Integer>) d.get("k");
+        copy.add(2);
+        assertThat(d.get("k")).isEqualTo(List.of(1));
+        Map<String, Integer> pets = manager.dict(Map.of("ferrets", 2));
+        d.put("pets", pets);
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> fetched = (Map<String, Integer>) d.get("pets");
+        fetched.put("hamsters", 4);
+        assertThat(pets).containsEntry("hamsters", 4).containsEntry("ferrets", 2);
+        assertThat(fetched).isEqualTo(pets);
+    }
+
+    @Test
+    void aListIteratorSeesLaterWrites() {
+        List<Integer> a = manager.list(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9));
+        List<Integer> seen = new ArrayList<>();
+        a.iterator().forEachRemaining(seen::add);
+        assertThat(seen).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        Iterator<Integer> it = a.iterator();
+        a.set(0, 100);
+        assertThat(it.next()).isEqualTo(100);
+        a.removeIf(x -> x > 5 && x < 100);
+        assertThat(a).containsExactly(100, 1, 2, 3, 4, 5);
+        assertThat(a.stream().mapToInt(Integer::intValue).sum()).isEqualTo(115);
+    }
+
+    @Test
+    void aNamespaceKeepsItsNamesAndUnderscoresStayOnTheProxy() throws Exception {
+        Namespace n = manager.namespace();
+        n.set("name", "Bob");
+        n.set("job", "Builder");
+        n.set("_hidden", "here");
+        n.delete("job");
+        assertThat(n.toString()).isEqualTo("Namespace(name='Bob')");
+        assertThat(n.get("_hidden")).isEqualTo("here");
+        runInChild(() -> {
+            if (!"Bob".equals(n.get("name")) || n.has("_hidden")) {
+                System.exit(3);
+            }
+            n.set("age", 3);
+        });
+        assertThat(n.get("age")).isEqualTo(3);
+        assertThatThrownBy(() -> n.get("job")).isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining("no attribute 'job'");
+    }
+
+    @Test
+    void aQueueStoredInAListStillWorks() throws Exception {
+        List<Object> l = manager.list();
+        l.add(manager.queue());
+        @SuppressWarnings("unchecked")
+        Queue<Integer> q = (Queue<Integer>) l.get(0);
+        q.put(123);
+        assertThat(q.take()).isEqualTo(123);
+    }
+
+    @Test
+    void eachSyncManagerTypeIsMadeHereAndUsedInAChild() throws Exception {
+        Lock lock = manager.lock();
+        RLock rlock = manager.rlock();
+        Semaphore semaphore = manager.semaphore(2);
+        BoundedSemaphore bounded = manager.boundedSemaphore(1);
+        Event event = manager.event();
+        Condition condition = manager.condition();
+        Barrier barrier = manager.barrier(2);
+        Queue<String> queue = manager.queue();
+        JoinableQueue<String> joinable = manager.joinableQueue();
+        ManagedValue<Double> value = manager.value(1.5);
+        Process child = new Process(() -> {
+            lock.acquire();
+            lock.release();
+            rlock.acquire();
+            rlock.acquire();
+            rlock.release();
+            rlock.release();
+            semaphore.acquire();
+            bounded.acquire();
+            bounded.release();
+            event.set();
+            condition.acquire();
+            condition.signalAll();
+            condition.release();
+            barrier.await();
+            queue.put("from the child");
+            joinable.put("job");
+            value.set(value.get() * 2);
+        });
+        child.start();
+        barrier.await();
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(event.isSet()).isTrue();
+        assertThat(queue.take()).isEqualTo("from the child");
+        assertThat(joinable.take()).isEqualTo("job");
+        joinable.taskDone();
+        joinable.join();
+        assertThat(value.get()).isEqualTo(3.0);
+        assertThat(semaphore.acquire(false)).isTrue();
+        assertThat(semaphore.acquire(false)).isFalse();
+    }
+
+    /** _TestMyManager's FooBar. */
+    public interface FooBar {
+        String f();
+
+        String g();
+    }
+
+    /** A FooBar whose g raises, as Python's. */
+    public static final class RealFooBar implements FooBar {
+        @Override
+        public String f() {
+            return "f()";
+        }
+
+        @Override
+        public String g() {
+            throw new IllegalArgumentException("g() raises");
+        }
+    }
+
+    @Test
+    void aRegisteredTypeExposesItsInterfaceAndItsExceptionsComeBackAsThemselves() throws Exception {
+        manager.register("FooBar", FooBar.class, RealFooBar::new);
+        FooBar foo = manager.create("FooBar", FooBar.class);
+        assertThat(foo.f()).isEqualTo("f()");
+        assertThatThrownBy(foo::g).isInstanceOf(IllegalArgumentException.class).hasMessage("g() raises");
+        runInChild(() -> {
+            if (!foo.f().equals("f()")) {
+                System.exit(3);
+            }
+        });
+        assertThatThrownBy(() -> manager.create("Nope", FooBar.class)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("knows no type 'Nope'");
+        assertThatThrownBy(() -> manager.register("x", RealFooBar.class, RealFooBar::new))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an interface");
+    }
+
+    @Test
+    void aManagerStartedHereHasNoNetworkAddress() {
+        assertThatThrownBy(manager::address).isInstanceOf(IllegalStateException.class).hasMessageContaining("Manager.serve");
+    }
+}
