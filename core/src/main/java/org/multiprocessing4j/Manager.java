@@ -416,6 +416,11 @@ public final class Manager implements AutoCloseable {
         }
     }
 
+    /** The server process this manager started, or null: for tests that kill it. */
+    Process serverProcess() {
+        return server;
+    }
+
     @Override
     public String toString() {
         return "Manager(" + (server != null ? "server " + server.pid().orElse(-1) : address) + ")";
