@@ -3,13 +3,14 @@ package org.multiprocessing4j;
 import java.io.IOException;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.manager.ManagerTraining;
 import org.multiprocessing4j.internal.pool.PoolTraining;
 import org.multiprocessing4j.internal.wire.JavaSerialization;
 
 /**
  * What the child that trains the AOT cache runs: the library's hot paths, within the one process,
  * so that the cache holds their classes linked and their call sites (var handles on shared memory,
- * the futex downcall) resolved, a pool worker's loop included, and children start on them without the interpreter's slow first
+ * the futex downcall) resolved, a pool worker's loop and a manager's server and client included, and children start on them without the interpreter's slow first
  * thousands of operations. It runs once per class path, in the background. The training task itself
  * takes the compact launch form ({@link ChildLaunch}), as most targets do. It also loads, without
  * initializing them, the application classes of the process whose start launched the training, so
@@ -53,6 +54,7 @@ final class AotTraining {
         near.close();
         echo.join();
         PoolTraining.exercise(ROUNDS / 10);
+        ManagerTraining.exercise(ROUNDS);
         // A target that captures objects of the application's own classes has no compact launch
         // form and goes through Java serialization, as a subclass of Process does: give that path's
         // classes to the cache too.

@@ -12,6 +12,8 @@ public class ManagerException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * An exception saying what happened to the manager's server or connection.
+     *
      * @param message what happened
      * @param cause what the connection reported
      */

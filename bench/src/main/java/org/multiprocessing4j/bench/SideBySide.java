@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.multiprocessing4j.Manager;
 import org.multiprocessing4j.Pool;
 
 /**
@@ -14,7 +15,7 @@ import org.multiprocessing4j.Pool;
  *
  * <p>Run from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * org.multiprocessing4j.bench.SideBySide [runs [group]]}, where group is one of {@code lock}, {@code queue},
- * {@code pipe}, {@code large}, {@code pool}, {@code shm} and {@code start} and runs only those rows. The Python script is looked up at
+ * {@code pipe}, {@code large}, {@code pool}, {@code manager}, {@code shm} and {@code start} and runs only those rows. The Python script is looked up at
  * {@code ../shared/bench} or at {@code -Dmp4j.python.bench=<path>}.
  */
 public final class SideBySide {
@@ -51,6 +52,16 @@ public final class SideBySide {
         }
         if (selected(group, "pool")) {
             poolRows(script);
+        }
+        if (selected(group, "manager")) {
+            double python = python(script, "manager_dict_roundtrip(20_000) * 1e6");
+            try (Manager manager = Manager.start()) {
+                row("manager_dict_op (child)", ManagerWorkloads.dictRoundTripMicros(manager, 20_000, 0), python, "us", false);
+                row("manager_dict_op (child, warm)", ManagerWorkloads.dictRoundTripMicros(manager, 20_000, 100_000), python,
+                        "us", false);
+                row("manager_dict_op (this process, warm)", ManagerWorkloads.dictOpMicrosInProcess(manager, 20_000, 100_000),
+                        python, "us", false);
+            }
         }
         if (selected(group, "shm")) {
             sharedMemoryRows();
