@@ -333,6 +333,30 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
+     * A new shared-memory block made by the server, Python's {@code SharedMemoryManager.SharedMemory(size)}:
+     * {@link #shutdown()} unlinks it, with every other block and list the server made.
+     *
+     * @param size its size in bytes
+     * @return a handle to it, mapped into this process
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
+    public SharedMemory sharedMemory(long size) {
+        return (SharedMemory) make("sharedMemory", size);
+    }
+
+    /**
+     * A new {@link ShareableList} made by the server, Python's {@code SharedMemoryManager.ShareableList(sequence)}:
+     * {@link #shutdown()} unlinks it.
+     *
+     * @param items its values, in order
+     * @return the list, mapped into this process
+     * @throws IllegalArgumentException naming the first item of a type no slot holds
+     */
+    public ShareableList shareableList(List<?> items) {
+        return (ShareableList) make("shareableList", new java.util.ArrayList<>(items));
+    }
+
+    /**
      * Teaches the server a type of the user's, Python's {@code BaseManager.register(typeid, callable)}:
      * {@link #create} then makes an object with {@code factory} on the server, and returns a proxy
      * that exposes the methods of {@code type}, an interface. The server calls those methods from

@@ -232,4 +232,24 @@ class ManagerTest {
     void aManagerStartedHereHasNoNetworkAddress() {
         assertThatThrownBy(manager::address).isInstanceOf(IllegalStateException.class).hasMessageContaining("Manager.serve");
     }
+
+    @Test
+    void blocksAndListsTheServerMadeAreAttachableByNameUntilItsShutdownUnlinksThem() throws Exception {
+        // Python's test_shared_memory_SharedMemoryManager_basics.
+        Manager smm = Manager.start();
+        SharedMemory block = smm.sharedMemory(128);
+        ShareableList list = smm.shareableList(List.of("howdy", 7L));
+        try (SharedMemory byName = SharedMemory.attach(block.name());
+                ShareableList listByName = ShareableList.attach(list.name())) {
+            byName.segment().set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 9);
+            assertThat(block.segment().get(java.lang.foreign.ValueLayout.JAVA_INT, 0)).isEqualTo(9);
+            assertThat(listByName).containsExactly("howdy", 7L);
+        }
+        assertThatThrownBy(() -> smm.shareableList(List.of(new Object()))).isInstanceOf(IllegalArgumentException.class);
+        smm.shutdown();
+        assertThatThrownBy(() -> SharedMemory.attach(block.name())).hasCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThatThrownBy(() -> ShareableList.attach(list.name())).hasCauseInstanceOf(java.nio.file.NoSuchFileException.class);
+        block.close();
+        list.close();
+    }
 }

@@ -32,6 +32,8 @@ import org.multiprocessing4j.Namespace;
 import org.multiprocessing4j.Queue;
 import org.multiprocessing4j.RLock;
 import org.multiprocessing4j.Semaphore;
+import org.multiprocessing4j.ShareableList;
+import org.multiprocessing4j.SharedMemory;
 import org.multiprocessing4j.function.SerializableCallable;
 import org.multiprocessing4j.internal.Log;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
@@ -58,7 +60,8 @@ import org.multiprocessing4j.internal.wire.Codec;
  * as Python's are, from each client's thread at once, so they guard themselves. Locks, semaphores,
  * events, conditions, barriers and queues are this library's own, in shared memory, made here and
  * handed out: a client that dies holding a lock does not keep it, as with any {@link Lock}.
- * Objects live as long as the server.
+ * Objects live as long as the server; the shared-memory blocks it made for clients (Python's
+ * SharedMemoryManager) are unlinked when it is asked to stop.
  */
 public final class ManagerServer {
     private final String serverId;
@@ -67,6 +70,8 @@ public final class ManagerServer {
     private final Map<Class<?>, Map<String, Method>> methods = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(Calls.MANAGER);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The blocks made for clients, Python's SharedMemoryManager's: unlinked when the server stops. */
+    private final List<SharedMemory> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private record Served(Object target, Class<?> type, boolean guarded) {}
 
@@ -205,6 +210,7 @@ public final class ManagerServer {
             }
             case "serverId" -> serverId;
             case "shutdown" -> {
+                unlinkBlocks();
                 stopped.countDown();
                 yield null;
             }
@@ -227,6 +233,12 @@ public final class ManagerServer {
             case "event" -> new Event();
             case "condition" -> new Condition();
             case "barrier" -> new Barrier((Integer) argument);
+            case "sharedMemory" -> kept(SharedMemory.create((Long) argument));
+            case "shareableList" -> {
+                ShareableList list = ShareableList.create((List<?>) argument);
+                kept(list.shm());
+                yield list;
+            }
             default -> {
                 Registration registration = registered.get(typeid);
                 if (registration == null) {
@@ -235,6 +247,24 @@ public final class ManagerServer {
                 yield serve(registration.factory().call(), registration.type(), false, self);
             }
         };
+    }
+
+    private SharedMemory kept(SharedMemory block) {
+        blocks.add(block);
+        return block;
+    }
+
+    private void unlinkBlocks() {
+        synchronized (blocks) {
+            for (SharedMemory block : blocks) {
+                try {
+                    block.unlink();
+                } catch (java.io.UncheckedIOException e) {
+                    // a client unlinked it already
+                }
+            }
+            blocks.clear();
+        }
     }
 
     private Object serve(Object target, Class<?> type, boolean guarded, ManagerAddress self) {
