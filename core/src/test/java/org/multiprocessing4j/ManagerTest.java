@@ -252,4 +252,30 @@ class ManagerTest {
         block.close();
         list.close();
     }
+
+    @Test
+    void clientsWaitingIdleOnThisMachineDoNotStarveANewOne() throws Exception {
+        Map<Integer, Integer> d = manager.dict();
+        int idle = Runtime.getRuntime().availableProcessors() * 2 + 2;
+        java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(idle);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < idle; t++) {
+            int key = t;
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                d.put(key, key); // this thread's own connection, which then waits for its next call
+                connected.countDown();
+                try {
+                    done.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        connected.await();
+        Thread fresh = Thread.ofPlatform().start(() -> d.put(-1, -1));
+        fresh.join();
+        done.countDown();
+        assertThat(d).hasSize(idle + 1);
+    }
 }

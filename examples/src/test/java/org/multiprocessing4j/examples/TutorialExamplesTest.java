@@ -61,4 +61,12 @@ class TutorialExamplesTest {
             assertThat(program.output()).containsExactly("sum of squares: 40425");
         }
     }
+
+    @Test
+    void managerWordCountCountsInWorkersAndReadsOverTcp() throws Exception {
+        try (JavaProgram program = JavaProgram.start(ManagerWordCount.class)) {
+            assertThat(program.waitFor(LIMIT)).isZero();
+            assertThat(program.output()).contains("the: 4", "dog: 2", "fox: 2", "sleeps: 1").hasSize(11);
+        }
+    }
 }

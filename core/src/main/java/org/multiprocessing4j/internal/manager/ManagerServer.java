@@ -46,9 +46,10 @@ import org.multiprocessing4j.internal.wire.Codec;
  * A manager's server, Python's {@code managers.Server}: the process that holds the shared objects
  * and runs the methods its clients call on them.
  *
- * <p>Each connection is served by a virtual thread of its own, which reads a call, runs it and
- * writes the reply, so a call that blocks (a queue's {@code take}) holds up only its own client,
- * and hundreds of clients cost little. Connections come from a queue of pipe ends in shared memory
+ * <p>Each connection is served by a daemon thread of its own, which reads a call, runs it and
+ * writes the reply, so a call that blocks (a queue's {@code take}) holds up only its own client.
+ * Platform threads, not virtual ones: a thread that waits for a pipe's next call sleeps on a futex
+ * in the kernel, which holds a virtual thread's carrier, and a few idle clients would hold them all. Connections come from a queue of pipe ends in shared memory
  * (clients on this machine), and, when the manager serves the network, from a TCP socket, after a
  * mutual HMAC challenge on the key ({@link Handshake}; the key never crosses the wire). A frame is
  * length-checked and checksummed before it is read, and its values are deserialized through the
@@ -64,6 +65,9 @@ import org.multiprocessing4j.internal.wire.Codec;
  * SharedMemoryManager) are unlinked when it is asked to stop.
  */
 public final class ManagerServer {
+    private static final java.util.concurrent.ThreadFactory CONNECTION_THREADS =
+            Thread.ofPlatform().daemon().name("mp4j-manager-client-", 1).factory();
+
     private final String serverId;
     private final Map<Long, Served> objects = new ConcurrentHashMap<>();
     private final Map<String, Registration> registered = new ConcurrentHashMap<>();
@@ -111,7 +115,7 @@ public final class ManagerServer {
         while (true) {
             try {
                 Connection end = self.accept().take();
-                Thread.ofVirtual().name("mp4j-manager-client").start(() -> serveChannel(new Channel.OverPipe(end), self));
+                CONNECTION_THREADS.newThread(() -> serveChannel(new Channel.OverPipe(end), self)).start();
             } catch (InterruptedException | RuntimeException e) {
                 Log.warning("the manager stops taking clients on this machine: " + e);
                 return;
@@ -123,7 +127,7 @@ public final class ManagerServer {
         while (listener.isOpen()) {
             try {
                 SocketChannel socket = listener.accept();
-                Thread.ofVirtual().name("mp4j-manager-tcp-client").start(() -> handshakeThenServe(socket, self));
+                CONNECTION_THREADS.newThread(() -> handshakeThenServe(socket, self)).start();
             } catch (IOException e) {
                 Log.warning("the manager stops taking clients over TCP: " + e);
                 return;
