@@ -247,6 +247,7 @@ class ManagerTest {
         }
         assertThatThrownBy(() -> smm.shareableList(List.of(new Object()))).isInstanceOf(IllegalArgumentException.class);
         smm.shutdown();
+        assertThat(smm.serverProcess().exitCode()).as("the server ends by itself when asked").hasValue(0);
         assertThatThrownBy(() -> SharedMemory.attach(block.name())).hasCauseInstanceOf(java.nio.file.NoSuchFileException.class);
         assertThatThrownBy(() -> ShareableList.attach(list.name())).hasCauseInstanceOf(java.nio.file.NoSuchFileException.class);
         block.close();

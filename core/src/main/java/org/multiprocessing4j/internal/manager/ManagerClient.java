@@ -79,10 +79,6 @@ public final class ManagerClient {
         ENCODING_FOR.remove();
     }
 
-    public ManagerAddress address() {
-        return address;
-    }
-
     /**
      * Calls {@code method} on object {@code objectId} of the server, on this thread's channel.
      *
@@ -205,13 +201,6 @@ public final class ManagerClient {
             throw e;
         } catch (Throwable t) {
             throw new IOException("the server did not tell its name: " + t, t);
-        }
-    }
-
-    /** Closes this thread's channel to every server: the thread is done with them. */
-    public static void closeChannelsOfThisThread() {
-        for (ManagerClient client : CLIENTS.values()) {
-            client.forgetChannel();
         }
     }
 }
