@@ -27,6 +27,16 @@ final class ProcessSlots {
     }
 
     /**
+     * Registers this process in the first of the slots at {@code offset} of a table just made, all
+     * free, which no other process can see yet: without reading the whole table, as
+     * {@link #register} does.
+     */
+    static void registerInNewTable(MemorySegment memory, long offset) {
+        Atomics.LONG.setVolatile(memory, offset, Liveness.selfPid());
+        Atomics.LONG.setVolatile(memory, offset + START_TIME, Liveness.selfStartTime());
+    }
+
+    /**
      * Registers process {@code pid}, which started at {@code startTime} ({@link Liveness#NOT_RUNNING}
      * if it has already ended), unless it is there.
      *

@@ -66,11 +66,8 @@ final class SegmentLifetime implements Runnable {
         leave();
     }
 
-    /**
-     * Counts a new mapping, of a segment or a {@link SharedBlock}; asks for a collection once many
-     * were made since the last one.
-     */
-    static void mapped(long bytes) {
+    /** Counts a new mapping; asks for a collection once many were made since the last one. */
+    private static void mapped(long bytes) {
         int segments = segmentsSinceGc.incrementAndGet();
         long total = bytesSinceGc.addAndGet(bytes);
         if (segments > GC_AFTER_SEGMENTS || total > GC_AFTER_BYTES) {

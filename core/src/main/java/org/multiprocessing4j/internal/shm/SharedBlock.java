@@ -62,8 +62,8 @@ public final class SharedBlock {
     private SharedBlock(String name, long address, long length, long bodyOffset, long size) {
         this.name = name;
         this.size = size;
+        LiveMappings.mapped(length);
         this.unmapping = CLEANER.register(this, new Unmapping(address, length));
-        SegmentLifetime.mapped(length); // a loop that drops handles unclosed still sees them unmapped
         // The close action holds this block: what is made from the body keeps it, and the mapping, reachable.
         this.body = FileMapping.segment(address, length).asSlice(bodyOffset, size).reinterpret(arena, unmapped -> release());
     }
@@ -73,6 +73,45 @@ public final class SharedBlock {
         @Override
         public void run() {
             FileMapping.unmap(address, length);
+            LiveMappings.unmapped(length);
+        }
+    }
+
+    /**
+     * The blocks this process has mapped and not yet unmapped. A loop that drops handles without
+     * closing them allocates too little heap for the collector to find them, so once
+     * {@link SegmentLifetime#GC_AFTER_SEGMENTS} or {@link SegmentLifetime#GC_AFTER_BYTES} more are
+     * mapped than after the last request, a collection is asked for; a loop that closes its blocks
+     * never asks.
+     */
+    private static final class LiveMappings {
+        private static int count;
+        private static long bytes;
+        private static int countAtLastRequest;
+        private static long bytesAtLastRequest;
+
+        static void mapped(long length) {
+            boolean collect;
+            synchronized (LiveMappings.class) {
+                count++;
+                bytes += length;
+                collect = count - countAtLastRequest > SegmentLifetime.GC_AFTER_SEGMENTS
+                        || bytes - bytesAtLastRequest > SegmentLifetime.GC_AFTER_BYTES;
+                if (collect) {
+                    countAtLastRequest = count;
+                    bytesAtLastRequest = bytes;
+                }
+            }
+            if (collect) {
+                System.gc();
+            }
+        }
+
+        static synchronized void unmapped(long length) {
+            count--;
+            bytes -= length;
+            countAtLastRequest = Math.min(countAtLastRequest, count);
+            bytesAtLastRequest = Math.min(bytesAtLastRequest, bytes);
         }
     }
 
@@ -132,7 +171,7 @@ public final class SharedBlock {
             header.set(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET, SharedLayout.Header.KIND_BLOCK);
             header.set(ValueLayout.JAVA_LONG, SharedLayout.Header.BODY_SIZE_OFFSET, size);
             header.set(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET, SharedLayout.Header.MAGIC);
-            ProcessSlots.register(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS);
+            ProcessSlots.registerInNewTable(header, SharedLayout.Header.USER_SLOTS_OFFSET);
             Files.move(creating, created, StandardCopyOption.ATOMIC_MOVE);
             ResourceTracker.ensureRunning(tree);
             Files.createSymbolicLink(SharedSegment.DIRECTORY.resolve(name), Path.of(file));

@@ -99,7 +99,7 @@ public final class SharedSegment implements Serializable {
             m.set(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET, kind);
             m.set(ValueLayout.JAVA_LONG, SharedLayout.Header.BODY_SIZE_OFFSET, bodySize);
             m.set(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET, SharedLayout.Header.MAGIC);
-            segment.register();
+            ProcessSlots.registerInNewTable(m, SharedLayout.Header.USER_SLOTS_OFFSET);
             Files.move(creating, DIRECTORY.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             MAPPED.put(name, new WeakReference<>(segment));
             ResourceTracker.ensureRunning(treeTag);
