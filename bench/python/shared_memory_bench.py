@@ -2,8 +2,9 @@
 
 A child copies SIZE bytes of its own memory into a new block twice (the first copy touches the
 block's pages for the first time); the parent then attaches the block and copies it out into its own
-memory twice; last, a copy within the parent's own memory. Every destination but the block was
-touched before. Prints the five figures, in GB/s, on one line."""
+memory twice; then a copy within the parent's own memory. Every destination but the block was
+touched before. Prints the five figures, in GB/s, on one line, then the microseconds to create,
+write a byte into, close and unlink a block of 4 KiB, the mean of 5,000."""
 import multiprocessing as mp
 import sys
 import time
@@ -25,6 +26,16 @@ def write_in_child(name, size, seconds):
     shm.close()
 
 
+def create_close_unlink(n):
+    t = time.perf_counter()
+    for _ in range(n):
+        block = shared_memory.SharedMemory(create=True, size=4096)
+        block.buf[0] = 1
+        block.close()
+        block.unlink()
+    return (time.perf_counter() - t) / n
+
+
 def main(size):
     created = shared_memory.SharedMemory(create=True, size=size)
     try:
@@ -42,7 +53,7 @@ def main(size):
         del view
         shm.close()
         figures = (seconds[0], seconds[1], read_first, read_again, memcpy)
-        print(" ".join(f"{size / s / 1e9:.2f}" for s in figures))
+        print(" ".join(f"{size / s / 1e9:.2f}" for s in figures), f"{create_close_unlink(5000) * 1e6:.1f}")
     finally:
         created.close()
         created.unlink()

@@ -54,6 +54,18 @@ final class SharedMemoryWorkloads {
         }
     }
 
+    /** Microseconds to create, write a byte into, close and unlink a block of 4 KiB, the mean of {@code n}. */
+    static double createCloseUnlinkMicros(int n) {
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            try (SharedMemory block = SharedMemory.create(4096)) {
+                block.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                block.unlink();
+            }
+        }
+        return (System.nanoTime() - start) / 1e3 / n;
+    }
+
     private static double timedCopy(MemorySegment destination, MemorySegment source) {
         long start = System.nanoTime();
         destination.copyFrom(source);

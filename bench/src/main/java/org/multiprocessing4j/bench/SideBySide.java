@@ -163,6 +163,9 @@ public final class SideBySide {
         for (int i = 0; i < rows.length; i++) {
             row(rows[i], ours[i], Double.parseDouble(cpython[i]), "GB/s", true);
         }
+        double pythonBlock = Double.parseDouble(cpython[rows.length]);
+        row("shm_create_close_unlink", SharedMemoryWorkloads.createCloseUnlinkMicros(5_000), pythonBlock, "us", false);
+        row("shm_create_close_unlink (warm)", SharedMemoryWorkloads.createCloseUnlinkMicros(5_000), pythonBlock, "us", false);
     }
 
     private static double python(Path script, String expression) throws IOException, InterruptedException {
