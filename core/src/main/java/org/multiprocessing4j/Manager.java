@@ -125,12 +125,16 @@ public final class Manager implements AutoCloseable {
     }
 
     private static Manager launch(InetSocketAddress tcp, byte[] key) {
+        // The server reads the values its clients store, so it loads classes as the program that made it does.
+        Class<?> application = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(type -> type != Manager.class).findFirst().orElse(Manager.class));
         String serverId = RandomBytes.hex(8);
         Queue<Connection> accept = new Queue<>();
         Queue<Object> started = new Queue<>();
         Process server = new Process(() -> ManagerServer.serve(serverId, accept, tcp, key, started), "SyncManager");
         server.setDaemon(true);
-        server.start();
+        server.withClassPathOf(application).start();
         Object report;
         try {
             while ((report = started.poll(LOOK.toMillis(), TimeUnit.MILLISECONDS)) == null) {

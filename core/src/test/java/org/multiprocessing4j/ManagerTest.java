@@ -279,4 +279,22 @@ class ManagerTest {
         done.countDown();
         assertThat(d).hasSize(idle + 1);
     }
+
+    /** A value the server cannot read. */
+    static final class Unreadable implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException {
+            throw new java.io.InvalidObjectException("refused on purpose");
+        }
+    }
+
+    @Test
+    void anArgumentTheServerCannotReadIsAClearExceptionAndTheProxyGoesOn() {
+        Map<String, Object> d = manager.dict();
+        assertThatThrownBy(() -> d.put("x", new Unreadable())).isInstanceOf(ManagerException.class)
+                .hasMessageContaining("could not run put").hasRootCauseMessage("refused on purpose");
+        d.put("y", 1);
+        assertThat(d).containsOnlyKeys("y");
+    }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.multiprocessing4j.ManagerException;
 import org.multiprocessing4j.Namespace;
 
 /**
@@ -83,11 +84,32 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         if (method.isDefault() && !(Map.class.isAssignableFrom(type) && ATOMIC_DEFAULTS.contains(name))) {
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
-        return remote(KEYS.computeIfAbsent(method, Calls::key), args);
+        try {
+            return remote(KEYS.computeIfAbsent(method, Calls::key), args);
+        } catch (Throwable thrown) {
+            throw declaredOrWrapped(method, thrown);
+        }
     }
 
     private Object remote(String key, Object[] args) throws Throwable {
         return ManagerClient.of(address).call(objectId, key, args);
+    }
+
+    /**
+     * A checked exception the method does not declare, such as the server failing to read an
+     * argument's class, as a {@link ManagerException} naming it rather than the proxy's bare
+     * {@code UndeclaredThrowableException}.
+     */
+    private static Throwable declaredOrWrapped(Method method, Throwable thrown) {
+        if (thrown instanceof RuntimeException || thrown instanceof Error) {
+            return thrown;
+        }
+        for (Class<?> declared : method.getExceptionTypes()) {
+            if (declared.isInstance(thrown)) {
+                return thrown;
+            }
+        }
+        return new ManagerException("the manager could not run " + method.getName() + ": " + thrown, thrown);
     }
 
     private synchronized Object onProxy(String method, String attribute, Object[] args) {
