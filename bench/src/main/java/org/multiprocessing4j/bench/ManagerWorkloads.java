@@ -4,7 +4,7 @@ import java.util.Map;
 import org.multiprocessing4j.Manager;
 import org.multiprocessing4j.Process;
 
-/** The manager workload of ../shared/bench/python_mp_bench.py in Java. */
+/** The manager workload of bench/python/python_mp_bench.py in Java. */
 final class ManagerWorkloads {
     private ManagerWorkloads() {}
 

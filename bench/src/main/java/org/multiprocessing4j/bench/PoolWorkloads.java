@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 import org.multiprocessing4j.Pool;
 
-/** The pool workloads of ../shared/bench/python_mp_bench.py in Java, and the pool's costs the issue asks for. */
+/** The pool workloads of bench/python/python_mp_bench.py in Java, and the pool's costs the issue asks for. */
 final class PoolWorkloads {
     private PoolWorkloads() {}
 

@@ -10,21 +10,36 @@ import org.multiprocessing4j.Manager;
 import org.multiprocessing4j.Pool;
 
 /**
- * Each workload in Java, then the same workload in CPython from ../shared/bench/python_mp_bench.py,
+ * Each workload in Java, then the same workload in CPython from bench/python/python_mp_bench.py,
  * in the same sitting, with the ratio: this machine is noisy, and only ratios compare across runs.
  *
  * <p>Run from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * org.multiprocessing4j.bench.SideBySide [runs [group]]}, where group is one of {@code lock}, {@code queue},
- * {@code pipe}, {@code large}, {@code pool}, {@code manager}, {@code shm} and {@code start} and runs only those rows. The Python script is looked up at
- * {@code ../shared/bench} or at {@code -Dmp4j.python.bench=<path>}.
+ * {@code pipe}, {@code large}, {@code pool}, {@code manager}, {@code shm} and {@code start} and runs only those rows. The Python script is
+ * {@code bench/python/python_mp_bench.py}, or {@code -Dmp4j.python.bench=<path>}. {@link Report} runs every row and
+ * writes them as a table and a chart.
  */
 public final class SideBySide {
+    /** One workload's figures: Java's, CPython's, in {@code unit}; {@code ratio} is how many times better Java does. */
+    record Row(String workload, double java, double cpython, String unit, boolean higherIsBetter) {
+        double ratio() {
+            return higherIsBetter ? java / cpython : cpython / java;
+        }
+    }
+
+    private static final List<Row> ROWS = new java.util.ArrayList<>();
+
     private SideBySide() {}
+
+    /** The rows printed so far, in order. */
+    static List<Row> rows() {
+        return List.copyOf(ROWS);
+    }
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         String group = args.length > 1 ? args[1] : "";
-        Path script = Path.of(System.getProperty("mp4j.python.bench", "../shared/bench/python_mp_bench.py"));
+        Path script = Path.of(System.getProperty("mp4j.python.bench", "bench/python/python_mp_bench.py"));
         if (!Files.exists(script)) {
             throw new IllegalStateException("no CPython benchmark at " + script.toAbsolutePath());
         }
@@ -139,11 +154,11 @@ public final class SideBySide {
 
     /** One line; the ratio is how many times better Java is (>1 is better). */
     private static void row(String name, double java, double cpython, String unit, boolean higherIsBetter) {
-        double ratio = higherIsBetter ? java / cpython : cpython / java;
-        System.out.printf(Locale.ROOT, "%-28s %9.2f %-5s %9.2f %-5s %7.2fx%n", name, java, unit, cpython, unit, ratio);
+        Row row = new Row(name, java, cpython, unit, higherIsBetter);
+        ROWS.add(row);
+        System.out.printf(Locale.ROOT, "%-28s %9.2f %-5s %9.2f %-5s %7.2fx%n", name, java, unit, cpython, unit, row.ratio());
     }
 
-    /** Evaluates {@code expression} over the functions of the CPython benchmark script. */
     /**
      * SharedMemory rows: a GiB copied into a block in a child, out of it in the parent, and within one
      * process, each of the first two twice, against bench/python/shared_memory_bench.py.
@@ -157,8 +172,8 @@ public final class SideBySide {
         if (python.waitFor() != 0) {
             throw new IllegalStateException("python3 failed on bench/python/shared_memory_bench.py");
         }
-        String[] rows = {"shm_1gib_write (child, 1st touch)", "shm_1gib_write (child, again)",
-            "shm_1gib_read (parent attaches)", "shm_1gib_read (parent, again)", "memcpy_1gib (one process)"};
+        String[] rows = {"shm_1gib_write (child, 1st touch)", "shm_1gib_write (child, warm)",
+            "shm_1gib_read (parent attaches)", "shm_1gib_read (parent, warm)", "memcpy_1gib (one process)"};
         double[] ours = java.all();
         for (int i = 0; i < rows.length; i++) {
             row(rows[i], ours[i], Double.parseDouble(cpython[i]), "GB/s", true);
@@ -168,6 +183,7 @@ public final class SideBySide {
         row("shm_create_close_unlink (warm)", SharedMemoryWorkloads.createCloseUnlinkMicros(5_000), pythonBlock, "us", false);
     }
 
+    /** Evaluates {@code expression} over the functions of the CPython benchmark script. */
     private static double python(Path script, String expression) throws IOException, InterruptedException {
         String program = String.join("\n",
                 "import sys",

@@ -12,7 +12,7 @@ import org.multiprocessing4j.Semaphore;
 import org.multiprocessing4j.SharedLong;
 import org.multiprocessing4j.Value;
 
-/** The workloads of ../shared/bench/python_mp_bench.py, in Java, shared by JMH and SideBySide. */
+/** The workloads of bench/python/python_mp_bench.py, in Java, shared by JMH and SideBySide. */
 final class Workloads {
     private Workloads() {}
 
