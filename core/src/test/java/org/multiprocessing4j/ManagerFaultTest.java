@@ -189,4 +189,17 @@ class ManagerFaultTest {
         assertThat(queue.take()).isEqualTo(5);
         manager.shutdown();
     }
+
+    @Test
+    void aPeerThatNeverProvesItsKeyIsDisconnected() throws Exception {
+        try (Manager server = Manager.serve(ANY_PORT, AuthKey.randomBytes(32));
+                SocketChannel silent = SocketChannel.open(server.address())) {
+            ByteBuffer sink = ByteBuffer.allocate(4096);
+            int read;
+            do {
+                read = silent.read(sink.clear()); // the server's challenge, then the end of the stream
+            } while (read >= 0);
+            assertThat(read).isEqualTo(-1);
+        }
+    }
 }

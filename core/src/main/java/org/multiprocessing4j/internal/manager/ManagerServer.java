@@ -16,9 +16,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.multiprocessing4j.Barrier;
 import org.multiprocessing4j.BoundedSemaphore;
@@ -65,6 +67,8 @@ import org.multiprocessing4j.internal.wire.Codec;
  * SharedMemoryManager) are unlinked when it is asked to stop.
  */
 public final class ManagerServer {
+    /** How long a TCP peer has to prove it holds the key before its connection is closed. */
+    static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
     private static final java.util.concurrent.ThreadFactory CONNECTION_THREADS =
             Thread.ofPlatform().daemon().name("mp4j-manager-client-", 1).factory();
 
@@ -136,6 +140,13 @@ public final class ManagerServer {
     }
 
     private void handshakeThenServe(SocketChannel socket, ManagerAddress.Remote self) {
+        java.util.concurrent.atomic.AtomicBoolean proven = new java.util.concurrent.atomic.AtomicBoolean();
+        // A peer that connects and says nothing must not keep a thread for ever.
+        CompletableFuture.runAsync(() -> {
+            if (!proven.get()) {
+                closeQuietly(socket);
+            }
+        }, CompletableFuture.delayedExecutor(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         try {
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
@@ -146,6 +157,7 @@ public final class ManagerServer {
             closeQuietly(socket);
             return;
         }
+        proven.set(true);
         serveChannel(Channel.OverSocket.of(socket), self);
     }
 

@@ -61,7 +61,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
             if (name.equals("equals")) {
                 return args[0] != null && Proxy.isProxyClass(args[0].getClass())
                         && Proxy.getInvocationHandler(args[0]) instanceof ProxyHandler other
-                                ? other.address.equals(address) && other.objectId == objectId
+                                ? other.address.serverId().equals(address.serverId()) && other.objectId == objectId
                                 : remote("equals(java.lang.Object)", args);
             }
             return remote(Calls.key(method), args);
