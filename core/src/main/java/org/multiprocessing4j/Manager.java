@@ -444,6 +444,11 @@ public final class Manager implements AutoCloseable {
         }
     }
 
+    /** How many objects the server holds: for tests of their lifetime. */
+    int objectCount() {
+        return (Integer) callManager("objectCount");
+    }
+
     /** The server process this manager started, or null: for tests that kill it. */
     Process serverProcess() {
         return server;

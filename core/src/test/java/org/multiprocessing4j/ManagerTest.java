@@ -2,6 +2,7 @@ package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -296,5 +297,47 @@ class ManagerTest {
                 .hasMessageContaining("could not run put").hasRootCauseMessage("refused on purpose");
         d.put("y", 1);
         assertThat(d).containsOnlyKeys("y");
+    }
+
+    @Test
+    void anObjectGoesWhenItsLastProxyDoesAndANestedOneStaysWhileItsHolderDoes() throws Exception {
+        int before = manager.objectCount();
+        for (int i = 0; i < 50; i++) {
+            manager.list(List.of(i)); // dropped at once
+        }
+        Map<String, Object> holder = manager.dict();
+        Map<String, Integer> pets = manager.dict(Map.of("ferrets", 2));
+        holder.put("pets", pets);
+        pets = null; // test_dict_proxy_nested: the nested dict outlives the local reference
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return manager.objectCount() <= before + 2; // other tests' objects may go meanwhile too
+        });
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> fetched = (Map<String, Integer>) holder.get("pets");
+        assertThat(fetched).containsEntry("ferrets", 2);
+        holder.clear(); // the server's own proxy of pets goes; ours still holds it
+        fetched.put("hamsters", 4);
+        assertThat(fetched).containsEntry("hamsters", 4);
+    }
+
+    @Test
+    void aProxyHandedToAChildKeepsItsObjectAfterTheParentDropsItsOwn() throws Exception {
+        Queue<Object> handOver = new Queue<>();
+        handOver.put(manager.list(List.of("kept"))); // the parent keeps no proxy of it
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        Process child = new Process(() -> {
+            @SuppressWarnings("unchecked")
+            List<String> list = (List<String>) handOver.take();
+            if (!list.equals(List.of("kept"))) {
+                System.exit(3);
+            }
+        });
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
     }
 }

@@ -62,21 +62,36 @@ public final class ManagerClient {
     /**
      * Until {@link #doneDecoding}, this thread reads what came from {@code server} by way of
      * {@code server}: a proxy of that server's is bound to this way of reaching it.
+     *
+     * @return what this thread was decoding from before, for {@link #doneDecoding}: calls nest, as
+     *     a proxy written into a call first counts itself with a call of its own
      */
-    static void decodingFrom(ManagerAddress server) {
+    static ManagerAddress decodingFrom(ManagerAddress server) {
+        ManagerAddress before = DECODING_FROM.get();
         DECODING_FROM.set(server);
+        return before;
     }
 
-    static void doneDecoding() {
-        DECODING_FROM.remove();
+    static void doneDecoding(ManagerAddress before) {
+        restore(DECODING_FROM, before);
     }
 
-    static void encodingFor(ManagerAddress server) {
+    static ManagerAddress encodingFor(ManagerAddress server) {
+        ManagerAddress before = ENCODING_FOR.get();
         ENCODING_FOR.set(server);
+        return before;
     }
 
-    static void doneEncoding() {
-        ENCODING_FOR.remove();
+    static void doneEncoding(ManagerAddress before) {
+        restore(ENCODING_FOR, before);
+    }
+
+    private static void restore(ThreadLocal<ManagerAddress> local, ManagerAddress before) {
+        if (before == null) {
+            local.remove();
+        } else {
+            local.set(before);
+        }
     }
 
     /**
@@ -88,11 +103,11 @@ public final class ManagerClient {
      */
     public Object call(long objectId, String method, Object[] arguments) throws Throwable {
         byte[] request;
-        encodingFor(address);
+        ManagerAddress encodingBefore = encodingFor(address);
         try {
             request = Calls.call(objectId, method, arguments);
         } finally {
-            doneEncoding();
+            doneEncoding(encodingBefore);
         }
         Channel channel = channel();
         byte[] reply;
@@ -107,11 +122,11 @@ public final class ManagerClient {
             forgetChannel();
             throw gone(e);
         }
-        decodingFrom(address);
+        ManagerAddress decodingBefore = decodingFrom(address);
         try {
             return Calls.readReply(reply);
         } finally {
-            doneDecoding();
+            doneDecoding(decodingBefore);
         }
     }
 

@@ -63,8 +63,9 @@ import org.multiprocessing4j.internal.wire.Codec;
  * as Python's are, from each client's thread at once, so they guard themselves. Locks, semaphores,
  * events, conditions, barriers and queues are this library's own, in shared memory, made here and
  * handed out: a client that dies holding a lock does not keep it, as with any {@link Lock}.
- * Objects live as long as the server; the shared-memory blocks it made for clients (Python's
- * SharedMemoryManager) are unlinked when it is asked to stop.
+ * An object lives while some proxy of it does, as in Python: each proxy written counts one until
+ * the proxy read from it is collected (see {@link ProxyHandler}). The shared-memory blocks it made
+ * for clients (Python's SharedMemoryManager) are unlinked when it is asked to stop.
  */
 public final class ManagerServer {
     /** How long a TCP peer has to prove it holds the key before its connection is closed. */
@@ -81,7 +82,15 @@ public final class ManagerServer {
     /** The blocks made for clients, Python's SharedMemoryManager's: unlinked when the server stops. */
     private final List<SharedMemory> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    private record Served(Object target, Class<?> type, boolean guarded) {}
+    /**
+     * An object and the proxies that hold it: each proxy written (into a reply, a call, a queue,
+     * a child's task) counts one for the process that will read it ({@link ProxyHandler}), and
+     * gives it back when the proxy read is collected; the object goes at zero.
+     */
+    private record Served(Object target, Class<?> type, boolean guarded, java.util.concurrent.atomic.AtomicLong proxies) {}
+
+    /** The servers running in this process, by id: a proxy of theirs written here counts itself without a call. */
+    private static final Map<String, ManagerServer> RUNNING = new ConcurrentHashMap<>();
 
     private record Registration(Class<?> type, SerializableCallable<?> factory) {}
 
@@ -100,6 +109,7 @@ public final class ManagerServer {
     public static void serve(String serverId, Queue<Connection> accept, InetSocketAddress tcp, byte[] key,
             Queue<Object> started) throws IOException, InterruptedException {
         ManagerServer server = new ManagerServer(serverId);
+        RUNNING.put(serverId, server);
         ManagerAddress.Local local = new ManagerAddress.Local(serverId, accept, Liveness.selfPid(), Liveness.selfStartTime());
         Thread.ofPlatform().daemon().name("mp4j-manager-accept").start(() -> server.acceptLocal(local));
         if (tcp == null) {
@@ -112,7 +122,11 @@ public final class ManagerServer {
             Thread.ofPlatform().daemon().name("mp4j-manager-accept-tcp").start(() -> server.acceptTcp(listener, remote));
             started.put(remote.address());
         }
-        server.stopped.await();
+        try {
+            server.stopped.await();
+        } finally {
+            RUNNING.remove(serverId);
+        }
     }
 
     private void acceptLocal(ManagerAddress.Local self) {
@@ -188,22 +202,22 @@ public final class ManagerServer {
         byte status = Calls.VALUE;
         try {
             Calls.Call call;
-            ManagerClient.decodingFrom(self);
+            ManagerAddress decodingBefore = ManagerClient.decodingFrom(self);
             try {
                 call = Calls.readCall(message);
             } finally {
-                ManagerClient.doneDecoding();
+                ManagerClient.doneDecoding(decodingBefore);
             }
             result = call.objectId() == Calls.MANAGER ? manage(call, self) : run(call, self);
         } catch (Throwable t) {
             status = Calls.THROWN;
             result = t;
         }
-        ManagerClient.encodingFor(self);
+        ManagerAddress encodingBefore = ManagerClient.encodingFor(self);
         try {
             return Calls.reply(status, encodeReply(status, result));
         } finally {
-            ManagerClient.doneEncoding();
+            ManagerClient.doneEncoding(encodingBefore);
         }
     }
 
@@ -225,6 +239,15 @@ public final class ManagerServer {
                 yield null;
             }
             case "serverId" -> serverId;
+            case "retain" -> {
+                retain((Long) args[0]);
+                yield null;
+            }
+            case "release" -> {
+                release((Long) args[0]);
+                yield null;
+            }
+            case "objectCount" -> objects.size();
             case "shutdown" -> {
                 unlinkBlocks();
                 stopped.countDown();
@@ -265,6 +288,32 @@ public final class ManagerServer {
         };
     }
 
+    /** The server of {@code serverId} if it runs in this process, else null. */
+    static ManagerServer runningHere(String serverId) {
+        return RUNNING.get(serverId);
+    }
+
+    /**
+     * Counts one more proxy of object {@code id} on its way to some process.
+     *
+     * @throws IllegalStateException if the server no longer holds it
+     */
+    void retain(long id) {
+        Served served = objects.get(id);
+        if (served == null) {
+            throw new IllegalStateException("the manager no longer holds object " + id);
+        }
+        served.proxies().incrementAndGet();
+    }
+
+    /** Gives back a proxy of object {@code id}; the last one given back frees the object. */
+    void release(long id) {
+        Served served = objects.get(id);
+        if (served != null && served.proxies().decrementAndGet() == 0) {
+            objects.remove(id, served);
+        }
+    }
+
     private SharedMemory kept(SharedMemory block) {
         blocks.add(block);
         return block;
@@ -285,7 +334,7 @@ public final class ManagerServer {
 
     private Object serve(Object target, Class<?> type, boolean guarded, ManagerAddress self) {
         long id = ids.incrementAndGet();
-        objects.put(id, new Served(target, type, guarded));
+        objects.put(id, new Served(target, type, guarded, new java.util.concurrent.atomic.AtomicLong()));
         return ProxyHandler.proxy(self, id, type);
     }
 

@@ -137,8 +137,35 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     }
 
     /**
-     * Read in a reply from, or a call to, a server: a proxy of that server's reaches it the way the
-     * reply came, by shared memory or by socket, whichever way its writer reached it.
+     * Written for another process, or for the server: counts one more proxy of the object, on
+     * behalf of the process that will read this one, so that the object outlives the writer's own
+     * proxy however late the reader reads. A proxy written and never read keeps its object until
+     * the server stops: a leak, never a proxy whose object is gone.
+     *
+     * @throws java.io.InvalidObjectException if the server no longer holds the object or cannot be reached
+     */
+    @Serial
+    private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+        try {
+            ManagerServer here = ManagerServer.runningHere(address.serverId());
+            if (here != null) {
+                here.retain(objectId);
+            } else {
+                ManagerClient.of(address).call(Calls.MANAGER, "retain", new Object[] {objectId});
+            }
+        } catch (java.io.IOException | RuntimeException | Error e) {
+            throw new java.io.InvalidObjectException("cannot hand on a proxy of object " + objectId + " of the manager at "
+                    + address + ": " + e.getMessage());
+        } catch (Throwable t) {
+            throw new java.io.InvalidObjectException("cannot hand on a proxy of object " + objectId + ": " + t);
+        }
+        out.defaultWriteObject();
+    }
+
+    /**
+     * Read in a reply from, or a call to, a server, or from anywhere else: a proxy of that server's
+     * reaches it the way the reply came, by shared memory or by socket, whichever way its writer
+     * reached it; and the count its writer took is given back once this proxy is collected.
      */
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
@@ -146,6 +173,26 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         ManagerAddress from = ManagerClient.decodingFrom();
         if (from != null && from.serverId().equals(address.serverId())) {
             address = from;
+        }
+        RELEASER.register(this, new Release(address, objectId));
+    }
+
+    private static final java.lang.ref.Cleaner RELEASER = java.lang.ref.Cleaner.create();
+
+    /** Gives back one count of a proxy that was read, once it is collected; nothing if the server is gone. */
+    private record Release(ManagerAddress address, long objectId) implements Runnable {
+        @Override
+        public void run() {
+            ManagerServer here = ManagerServer.runningHere(address.serverId());
+            if (here != null) {
+                here.release(objectId);
+                return;
+            }
+            try {
+                ManagerClient.of(address).call(Calls.MANAGER, "release", new Object[] {objectId});
+            } catch (Throwable gone) {
+                // the server stopped, and its objects with it
+            }
         }
     }
 
