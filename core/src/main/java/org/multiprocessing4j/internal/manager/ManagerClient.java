@@ -67,23 +67,26 @@ public final class ManagerClient {
      *     a proxy written into a call first counts itself with a call of its own
      */
     static ManagerAddress decodingFrom(ManagerAddress server) {
-        ManagerAddress before = DECODING_FROM.get();
-        DECODING_FROM.set(server);
-        return before;
+        return mark(DECODING_FROM, server);
     }
 
     static void doneDecoding(ManagerAddress before) {
         restore(DECODING_FROM, before);
     }
 
+    /** Until {@link #doneEncoding}, this thread writes a call to {@code server}; returns the mark before, as {@link #decodingFrom}. */
     static ManagerAddress encodingFor(ManagerAddress server) {
-        ManagerAddress before = ENCODING_FOR.get();
-        ENCODING_FOR.set(server);
-        return before;
+        return mark(ENCODING_FOR, server);
     }
 
     static void doneEncoding(ManagerAddress before) {
         restore(ENCODING_FOR, before);
+    }
+
+    private static ManagerAddress mark(ThreadLocal<ManagerAddress> local, ManagerAddress server) {
+        ManagerAddress before = local.get();
+        local.set(server);
+        return before;
     }
 
     private static void restore(ThreadLocal<ManagerAddress> local, ManagerAddress before) {
