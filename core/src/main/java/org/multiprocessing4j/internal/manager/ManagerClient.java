@@ -173,6 +173,10 @@ public final class ManagerClient {
         try {
             return switch (address) {
                 case ManagerAddress.Local local -> {
+                    if (!Liveness.isAlive(local.serverPid(), local.serverStart())) {
+                        // No pipe for a server that is gone: a collected proxy's release would leave one behind.
+                        throw new IOException("its process " + local.serverPid() + " has ended");
+                    }
                     Pipe pipe = Pipe.open(true);
                     local.accept().put(pipe.second());
                     yield new Channel.OverPipe(pipe.first());
