@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import org.multiprocessing4j.internal.sys.FileMapping;
 import org.multiprocessing4j.internal.sys.RandomBytes;
@@ -50,7 +49,6 @@ public final class SharedBlock {
     static final String RANDOM_NAME_PREFIX = "psm_";
     private static final int RANDOM_NAME_BYTES = 4;
     private static final int RANDOM_NAME_TRIES = 100;
-    private static final String CREATING_SUFFIX = ".new";
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final String name;
@@ -158,22 +156,15 @@ public final class SharedBlock {
     }
 
     private static SharedBlock make(String name, long size) throws FileAlreadyExistsException {
-        String tree = SharedSegment.treeTag();
-        String file = SharedSegment.PREFIX + tree + "-" + RandomBytes.hex(8);
-        Path creating = SharedSegment.DIRECTORY.resolve(file + CREATING_SUFFIX);
+        String file = SharedSegment.newFileName();
+        Path creating = SharedSegment.creatingPath(file);
         Path created = SharedSegment.DIRECTORY.resolve(file);
         long length = SharedLayout.Block.fileLength(size);
         long address = 0;
         try {
             address = FileMapping.create(creating, length);
-            MemorySegment header = FileMapping.segment(address, SharedLayout.Header.SIZE);
-            header.set(ValueLayout.JAVA_INT, SharedLayout.Header.VERSION_OFFSET, SharedLayout.Header.VERSION);
-            header.set(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET, SharedLayout.Header.KIND_BLOCK);
-            header.set(ValueLayout.JAVA_LONG, SharedLayout.Header.BODY_SIZE_OFFSET, size);
-            header.set(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET, SharedLayout.Header.MAGIC);
-            ProcessSlots.registerInNewTable(header, SharedLayout.Header.USER_SLOTS_OFFSET);
-            Files.move(creating, created, StandardCopyOption.ATOMIC_MOVE);
-            ResourceTracker.ensureRunning(tree);
+            SharedSegment.publish(FileMapping.segment(address, SharedLayout.Header.SIZE), SharedLayout.Header.KIND_BLOCK,
+                    size, file);
             Files.createSymbolicLink(SharedSegment.DIRECTORY.resolve(name), Path.of(file));
             return new SharedBlock(name, address, length, SharedLayout.Block.BODY, size);
         } catch (IOException | RuntimeException e) {
@@ -234,7 +225,7 @@ public final class SharedBlock {
     /** The file a link of ours names: one of our segment files, in /dev/shm; anything else is refused. */
     private static String ourFileOf(String name, Path target) throws IOException {
         String file = target.toString();
-        if (!file.startsWith(SharedSegment.PREFIX) || file.contains("/") || file.endsWith(CREATING_SUFFIX)) {
+        if (!file.startsWith(SharedSegment.PREFIX) || file.contains("/") || file.endsWith(SharedSegment.CREATING_SUFFIX)) {
             throw new IOException("/dev/shm/" + name + " is a link to " + target + ", not a block of this library");
         }
         return file;

@@ -46,7 +46,7 @@ public final class SharedSegment implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final Path DIRECTORY = Path.of("/dev/shm");
     static final String PREFIX = "mp4j-";
-    private static final String CREATING_SUFFIX = ".new";
+    static final String CREATING_SUFFIX = ".new";
     private static final int RANDOM_BYTES = 8;
     private static final long PAGE = 4096;
 
@@ -83,9 +83,9 @@ public final class SharedSegment implements Serializable {
      */
     public static SharedSegment create(int kind, long bodySize) {
         Futex.linkInBackground();
-        String name = PREFIX + treeTag + "-" + RandomBytes.hex(RANDOM_BYTES);
+        String name = newFileName();
         long size = roundUpToPage(SharedLayout.Header.SIZE + bodySize);
-        Path creating = DIRECTORY.resolve(name + CREATING_SUFFIX);
+        Path creating = creatingPath(name);
         try {
             SharedSegment segment;
             try (FileChannel channel = FileChannel.open(creating, java.util.Set.of(StandardOpenOption.CREATE_NEW,
@@ -94,15 +94,8 @@ public final class SharedSegment implements Serializable {
                 channel.write(ByteBuffer.allocate(1), size - 1);
                 segment = new SharedSegment(name, mapped(channel, size));
             }
-            MemorySegment m = segment.memory;
-            m.set(ValueLayout.JAVA_INT, SharedLayout.Header.VERSION_OFFSET, SharedLayout.Header.VERSION);
-            m.set(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET, kind);
-            m.set(ValueLayout.JAVA_LONG, SharedLayout.Header.BODY_SIZE_OFFSET, bodySize);
-            m.set(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET, SharedLayout.Header.MAGIC);
-            ProcessSlots.registerInNewTable(m, SharedLayout.Header.USER_SLOTS_OFFSET);
-            Files.move(creating, DIRECTORY.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            publish(segment.memory, kind, bodySize, name);
             MAPPED.put(name, new WeakReference<>(segment));
-            ResourceTracker.ensureRunning(treeTag);
             return segment;
         } catch (IOException e) {
             try {
@@ -112,6 +105,32 @@ public final class SharedSegment implements Serializable {
             }
             throw new UncheckedIOException("cannot create shared memory in " + DIRECTORY + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A new segment file's name in this process's tree: {@code mp4j-<tree>-<random>}. */
+    static String newFileName() {
+        return PREFIX + treeTag + "-" + RandomBytes.hex(RANDOM_BYTES);
+    }
+
+    /** Where the file called {@code name} is written before {@link #publish} renames it into place. */
+    static Path creatingPath(String name) {
+        return DIRECTORY.resolve(name + CREATING_SUFFIX);
+    }
+
+    /**
+     * Makes the segment file written at {@link #creatingPath} of {@code name}, whose mapping starts
+     * at {@code header}, visible: writes its header, the magic number last, registers this process as
+     * its first user, renames it to {@code name}, and makes sure the tree's resource tracker runs.
+     * So the tracker never sees a segment without its creator.
+     */
+    static void publish(MemorySegment header, int kind, long bodySize, String name) throws IOException {
+        header.set(ValueLayout.JAVA_INT, SharedLayout.Header.VERSION_OFFSET, SharedLayout.Header.VERSION);
+        header.set(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET, kind);
+        header.set(ValueLayout.JAVA_LONG, SharedLayout.Header.BODY_SIZE_OFFSET, bodySize);
+        header.set(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET, SharedLayout.Header.MAGIC);
+        ProcessSlots.registerInNewTable(header, SharedLayout.Header.USER_SLOTS_OFFSET);
+        Files.move(creatingPath(name), DIRECTORY.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        ResourceTracker.ensureRunning(treeTag);
     }
 
     /**
