@@ -2,7 +2,9 @@ package org.multiprocessing4j.internal.manager;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
+import jdk.net.ExtendedSocketOptions;
 import org.multiprocessing4j.BrokenPipeException;
 import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.internal.channel.Frame;
@@ -19,6 +21,24 @@ interface Channel extends AutoCloseable {
     byte MESSAGE = 1;
     /** The largest call or reply a socket carries; a longer frame is refused, not allocated. */
     int MAX_FRAME = 64 << 20;
+    /** Seconds a socket may be idle before keep-alive probes begin. */
+    int KEEPALIVE_IDLE_SECONDS = 5;
+    /** Unanswered probes, a second apart, after which the peer is taken for gone. */
+    int KEEPALIVE_PROBES = 3;
+
+    /**
+     * What both sides of a manager's socket set: calls and replies go at once (no Nagle delay), and
+     * keep-alive probes find a peer whose machine or network went away within
+     * {@link #KEEPALIVE_IDLE_SECONDS} plus {@link #KEEPALIVE_PROBES} seconds, so that neither a
+     * client's call nor a server's thread waits for ever on it.
+     */
+    static void tune(SocketChannel socket) throws IOException {
+        socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
+        socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 1);
+        socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
+    }
 
     /**
      * The next message.

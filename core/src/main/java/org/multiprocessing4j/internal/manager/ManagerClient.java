@@ -1,12 +1,10 @@
 package org.multiprocessing4j.internal.manager;
 
 import java.io.IOException;
-import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import jdk.net.ExtendedSocketOptions;
 import org.multiprocessing4j.AuthenticationException;
 import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.ManagerException;
@@ -24,13 +22,10 @@ import org.multiprocessing4j.internal.shm.Liveness;
  * <p>A call never waits for ever on a server that is gone. A pipe's other end is seen gone within
  * 50 ms once the server held it; until the server took a new pipe off its queue, the client looks
  * at the server's pid every {@link #LOOK}. A socket breaks at once when the server's process dies,
- * and TCP keep-alive probes ({@link #KEEPALIVE_IDLE_SECONDS} idle, then {@link #KEEPALIVE_PROBES}
- * a second apart) find a server whose machine or network went away.
+ * and TCP keep-alive probes ({@link Channel#tune}) find a server whose machine or network went away.
  */
 public final class ManagerClient {
     static final Duration LOOK = Duration.ofMillis(100);
-    static final int KEEPALIVE_IDLE_SECONDS = 5;
-    static final int KEEPALIVE_PROBES = 3;
     private static final Map<ManagerAddress, ManagerClient> CLIENTS = new ConcurrentHashMap<>();
     /** The server whose call is being written on this thread: a proxy of its own goes without the key. */
     private static final ThreadLocal<ManagerAddress> ENCODING_FOR = new ThreadLocal<>();
@@ -195,11 +190,7 @@ public final class ManagerClient {
     static Channel connect(ManagerAddress.Remote remote) throws IOException {
         SocketChannel socket = SocketChannel.open(remote.address());
         try {
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, KEEPALIVE_IDLE_SECONDS);
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 1);
-            socket.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, KEEPALIVE_PROBES);
+            Channel.tune(socket);
             Handshake.asClient(new FrameChannel(socket, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD),
                     remote.key());
             return Channel.OverSocket.of(socket);

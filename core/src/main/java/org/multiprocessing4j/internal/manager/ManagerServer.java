@@ -162,8 +162,7 @@ public final class ManagerServer {
             }
         }, CompletableFuture.delayedExecutor(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         try {
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            Channel.tune(socket);
             Handshake.asServer(new FrameChannel(socket, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD),
                     self.key());
         } catch (IOException e) {
@@ -239,11 +238,11 @@ public final class ManagerServer {
                 yield null;
             }
             case "serverId" -> serverId;
-            case "retain" -> {
+            case ProxyHandler.RETAIN -> {
                 retain((Long) args[0]);
                 yield null;
             }
-            case "release" -> {
+            case ProxyHandler.RELEASE -> {
                 release((Long) args[0]);
                 yield null;
             }

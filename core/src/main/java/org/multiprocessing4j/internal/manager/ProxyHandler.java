@@ -33,6 +33,9 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     private static final Set<String> ATOMIC_DEFAULTS = Set.of("getOrDefault", "putIfAbsent", "remove", "replace",
             "replaceAll", "computeIfAbsent", "computeIfPresent", "compute", "merge");
     private static final Map<Method, String> KEYS = new ConcurrentHashMap<>();
+    /** The manager's operations that count proxies of an object up and down. */
+    static final String RETAIN = "retain";
+    static final String RELEASE = "release";
 
     /** How this process reaches the server: rebound, when read, to the way the proxy came (see {@link #readObject}). */
     private ManagerAddress address;
@@ -147,17 +150,12 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     @Serial
     private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
         try {
-            ManagerServer here = ManagerServer.runningHere(address.serverId());
-            if (here != null) {
-                here.retain(objectId);
-            } else {
-                ManagerClient.of(address).call(Calls.MANAGER, "retain", new Object[] {objectId});
-            }
-        } catch (java.io.IOException | RuntimeException | Error e) {
-            throw new java.io.InvalidObjectException("cannot hand on a proxy of object " + objectId + " of the manager at "
-                    + address + ": " + e.getMessage());
+            count(address, objectId, RETAIN);
+        } catch (Error e) {
+            throw e;
         } catch (Throwable t) {
-            throw new java.io.InvalidObjectException("cannot hand on a proxy of object " + objectId + ": " + t);
+            throw new java.io.InvalidObjectException("cannot hand on a proxy of object " + objectId + " of the manager at "
+                    + address + ": " + t.getMessage());
         }
         out.defaultWriteObject();
     }
@@ -183,16 +181,26 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     private record Release(ManagerAddress address, long objectId) implements Runnable {
         @Override
         public void run() {
-            ManagerServer here = ManagerServer.runningHere(address.serverId());
-            if (here != null) {
-                here.release(objectId);
-                return;
-            }
             try {
-                ManagerClient.of(address).call(Calls.MANAGER, "release", new Object[] {objectId});
+                count(address, objectId, RELEASE);
             } catch (Throwable gone) {
                 // the server stopped, and its objects with it
             }
+        }
+    }
+
+    /**
+     * Counts one proxy of object {@code objectId} more ({@link #RETAIN}) or fewer ({@link #RELEASE})
+     * on its server: directly if the server runs in this process, else with a call.
+     */
+    private static void count(ManagerAddress address, long objectId, String operation) throws Throwable {
+        ManagerServer here = ManagerServer.runningHere(address.serverId());
+        if (here == null) {
+            ManagerClient.of(address).call(Calls.MANAGER, operation, new Object[] {objectId});
+        } else if (operation.equals(RETAIN)) {
+            here.retain(objectId);
+        } else {
+            here.release(objectId);
         }
     }
 
