@@ -126,9 +126,7 @@ public final class Manager implements AutoCloseable {
 
     private static Manager launch(InetSocketAddress tcp, byte[] key) {
         // The server reads the values its clients store, so it loads classes as the program that made it does.
-        Class<?> application = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(type -> type != Manager.class).findFirst().orElse(Manager.class));
+        Class<?> application = Process.callerOutside(Manager.class);
         String serverId = RandomBytes.hex(8);
         Queue<Connection> accept = new Queue<>();
         Queue<Object> started = new Queue<>();

@@ -101,10 +101,7 @@ public class Pool implements ExecutorService {
     }
 
     private Pool(Builder builder) {
-        Class<?> application = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(type -> type != Pool.class && type != Builder.class && type != Context.class)
-                        .findFirst().orElse(Pool.class));
+        Class<?> application = Process.callerOutside(Pool.class, Builder.class, Context.class);
         List<String> jvmOptions = builder.jvmOptions;
         Context context = builder.context;
         PoolEngine.WorkerFactory factory = task -> {

@@ -472,6 +472,18 @@ public class Process implements Serializable {
     }
 
     /**
+     * The first class on the calling thread's stack that is none of {@code library}, nor this one
+     * (whose frame this method's own is): the application that made a pool or a manager, whose class
+     * path its children need ({@link #withClassPathOf}); {@code library[0]} if there is none.
+     */
+    static Class<?> callerOutside(Class<?>... library) {
+        List<Class<?>> ours = List.of(library);
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
+                .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
+                        .filter(type -> type != Process.class && !ours.contains(type)).findFirst().orElse(library[0]));
+    }
+
+    /**
      * Starts the child with the class path of {@code application}'s loader rather than the task's:
      * a pool's workers run the library's own loop, and load the application's functions.
      */
