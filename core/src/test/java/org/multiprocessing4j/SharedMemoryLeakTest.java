@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.testing.Gate;
+import org.multiprocessing4j.testing.LeakBaseline;
 import org.multiprocessing4j.testing.JavaProgram;
 import org.multiprocessing4j.testing.Pids;
 import org.multiprocessing4j.testing.Segments;
@@ -120,19 +121,12 @@ class SharedMemoryLeakTest {
         assertThat(mine.isSet()).isTrue();
     }
 
-    /** Lines of /proc/self/maps: the mappings of this JVM. */
-    private static long mappings() throws IOException {
-        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-            return lines.count();
-        }
-    }
-
     @Test
     void handlesNoCodeUsesAnyMoreFreeTheirMappingsAndFilesSoAMakeAndDropLoopStaysFlat() throws Exception {
         long bound = 4096; // four times what the library maps before it asks for a collection, however long the loop
         String tree = SharedSegment.treeTag();
         int filesBefore = segmentsOf(tree).size();
-        long mappingsBefore = mappings();
+        long mappingsBefore = LeakBaseline.mappingsNow();
         long[] peaks = makeAndDrop(20_000, 2_000, tree, filesBefore, mappingsBefore);
         assertThat(peaks[0]).as("files in /dev/shm beyond those before the loop").isLessThan(bound);
         assertThat(peaks[1]).as("mappings beyond those before the loop").isLessThan(bound);
@@ -165,7 +159,7 @@ class SharedMemoryLeakTest {
             }
             if (i % 500 == 0) {
                 peakFiles = Math.max(peakFiles, segmentsOf(tree).size() - filesBefore);
-                peakMappings = Math.max(peakMappings, mappings() - mappingsBefore);
+                peakMappings = Math.max(peakMappings, LeakBaseline.mappingsNow() - mappingsBefore);
             }
         }
         return new long[] {peakFiles, peakMappings};
@@ -173,12 +167,12 @@ class SharedMemoryLeakTest {
 
     @Test
     void seventyThousandLiveLocksTakeAFewBlocksNotAMappingEach() throws Exception {
-        long mappingsBefore = mappings();
+        long mappingsBefore = LeakBaseline.mappingsNow();
         List<Lock> locks = new ArrayList<>();
         for (int i = 0; i < 70_000; i++) {
             locks.add(new Lock()); // one segment each would pass the kernel's 65,530 mappings
         }
-        assertThat(mappings() - mappingsBefore).as("mappings for 70,000 live locks").isLessThan(100);
+        assertThat(LeakBaseline.mappingsNow() - mappingsBefore).as("mappings for 70,000 live locks").isLessThan(100);
         Lock last = locks.getLast();
         assertThat(last.tryLock()).isTrue();
         Process child = new Process(() -> {

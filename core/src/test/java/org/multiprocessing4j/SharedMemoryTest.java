@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.internal.shm.SharedLayout;
+import org.multiprocessing4j.testing.LeakBaseline;
 import org.multiprocessing4j.internal.sys.RandomBytes;
 import org.multiprocessing4j.internal.wire.Codec;
 
@@ -263,7 +264,7 @@ class SharedMemoryTest {
 
     @Test
     void tenThousandBlocksMadeAndUnlinkedLeaveNoFileAndNoMapping() throws Exception {
-        long mappingsBefore = mappings();
+        long mappingsBefore = LeakBaseline.mappingsNow();
         Set<Path> filesBefore = ourShm();
         for (int i = 0; i < 10_000; i++) {
             try (SharedMemory shm = SharedMemory.create(4096)) {
@@ -275,16 +276,10 @@ class SharedMemoryTest {
             SharedMemory.create(4096).unlink();
         }
         System.gc();
-        await().atMost(Duration.ofSeconds(10)).until(() -> mappings() < mappingsBefore + 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> LeakBaseline.mappingsNow() < mappingsBefore + 200);
         Set<Path> left = ourShm();
         left.removeAll(filesBefore); // other tests' segments come and go meanwhile: only blocks count
         assertThat(left).noneMatch(SharedMemoryTest::isBlockOrItsName);
-    }
-
-    private static long mappings() throws Exception {
-        try (var lines = Files.lines(Path.of("/proc/self/maps"))) {
-            return lines.count();
-        }
     }
 
     private static Set<Path> ourShm() throws Exception {

@@ -49,6 +49,13 @@ public final class LeakBaseline implements LauncherSessionListener {
                 .collect(Collectors.toCollection(HashSet::new));
     }
 
+    /** How many mappings this JVM has now: the lines of /proc/self/maps. */
+    public static long mappingsNow() throws java.io.IOException {
+        try (var lines = java.nio.file.Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.count();
+        }
+    }
+
     /** Pids of running child JVMs of this library that were not running when the run started. */
     public static List<Long> newChildJvms() {
         return childJvms().stream().filter(pid -> !childJvms.contains(pid)).toList();
