@@ -82,9 +82,7 @@ public final class Report {
         String memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
                 .findFirst().map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / (1024 * 1024) + " GiB").orElse("?");
         String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
-        java.lang.Process python = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
-        String pythonVersion = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        python.waitFor();
+        String pythonVersion = SideBySide.python3("--version");
         return String.format(Locale.ROOT, "Measured on %s: %s, %d cores, %s of memory, Linux %s; Java %s, %s.",
                 LocalDate.now(), cpu, Runtime.getRuntime().availableProcessors(), memory, kernel, Runtime.version(),
                 pythonVersion);

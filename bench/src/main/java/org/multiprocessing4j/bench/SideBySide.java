@@ -166,12 +166,7 @@ public final class SideBySide {
     private static void sharedMemoryRows() throws Exception {
         long size = 1L << 30;
         SharedMemoryWorkloads.Copies java = SharedMemoryWorkloads.bulkCopy(size);
-        java.lang.Process python = new ProcessBuilder(List.of("python3", "bench/python/shared_memory_bench.py",
-                Long.toString(size))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String[] cpython = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
-        if (python.waitFor() != 0) {
-            throw new IllegalStateException("python3 failed on bench/python/shared_memory_bench.py");
-        }
+        String[] cpython = python3("bench/python/shared_memory_bench.py", Long.toString(size)).split(" ");
         String[] rows = {"shm_1gib_write (child, 1st touch)", "shm_1gib_write (child, warm)",
             "shm_1gib_read (parent attaches)", "shm_1gib_read (parent, warm)", "memcpy_1gib (one process)"};
         double[] ours = java.all();
@@ -191,14 +186,23 @@ public final class SideBySide {
                 "from python_mp_bench import *",
                 "if __name__ == '__main__':",
                 "    print(" + expression + ")");
-        java.lang.Process python = new ProcessBuilder(List.of("python3", "-c", program))
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
+        return Double.parseDouble(python3("-c", program));
+    }
+
+    /**
+     * What {@code python3} with {@code arguments} prints, trimmed; its errors go to this process's.
+     *
+     * @throws IllegalStateException if it fails
+     */
+    static String python3(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("python3"));
+        command.addAll(List.of(arguments));
+        java.lang.Process python = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (python.waitFor() != 0) {
-            throw new IllegalStateException("python3 failed on " + expression);
+            throw new IllegalStateException("python3 failed on " + String.join(" ", arguments));
         }
-        return Double.parseDouble(out);
+        return out;
     }
 
     private static String pythonString(String s) {
