@@ -110,6 +110,31 @@ class LaunchPathsTest {
     }
 
     @Test
+    void aSingleSourceFileProgramsOwnRecordsReachItsManagerAndItsPoolWorkers() throws Exception {
+        Path source = dir.resolve("Records.java");
+        Files.writeString(source, """
+                import org.multiprocessing4j.Manager;
+                import org.multiprocessing4j.Pool;
+
+                record Item(String name) implements java.io.Serializable {}
+
+                void main() throws Exception {
+                    try (Manager manager = Manager.start(); Pool pool = new Pool(1)) {
+                        java.util.Map<String, Item> d = manager.dict();
+                        d.put("a", new Item("kept by a manager"));
+                        IO.println(d.get("a").name());
+                        IO.println(pool.map(x -> new Item("made by a pool worker"), java.util.List.of(1)).get(0).name());
+                    }
+                }
+                """);
+        try (JavaProgram program = JavaProgram.run(List.of(JavaProgram.jdkTool("java"), "--enable-native-access=ALL-UNNAMED",
+                "-cp", codeLocation(Process.class).toString(), source.toString()))) {
+            assertThat(program.waitFor(PROGRAM_LIMIT)).as(program.stderr()).isZero();
+            assertThat(program.output()).containsExactly("kept by a manager", "made by a pool worker");
+        }
+    }
+
+    @Test
     void jshellRefusesToStartAChildAndSaysWhyAndWhatToDo() throws Exception {
         Path script = dir.resolve("start.jsh");
         Files.writeString(script, """

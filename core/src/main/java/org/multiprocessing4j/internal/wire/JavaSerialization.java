@@ -45,11 +45,36 @@ public final class JavaSerialization {
      *     filter rejects a class
      */
     public static Object fromBytes(byte[] bytes) throws IOException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+        try (ObjectInputStream in = new ContextFallbackInputStream(new ByteArrayInputStream(bytes))) {
             in.setObjectInputFilter(SerialFilter.get());
             return in.readObject();
         } catch (ClassNotFoundException e) {
             throw new InvalidClassException(e.getMessage(), "class not found in this process");
+        }
+    }
+
+    /**
+     * Resolves a class as {@link ObjectInputStream} does (the loader of the nearest application frame),
+     * and failing that through the thread's context loader: a single-file program's own classes live
+     * in the launcher's in-memory loader, which is the context loader of its threads but not the
+     * loader of any frame between its code and this library's.
+     */
+    private static final class ContextFallbackInputStream extends ObjectInputStream {
+        ContextFallbackInputStream(java.io.InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(java.io.ObjectStreamClass description) throws IOException, ClassNotFoundException {
+            try {
+                return super.resolveClass(description);
+            } catch (ClassNotFoundException e) {
+                ClassLoader context = Thread.currentThread().getContextClassLoader();
+                if (context == null) {
+                    throw e;
+                }
+                return Class.forName(description.getName(), false, context);
+            }
         }
     }
 }
