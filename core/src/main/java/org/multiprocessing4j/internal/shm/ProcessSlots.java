@@ -9,7 +9,9 @@ import java.lang.foreign.MemorySegment;
  * message rings for the holders of their sending end.
  *
  * <p>A slot is claimed by a CAS on its pid and completed by a volatile store of the start time; a
- * reader that sees a pid with start time 0 counts it alive, since it is being registered.
+ * reader that sees a pid with start time 0 counts it alive while a process of that pid runs, since
+ * it is being registered. Not for ever: a process killed between the two stores would otherwise
+ * keep its segment from being deleted (a pid reused meanwhile keeps it only while that process runs).
  */
 final class ProcessSlots {
     static final int SLOT_SIZE = 2 * Long.BYTES;
@@ -90,8 +92,12 @@ final class ProcessSlots {
         if (pid == 0) {
             return true;
         }
-        long start = (long) Atomics.LONG.getVolatile(memory, slot + START_TIME);
-        return start != 0 && !Liveness.isAlive(pid, start);
+        return !alive(pid, (long) Atomics.LONG.getVolatile(memory, slot + START_TIME));
+    }
+
+    /** Whether the process in a slot runs: one still registering ({@code start} 0) while its pid does. */
+    private static boolean alive(long pid, long start) {
+        return start == 0 ? Liveness.startTime(pid) != Liveness.NOT_RUNNING : Liveness.isAlive(pid, start);
     }
 
     /** How the registered processes stand: none ever, some alive, or all dead. */
@@ -105,7 +111,7 @@ final class ProcessSlots {
             long start = (long) Atomics.LONG.getVolatile(memory, slot + START_TIME);
             if (pid != 0) {
                 any = true;
-                if (start == 0 || Liveness.isAlive(pid, start)) {
+                if (alive(pid, start)) {
                     return State.ALIVE;
                 }
             }

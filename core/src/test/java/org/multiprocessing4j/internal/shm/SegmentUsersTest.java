@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.shm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.Process;
@@ -35,5 +36,21 @@ class SegmentUsersTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aProcessKilledWhileItRegisteredDoesNotKeepTheSegmentForEver() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
+        MemorySegment header = segment.memory();
+        Process gone = new Process(() -> { });
+        gone.start();
+        gone.join();
+        long slot = SharedLayout.Header.USER_SLOTS_OFFSET + ProcessSlots.SLOT_SIZE; // the slot after this process's
+        ProcessSlots.register(header, slot, 1, gone.pid().orElseThrow(), 0); // its pid claimed, no start time yet
+        ProcessSlots.unregister(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS);
+        assertThat(SharedSegment.hasLiveUser(header)).isFalse();
+        ProcessSlots.register(header, slot, 1, Liveness.selfPid(), 0); // a live process registering now
+        assertThat(SharedSegment.hasLiveUser(header)).isTrue();
+        Atomics.LONG.setVolatile(header, slot, 0L);
     }
 }
