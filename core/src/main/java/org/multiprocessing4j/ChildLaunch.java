@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.ChildTask;
+import org.multiprocessing4j.internal.launch.UserThreads;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.internal.wire.CompactForms;
@@ -21,7 +22,7 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
  * <p>It travels in Java serialization, or, when the process is a plain {@link Process} whose target
  * {@link LambdaCodec} can write and no {@link Serializer} is plugged in, in a compact form that a
  * child reads without {@link java.io.ObjectInputStream} ({@link CompactForms}): the parent's name,
- * pid and tree tag, then the process's name, identity, daemon flag, JVM options and target. A
+ * pid, tree tag and default start method as set (empty if none), then the process's name, identity, daemon flag, JVM options and target. A
  * target capturing numbers, strings, arrays and the library's handles has such a form.
  */
 final class ChildLaunch implements ChildTask {
@@ -33,6 +34,8 @@ final class ChildLaunch implements ChildTask {
     private final long parentPid;
     private final String treeTag;
     private final Serializer serializer;
+    /** The parent's default start method as set, which the child's is too; null if the parent set none. */
+    private final StartMethod startMethod;
 
     ChildLaunch(Process process, String parentName, long parentPid) {
         this.process = process;
@@ -40,6 +43,7 @@ final class ChildLaunch implements ChildTask {
         this.parentPid = parentPid;
         this.treeTag = SharedSegment.treeTag();
         this.serializer = ProcessTree.serializer();
+        this.startMethod = Multiprocessing.startMethodAsSet();
     }
 
     /** Reads the compact form that {@link #writeCompact} wrote ({@link CompactForms}). */
@@ -47,6 +51,8 @@ final class ChildLaunch implements ChildTask {
         parentName = in.readUTF();
         parentPid = in.readLong();
         treeTag = in.readUTF();
+        String method = in.readUTF();
+        startMethod = method.isEmpty() ? null : StartMethod.valueOf(method);
         serializer = null;
         String name = in.readUTF();
         int[] identity = new int[in.readInt()];
@@ -86,6 +92,7 @@ final class ChildLaunch implements ChildTask {
         out.writeUTF(parentName);
         out.writeLong(parentPid);
         out.writeUTF(treeTag);
+        out.writeUTF(startMethod == null ? "" : startMethod.name());
         out.writeUTF(process.name());
         int[] identity = process.identity();
         out.writeInt(identity.length);
@@ -107,10 +114,28 @@ final class ChildLaunch implements ChildTask {
         return process;
     }
 
+    /**
+     * Initializes the classes that becoming the process, running it and exiting touch; the decoding
+     * of this task has already loaded the lambda machinery and the launch's own classes.
+     */
+    @Override
+    public void prepare() {
+        for (Class<?> used : List.of(ProcessTree.class, Multiprocessing.class, ParentProcess.class, ProcessExit.class,
+                UserThreads.class, Pool.class, SharedSegment.class)) {
+            try {
+                Class.forName(used.getName(), true, used.getClassLoader());
+            } catch (ClassNotFoundException impossible) {
+                throw new AssertionError(impossible);
+            }
+        }
+        process.run();
+    }
+
     @Override
     public int runInChild() {
         SharedSegment.inheritTreeTag(treeTag);
         ProcessTree.setSerializer(serializer);
+        Multiprocessing.inheritStartMethod(startMethod);
         ProcessTree.becomeChild(process, new ParentProcess(parentName, parentPid));
         ProcessExit.installOnce(false);
         return process.bootstrap();

@@ -1,6 +1,12 @@
 package org.multiprocessing4j;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.launch.ClassPath;
+import org.multiprocessing4j.internal.launch.Spares;
 
 /**
  * The factories of this library bound to one {@link StartMethod}, as Python's
@@ -31,7 +37,7 @@ public final class Context {
      * @return a process, not yet started
      */
     public Process newProcess(SerializableRunnable target) {
-        return new Process(target);
+        return new Process(target).withStartMethod(startMethod);
     }
 
     /**
@@ -42,7 +48,85 @@ public final class Context {
      * @return a process, not yet started
      */
     public Process newProcess(SerializableRunnable target, String name) {
-        return new Process(target, name);
+        return new Process(target, name).withStartMethod(startMethod);
+    }
+
+    /**
+     * How many spare JVMs {@link StartMethod#PRESPAWN} keeps ready for each class path and set of
+     * JVM options; {@value Spares#DEFAULT_COUNT} unless set.
+     *
+     * @return the number of spares
+     * @throws IllegalStateException if this context is not PRESPAWN's
+     */
+    public int spares() {
+        checkPrespawn();
+        return Spares.count();
+    }
+
+    /**
+     * Sets how many spare JVMs {@link StartMethod#PRESPAWN} keeps ready for each class path and set
+     * of JVM options, from the next start on. Each spare is a JVM that has started and waits, idle,
+     * for a task: it costs memory (see the README's performance section) and no CPU. Zero keeps none,
+     * dismisses those waiting now, and makes every start begin a JVM on the caller's path, as SPAWN
+     * does.
+     *
+     * @param spares how many, at least 0
+     * @return this context
+     * @throws IllegalArgumentException if {@code spares} is negative
+     * @throws IllegalStateException if this context is not PRESPAWN's
+     */
+    public Context setSpares(int spares) {
+        checkPrespawn();
+        Spares.setCount(spares);
+        return this;
+    }
+
+    /**
+     * How long a spare JVM waits for a task before it exits; one minute unless set.
+     *
+     * @return the idle timeout
+     * @throws IllegalStateException if this context is not PRESPAWN's
+     */
+    public Duration spareIdleTimeout() {
+        checkPrespawn();
+        return Spares.idleTimeout();
+    }
+
+    /**
+     * Sets how long spare JVMs started from now on wait for a task before they exit. A start that
+     * finds no spare waiting begins a JVM itself, and refills the spares.
+     *
+     * @param timeout how long, positive; any size
+     * @return this context
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalStateException if this context is not PRESPAWN's
+     */
+    public Context setSpareIdleTimeout(Duration timeout) {
+        checkPrespawn();
+        Spares.setIdleTimeout(Objects.requireNonNull(timeout, "timeout"));
+        return this;
+    }
+
+    private void checkPrespawn() {
+        if (startMethod != StartMethod.PRESPAWN) {
+            throw new IllegalStateException("spares belong to the PRESPAWN start method, not " + startMethod);
+        }
+    }
+
+    /**
+     * For PRESPAWN: fills the spares of {@code application}'s class path in the background, so that
+     * its first start finds one ready. A loader no child could load from is left for {@code start()}
+     * to report.
+     */
+    void prepareFor(Class<?> application) {
+        if (startMethod != StartMethod.PRESPAWN) {
+            return;
+        }
+        try {
+            Spares.prepare(ClassPath.forChild(application), () -> Process.trainingLaunch(List.of()), Process::spareWarmUp);
+        } catch (IllegalStateException noClassPath) {
+            Log.debug("no spares for " + application + ": " + noClassPath.getMessage());
+        }
     }
 
     /**

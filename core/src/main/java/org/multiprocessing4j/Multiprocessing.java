@@ -3,11 +3,14 @@ package org.multiprocessing4j;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The module-level functions of Python's {@code multiprocessing}. */
 public final class Multiprocessing {
     private static final Map<StartMethod, Context> CONTEXTS = new EnumMap<>(StartMethod.class);
+    /** The default start method, once set; null until then, which means {@link StartMethod#SPAWN}. */
+    private static volatile StartMethod defaultMethod;
 
     static {
         for (StartMethod method : StartMethod.values()) {
@@ -56,12 +59,16 @@ public final class Multiprocessing {
 
     /**
      * The context for {@code method}: the factories of this library bound to that start method.
+     * For {@link StartMethod#PRESPAWN}, asking also fills, in the background, the spare JVMs of the
+     * caller's class path, so that its first start finds one waiting.
      *
      * @param method the start method
      * @return its context
      */
     public static Context getContext(StartMethod method) {
-        return CONTEXTS.get(method);
+        Context context = CONTEXTS.get(Objects.requireNonNull(method, "method"));
+        context.prepareFor(Process.callerOutside(Multiprocessing.class));
+        return context;
     }
 
     /**
@@ -84,11 +91,62 @@ public final class Multiprocessing {
     }
 
     /**
-     * The default context, which uses {@link StartMethod#SPAWN}.
+     * The default context: that of {@link #getStartMethod()}.
      *
      * @return the default context
      */
     public static Context getContext() {
-        return getContext(StartMethod.SPAWN);
+        return getContext(getStartMethod());
+    }
+
+    /**
+     * The start method of processes made without a context: set by {@link #setStartMethod}, or
+     * inherited from the parent process, which passes its own to its children as Python's spawn
+     * does; {@link StartMethod#SPAWN} otherwise.
+     *
+     * @return the default start method
+     */
+    public static StartMethod getStartMethod() {
+        StartMethod method = defaultMethod;
+        return method != null ? method : StartMethod.SPAWN;
+    }
+
+    /**
+     * Sets the default start method, once, as Python's {@code set_start_method(method)}. Setting
+     * {@link StartMethod#PRESPAWN} starts its spare JVMs in the background.
+     *
+     * @param method the start method of processes made without a context from now on
+     * @throws IllegalStateException if it was set before ({@code "context has already been set"})
+     */
+    public static void setStartMethod(StartMethod method) {
+        setStartMethod(method, false);
+    }
+
+    /**
+     * Sets the default start method, as Python's {@code set_start_method(method, force)}.
+     *
+     * @param method the start method of processes made without a context from now on
+     * @param force whether to set it even if it was set before
+     * @throws IllegalStateException if it was set before and {@code force} is false
+     */
+    public static void setStartMethod(StartMethod method, boolean force) {
+        Objects.requireNonNull(method, "method");
+        synchronized (CONTEXTS) {
+            if (defaultMethod != null && !force) {
+                throw new IllegalStateException("context has already been set");
+            }
+            defaultMethod = method;
+        }
+        CONTEXTS.get(method).prepareFor(Process.callerOutside(Multiprocessing.class));
+    }
+
+    /** In a child: the default start method of its parent, or null if the parent had set none. */
+    static void inheritStartMethod(StartMethod method) {
+        defaultMethod = method;
+    }
+
+    /** The default start method as set, null if never set: what a child inherits. */
+    static StartMethod startMethodAsSet() {
+        return defaultMethod;
     }
 }

@@ -77,7 +77,6 @@ import org.multiprocessing4j.internal.shm.Deadline;
 public class Pool implements ExecutorService {
     /** How often at most a {@link ProgressListener} is called, besides once at the end. */
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
-    private static final Cleaner CLEANER = Cleaner.create();
     /** The engines of this process's pools, for the end of the program ({@link ProcessExit}). */
     private static final Set<PoolEngine> ENGINES =
             Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
@@ -118,7 +117,7 @@ public class Pool implements ExecutorService {
         this.calls = new PoolCalls(engine, this);
         ENGINES.add(engine);
         PoolEngine unreachable = engine;
-        CLEANER.register(this, () -> {
+        Cleaning.CLEANER.register(this, () -> {
             if (!unreachable.isShutdown()) {
                 unreachable.terminate();
             }
@@ -135,6 +134,14 @@ public class Pool implements ExecutorService {
     }
 
     /** The settings of a pool: {@code Pool.builder().processes(4).maxTasksPerChild(100).build()}. */
+    /**
+     * The cleaner of unclosed pools, in a class of its own: it starts a thread, and every child
+     * initializes {@code Pool} at its exit ({@link #terminateAll}), pools or not.
+     */
+    private static final class Cleaning {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
+
     public static final class Builder {
         private int processes = Multiprocessing.cpuCount();
         private SerializableRunnable initializer;

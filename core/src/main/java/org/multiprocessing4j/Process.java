@@ -16,6 +16,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.launch.PrespawnPopen;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
 import org.multiprocessing4j.internal.launch.UserThreads;
 import org.multiprocessing4j.internal.wire.LambdaCodec;
@@ -74,6 +75,8 @@ public class Process implements Serializable {
     private transient volatile boolean closed;
     /** The class whose loader tells the child's class path, when not the task's own (a pool's worker). */
     private transient volatile Class<?> classPathOf;
+    /** How the child is started; null for {@link Multiprocessing#getStartMethod()} at start. */
+    private transient volatile StartMethod startMethod;
 
     /**
      * A process that will run {@code target}; named {@code Process-N}.
@@ -177,7 +180,11 @@ public class Process implements Serializable {
         List<Connection> ends = capturedEnds();
         SpawnPopen started;
         try {
-            started = SpawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch);
+            started = switch (startMethod()) {
+                case SPAWN -> SpawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch);
+                case PRESPAWN -> PrespawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch,
+                        Process::spareWarmUp);
+            };
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
         }
@@ -191,6 +198,23 @@ public class Process implements Serializable {
         }
         popen = started;
         ProcessTree.addChild(this);
+    }
+
+    /**
+     * How this process is started: the start method of the context that made it, or else the
+     * default one ({@link Multiprocessing#setStartMethod}) at the time of {@link #start()}.
+     *
+     * @return the start method
+     */
+    public StartMethod startMethod() {
+        StartMethod method = startMethod;
+        return method != null ? method : Multiprocessing.getStartMethod();
+    }
+
+    /** Binds this process, not yet started, to {@code method}: a context's processes. */
+    Process withStartMethod(StartMethod method) {
+        startMethod = method;
+        return this;
     }
 
     /**
@@ -460,7 +484,27 @@ public class Process implements Serializable {
      * application loads from its JARs otherwise.
      */
     private byte[] trainingLaunch() {
-        String applicationClasses = String.join(",", applicationClasses());
+        return trainingLaunch(applicationClasses());
+    }
+
+    /**
+     * What a spare JVM decodes and {@link ChildLaunch#prepare prepares} while it waits for its task
+     * ({@link StartMethod#PRESPAWN}): the launch of a process whose target does nothing, in the
+     * compact form most targets take.
+     */
+    static byte[] spareWarmUp() {
+        return SpareWarmUp.LAUNCH.clone();
+    }
+
+    private static final class SpareWarmUp {
+        private static final SerializableRunnable NOTHING = () -> { };
+        static final byte[] LAUNCH = new ChildLaunch(new Process(NOTHING, "SpareWarmUp", new int[0], false),
+                "MainProcess", ProcessHandle.current().pid()).encode();
+    }
+
+    /** The training task of {@link #trainingLaunch()}, for the given application classes. */
+    static byte[] trainingLaunch(List<String> classes) {
+        String applicationClasses = String.join(",", classes);
         Process training = new Process(() -> AotTraining.exercise(applicationClasses), "AotTraining", new int[0], false);
         return new ChildLaunch(training, "MainProcess", ProcessHandle.current().pid()).encode();
     }

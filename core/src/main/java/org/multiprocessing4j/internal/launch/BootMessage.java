@@ -29,6 +29,11 @@ import org.multiprocessing4j.internal.channel.ControlProtocol;
  */
 record BootMessage(byte[] key, byte[] token, long parentPid, byte[] task) {
     static final int MAGIC = 0x4D50_3442;
+    /**
+     * What a parent writes, instead of a message, to a {@link Spares spare} it dismisses; no message
+     * starts with it. A spare whose input ends without it has lost its parent.
+     */
+    static final int DISMISS = 0;
     static final int MAGIC_OFFSET = 0;
     static final int LENGTH_OFFSET = MAGIC_OFFSET + Integer.BYTES;
     static final int KEY_OFFSET = LENGTH_OFFSET + Integer.BYTES;

@@ -1,11 +1,15 @@
 package org.multiprocessing4j.internal.launch;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.io.InvalidObjectException;
 import java.nio.file.Path;
+import java.util.List;
 import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.Codec;
+import sun.misc.Signal;
 
 /**
  * The entry point of every child JVM, as CPython's {@code spawn_main}.
@@ -18,8 +22,9 @@ import org.multiprocessing4j.internal.wire.Codec;
  *   <li>tells its parent it has started ({@link BootReport}), runs the task and exits with the
  *       status it returns.
  * </ol>
- * The only argument is the parent's control socket, which this child connects to only if it has
- * something to tell its parent.
+ * The first argument is the parent's control socket, which this child connects to only if it has
+ * something to tell its parent. A {@link Spares spare} has a second, {@link #SPARE}: it waits for its
+ * message, which may never come ({@link #awaitTask}).
  *
  * <p>Start-up cost is the price of every child, so this class loads as little as it can.
  */
@@ -28,12 +33,19 @@ public final class ChildMain {
     public static final int EXIT_BOOTSTRAP_FAILED = 70;
     /** Exit status of a child halted because its parent is gone; nobody is left to read it. */
     public static final int EXIT_PARENT_GONE = 1;
+    /** The second argument of a {@link Spares spare}. */
+    static final String SPARE = "--spare";
+    private static final int SPARE_ARGUMENTS = 2;
+    /** What a child initializes on its way to its task and out, which a spare does while it waits. */
+    private static final List<Class<?>> USED_AT_START = List.of(AuthKey.class, ParentWatch.class, ExitReport.class,
+            BootReport.class, SourceProgram.class, Signal.class);
 
     private ChildMain() {}
 
     public static void main(String[] args) {
         JvmCommand.deleteArgumentFile();
-        if (args.length != 1) {
+        boolean spare = args.length == SPARE_ARGUMENTS && args[1].equals(SPARE);
+        if (args.length != 1 && !spare) {
             System.err.println("multiprocessing4j: " + ChildMain.class.getName()
                     + " is started by the library for a child process, with one argument");
             System.exit(EXIT_BOOTSTRAP_FAILED);
@@ -43,7 +55,11 @@ public final class ChildMain {
         ChildTask task;
         ExitReport report;
         try {
-            boot = BootMessage.read(System.in);
+            InputStream in = spare ? awaitTask(socket) : System.in;
+            if (in == null) {
+                return; // a spare that was dismissed
+            }
+            boot = BootMessage.read(in);
             AuthKey.inherit(boot.key());
             ParentWatch.start(boot.parentPid(), socket);
             report = ExitReport.install(socket, boot.token());
@@ -70,5 +86,35 @@ public final class ChildMain {
         // Returning ends the JVM with status 0 once the task's non-daemon threads, which the task
         // has already waited for, are gone. System.exit would also do, but it first looks up a
         // System.Logger to log the call, and the first logger costs a fresh JVM milliseconds.
+    }
+
+    /**
+     * A spare prepares itself here on the task its parent sent first to warm it up
+     * ({@link ChildTask#prepare}), then waits for the next byte of its input: the start of its
+     * {@link BootMessage}, then
+     * read from the stream returned; {@link BootMessage#DISMISS}, for which it returns null; or the
+     * end of its input, which means its parent is gone, and it halts.
+     */
+    private static InputStream awaitTask(Path socket) throws IOException {
+        if (Codec.decode(BootMessage.read(System.in).task()) instanceof ChildTask warmUp) {
+            warmUp.prepare();
+        }
+        for (Class<?> used : USED_AT_START) {
+            try {
+                Class.forName(used.getName(), true, used.getClassLoader());
+            } catch (ClassNotFoundException impossible) {
+                throw new AssertionError(impossible);
+            }
+        }
+        PushbackInputStream in = new PushbackInputStream(System.in);
+        int first = in.read();
+        if (first == BootMessage.DISMISS) {
+            return null;
+        }
+        if (first < 0) {
+            ParentWatch.haltOrphan(socket);
+        }
+        in.unread(first);
+        return in;
     }
 }

@@ -15,4 +15,11 @@ public interface ChildTask extends Serializable {
      * @return the exit status the child JVM should end with
      */
     int runInChild();
+
+    /**
+     * Runs in a spare JVM ({@code Spares}) on a task decoded only to warm it up, before its real
+     * task comes: loads and initializes what {@link #runInChild} and the exit after it will need,
+     * with no effect that a task could see. The default does nothing.
+     */
+    default void prepare() {}
 }

@@ -21,8 +21,18 @@ final class JavaCommand {
     private JavaCommand() {}
 
     static List<String> forChild(String classPath, List<String> userOptions, Path controlSocket) {
+        return JvmCommand.of(ChildMain.class, classPath, withDefaults(userOptions), List.of(controlSocket.toString()));
+    }
+
+    /** A {@link Spares spare}'s command: a child's, told that it is a spare. */
+    static List<String> forSpare(String classPath, List<String> userOptions, Path controlSocket) {
+        return JvmCommand.of(ChildMain.class, classPath, withDefaults(userOptions),
+                List.of(controlSocket.toString(), ChildMain.SPARE));
+    }
+
+    private static List<String> withDefaults(List<String> userOptions) {
         List<String> options = new ArrayList<>(DEFAULT_OPTIONS);
         options.addAll(userOptions);
-        return JvmCommand.of(ChildMain.class, classPath, options, List.of(controlSocket.toString()));
+        return options;
     }
 }

@@ -50,6 +50,14 @@ final class ParentWatch implements Runnable {
         } catch (InterruptedException e) {
             return; // nobody interrupts this thread but a JVM on its way out
         }
+        haltOrphan(socket);
+    }
+
+    /**
+     * Halts this process, whose parent is gone, and everything below it, and removes the control
+     * directory of the parent, which a dead parent cannot.
+     */
+    static void haltOrphan(Path socket) {
         // Every descendant goes now, at any depth, rather than each level a period after the one
         // above: a chain of five would otherwise take five periods and five halts.
         ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);

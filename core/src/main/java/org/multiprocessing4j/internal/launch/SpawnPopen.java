@@ -52,8 +52,16 @@ public final class SpawnPopen implements ChildSession {
     private final CompletableFuture<Integer> exitCode;
     private volatile boolean reportedOrderly;
     private volatile String startError;
+    /** Set when the task is sent: a spare dismissed before it got one ended as asked, not as a failed start. */
+    private volatile boolean handedOver;
 
-    private SpawnPopen(byte[] task, String classPath, List<String> jvmOptions, ProcessBuilder.Redirect output)
+    /**
+     * Starts the JVM, which then waits for its {@link BootMessage}; {@link #handOver} sends it.
+     *
+     * @param spare whether the JVM is a {@link Spares spare}, which prepares itself while it waits
+     *     and takes an end of its standard input without a message as its dismissal
+     */
+    private SpawnPopen(String classPath, List<String> jvmOptions, ProcessBuilder.Redirect output, boolean spare)
             throws IOException {
         this.token = AuthKey.randomBytes(ControlProtocol.TOKEN_LENGTH);
         ControlServer server = ControlServer.acquire();
@@ -62,7 +70,9 @@ public final class SpawnPopen implements ChildSession {
         try {
             server.expect(token, this);
             BootReport.create(marker);
-            command = JavaCommand.forChild(classPath, jvmOptions, server.socketPath());
+            command = spare
+                    ? JavaCommand.forSpare(classPath, jvmOptions, server.socketPath())
+                    : JavaCommand.forChild(classPath, jvmOptions, server.socketPath());
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(output)
                     .redirectError(output);
@@ -88,7 +98,6 @@ public final class SpawnPopen implements ChildSession {
                     ControlServer.release();
                     Liveness.childEnded();
                 });
-        sendBootMessage(task);
     }
 
     /**
@@ -100,7 +109,7 @@ public final class SpawnPopen implements ChildSession {
     private CompletableFuture<Integer> settle(Path marker, List<String> command) {
         int code = decode(os.exitValue(), reportedOrderly);
         String error = BootReport.collect(marker);
-        if (error == null || code < 0) {
+        if (error == null || code < 0 || !handedOver) {
             return CompletableFuture.completedFuture(code); // it started, or was killed while starting
         }
         if (!error.isEmpty()) {
@@ -141,28 +150,60 @@ public final class SpawnPopen implements ChildSession {
     public static SpawnPopen start(byte[] launchPayload, Class<?> application, List<String> jvmOptions,
             Supplier<byte[]> trainingPayload) throws IOException {
         String classPath = ClassPath.forChild(application);
+        SpawnPopen child = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, trainingPayload),
+                ProcessBuilder.Redirect.INHERIT, false);
+        child.handOver(launchPayload);
+        return child;
+    }
+
+    /**
+     * Starts a {@link Spares spare}: a JVM for {@code classPath} and the user's {@code jvmOptions}
+     * that waits for {@link #handOver}, with the parent's standard output and error. Its input
+     * first carries {@code warmUpPayload}, a task with no key and no token that it only decodes and
+     * {@link ChildTask#prepare prepares}; it is small enough for the pipe to hold.
+     */
+    static SpawnPopen startSpare(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload,
+            Supplier<byte[]> warmUpPayload) throws IOException {
+        SpawnPopen spare = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, trainingPayload),
+                ProcessBuilder.Redirect.INHERIT, true);
+        byte[] warmUp = new BootMessage(new byte[AuthKey.LENGTH], new byte[ControlProtocol.TOKEN_LENGTH],
+                ProcessHandle.current().pid(), warmUpPayload.get()).encode();
+        try {
+            OutputStream stdin = spare.os.getOutputStream();
+            stdin.write(warmUp);
+            stdin.flush();
+        } catch (IOException e) {
+            Log.debug("could not warm up spare " + spare.pid() + ", which has ended: " + e);
+        }
+        return spare;
+    }
+
+    /**
+     * The options of a child for {@code classPath}: the library's, the {@link AotCache}'s when there
+     * is one, then the user's. Asks for the training task, once, in the background, if the cache
+     * should be made.
+     */
+    private static List<String> optionsFor(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload) {
         List<String> options = new ArrayList<>(SourceProgram.childOptions());
         AotCache cache = AotCache.forClassPath(classPath);
         if (cache != null) {
             options.addAll(cache.useOptions(jvmOptions));
+            if (!cache.trainingStarted()) {
+                // Not a daemon: a program that ends at once still launches its trainer before exiting.
+                Thread.ofPlatform().daemon(false).name("mp4j-aot-trainer-launch")
+                        .start(() -> cache.trainInBackground(trainingPayload.get()));
+            }
         }
         options.addAll(jvmOptions);
-        SpawnPopen child = new SpawnPopen(launchPayload, classPath, options, ProcessBuilder.Redirect.INHERIT);
-        if (cache == null) {
-            return child;
-        }
-        if (!cache.trainingStarted()) {
-            // Not a daemon: a program that ends at once still launches its trainer before exiting.
-            Thread.ofPlatform().daemon(false).name("mp4j-aot-trainer-launch")
-                    .start(() -> cache.trainInBackground(trainingPayload.get()));
-        }
-        return child;
+        return options;
     }
 
     /** The child an {@link AotTrainer} runs to record the cache into {@code output}; output discarded. */
     static SpawnPopen startTraining(byte[] trainingPayload, Path output) throws IOException {
-        return new SpawnPopen(trainingPayload, System.getProperty("java.class.path", ""),
-                AotCache.trainingOptions(output), ProcessBuilder.Redirect.DISCARD);
+        SpawnPopen trainer = new SpawnPopen(System.getProperty("java.class.path", ""),
+                AotCache.trainingOptions(output), ProcessBuilder.Redirect.DISCARD, false);
+        trainer.handOver(trainingPayload);
+        return trainer;
     }
 
     /**
@@ -253,12 +294,13 @@ public final class SpawnPopen implements ChildSession {
     }
 
     /**
-     * Writes the {@link BootMessage} down the child's standard input and closes it. A message larger
-     * than a pipe holds is written by a thread of its own, so that {@code start()} does not wait for
-     * the child JVM to boot and read it. A write that fails means the child died first; its exit
-     * status tells why.
+     * Sends the child its task: writes the {@link BootMessage} down its standard input and closes
+     * it. A message larger than a pipe holds is written by a thread of its own, so that
+     * {@code start()} does not wait for the child JVM to boot and read it. A write that fails means
+     * the child died first; its exit status tells why.
      */
-    private void sendBootMessage(byte[] task) {
+    void handOver(byte[] task) {
+        handedOver = true;
         byte[] key = AuthKey.current();
         byte[] message = new BootMessage(key, token, ProcessHandle.current().pid(), task).encode();
         AuthKey.wipe(key);
@@ -266,6 +308,15 @@ public final class SpawnPopen implements ChildSession {
             writeToStdin(message);
         } else {
             Thread.ofPlatform().daemon().name("mp4j-launch-" + os.pid()).start(() -> writeToStdin(message));
+        }
+    }
+
+    /** Tells a spare that was never handed a task that none will come: it exits with status 0. */
+    void dismiss() {
+        try (OutputStream stdin = os.getOutputStream()) {
+            stdin.write(BootMessage.DISMISS);
+        } catch (IOException e) {
+            Log.debug("could not dismiss spare " + os.pid() + ", which has ended: " + e);
         }
     }
 

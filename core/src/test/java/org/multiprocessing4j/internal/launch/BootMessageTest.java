@@ -36,6 +36,12 @@ class BootMessageTest {
     }
 
     @Test
+    void noMessageStartsWithTheByteThatDismissesASpare() {
+        byte[] message = new BootMessage(KEY, TOKEN, 1, new byte[0]).encode();
+        assertThat(message[0]).isNotEqualTo((byte) BootMessage.DISMISS);
+    }
+
+    @Test
     void somethingElseOnStandardInputIsNamed() {
         byte[] garbage = "hello, child\n".getBytes();
         assertThatThrownBy(() -> BootMessage.read(new ByteArrayInputStream(garbage)))

@@ -1,0 +1,209 @@
+package org.multiprocessing4j.internal.launch;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.shm.Deadline;
+
+/**
+ * The ready JVMs of the PRESPAWN start method, as CPython's {@code forkserver} module keeps its
+ * server: for each class path and set of user JVM options, up to {@link #count()} spare JVMs that
+ * have started, loaded the library and wait on their standard input for a task
+ * ({@link ChildMain}). {@link PrespawnPopen} takes one and hands it the task, so that no JVM starts
+ * on the caller's path; a refill starts another in the background.
+ *
+ * <p>Invariants, all under this class's lock: a spare is in one stock or in none; once out, it is
+ * handed a task or dismissed, never both and never twice. A spare is never reused: each Process gets
+ * a JVM of its own. A spare that has waited {@link #idleTimeout()} is dismissed (its input closed,
+ * so it exits 0), and a stock is not refilled until it is taken from again. A spare whose parent
+ * dies sees its input end too, and exits within the second {@link ParentWatch} promises; at a normal
+ * exit, a shutdown hook of its own dismisses the parent's spares and waits for them
+ * ({@link #dismissAll}), whatever else the program's exit waits for.
+ *
+ * <p>Refills and expiries run on one daemon thread, so a host that joins the program's non-daemon
+ * threads never waits for it.
+ */
+public final class Spares {
+    /** Spares kept per class path and options unless set: enough for a pool of two to start at once. */
+    public static final int DEFAULT_COUNT = 2;
+    /** How long a spare waits unless set. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
+    /**
+     * How long after a take the stock is refilled: a JVM that boots takes a core, and the child just
+     * handed its task should have the machine to start on first.
+     */
+    static final Duration REFILL_DELAY = Duration.ofMillis(100);
+    /** How long {@link #dismissAll} waits for the dismissed spares to exit. */
+    static final Duration DISMISS_WAIT = Duration.ofSeconds(2);
+
+    private static final Map<Key, Deque<SpawnPopen>> STOCKS = new HashMap<>();
+    private static int count = DEFAULT_COUNT;
+    private static Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private static ScheduledExecutorService refiller;
+
+    private Spares() {}
+
+    /** The spares of one launch: a child's class path and its user's JVM options. */
+    private record Key(String classPath, List<String> jvmOptions) {}
+
+    /** How many spares each stock keeps. */
+    public static synchronized int count() {
+        return count;
+    }
+
+    /**
+     * Sets how many spares each stock keeps from its next refill on; 0 keeps none and dismisses
+     * those waiting now.
+     *
+     * @throws IllegalArgumentException if {@code spares} is negative
+     */
+    public static void setCount(int spares) {
+        if (spares < 0) {
+            throw new IllegalArgumentException("the number of spares cannot be negative: " + spares);
+        }
+        synchronized (Spares.class) {
+            count = spares;
+        }
+        if (spares == 0) {
+            dismissAll();
+        }
+    }
+
+    /** How long a spare waits for a task before it is dismissed. */
+    public static synchronized Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * Sets how long spares started from now on wait for a task.
+     *
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     */
+    public static synchronized void setIdleTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a spare's idle timeout must be positive: " + timeout);
+        }
+        idleTimeout = timeout;
+    }
+
+    /**
+     * Fills the stock of {@code classPath} with no user options in the background, so that the first
+     * start is handed a ready JVM too.
+     */
+    public static void prepare(String classPath, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload) {
+        refillLater(new Key(classPath, List.of()), trainingPayload, warmUpPayload);
+    }
+
+    /**
+     * A spare for this launch, taken out of its stock, or one started now if none is waiting (the
+     * first start of a launch, or one that came faster than refills); the stock is refilled in the
+     * background, unless a spare in it had died while it waited: that one is passed over, and
+     * refilling would most likely start JVMs that die the same way (a JVM option they refuse).
+     *
+     * @throws IOException if a JVM had to be started and could not be
+     */
+    static SpawnPopen take(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload)
+            throws IOException {
+        Key key = new Key(classPath, List.copyOf(jvmOptions));
+        SpawnPopen taken = null;
+        boolean diedWaiting = false;
+        synchronized (Spares.class) {
+            Deque<SpawnPopen> stock = STOCKS.get(key);
+            while (taken == null && stock != null && !stock.isEmpty()) {
+                SpawnPopen next = stock.poll();
+                if (next.isAlive()) {
+                    taken = next;
+                } else {
+                    diedWaiting = true;
+                }
+            }
+        }
+        if (!diedWaiting) {
+            refillLater(key, trainingPayload, warmUpPayload);
+        }
+        return taken != null ? taken : SpawnPopen.startSpare(classPath, key.jvmOptions(), trainingPayload, warmUpPayload);
+    }
+
+    /** Dismisses every waiting spare, and waits at most {@link #DISMISS_WAIT} for them to exit. */
+    public static void dismissAll() {
+        List<SpawnPopen> dismissed = new ArrayList<>();
+        synchronized (Spares.class) {
+            for (Deque<SpawnPopen> stock : STOCKS.values()) {
+                for (SpawnPopen spare : stock) {
+                    spare.dismiss();
+                    dismissed.add(spare);
+                }
+            }
+            STOCKS.clear();
+        }
+        long deadline = System.nanoTime() + DISMISS_WAIT.toNanos();
+        try {
+            for (SpawnPopen popen : dismissed) {
+                popen.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static synchronized void refillLater(Key key, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload) {
+        if (count > 0) {
+            refiller().schedule(() -> refill(key, trainingPayload, warmUpPayload), REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Starts spares until the stock holds {@link #count()}; each is dismissed once it has waited too long. */
+    private static void refill(Key key, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload) {
+        while (true) {
+            Duration timeout;
+            synchronized (Spares.class) {
+                if (STOCKS.getOrDefault(key, new ArrayDeque<>()).size() >= count) {
+                    return;
+                }
+                timeout = idleTimeout;
+            }
+            SpawnPopen spare;
+            try {
+                spare = SpawnPopen.startSpare(key.classPath(), key.jvmOptions(), trainingPayload, warmUpPayload);
+            } catch (IOException | RuntimeException e) {
+                Log.warning("could not start a spare JVM: " + e);
+                return;
+            }
+            synchronized (Spares.class) {
+                STOCKS.computeIfAbsent(key, k -> new ArrayDeque<>()).add(spare);
+            }
+            refiller().schedule(() -> expire(key, spare), Deadline.nanos(timeout), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static void expire(Key key, SpawnPopen spare) {
+        synchronized (Spares.class) {
+            Deque<SpawnPopen> stock = STOCKS.get(key);
+            if (stock == null || !stock.remove(spare)) {
+                return; // taken, or dismissed already
+            }
+        }
+        spare.dismiss();
+    }
+
+    private static synchronized ScheduledExecutorService refiller() {
+        if (refiller == null) {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                    runnable -> Thread.ofPlatform().daemon().name("mp4j-spares").unstarted(runnable));
+            executor.setRemoveOnCancelPolicy(true);
+            refiller = executor;
+            Runtime.getRuntime().addShutdownHook(new Thread(Spares::dismissAll, "mp4j-spares-exit"));
+        }
+        return refiller;
+    }
+}
