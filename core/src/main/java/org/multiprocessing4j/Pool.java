@@ -133,7 +133,6 @@ public class Pool implements ExecutorService {
         return new Builder();
     }
 
-    /** The settings of a pool: {@code Pool.builder().processes(4).maxTasksPerChild(100).build()}. */
     /**
      * The cleaner of unclosed pools, in a class of its own: it starts a thread, and every child
      * initializes {@code Pool} at its exit ({@link #terminateAll}), pools or not.
@@ -142,6 +141,7 @@ public class Pool implements ExecutorService {
         static final Cleaner CLEANER = Cleaner.create();
     }
 
+    /** The settings of a pool: {@code Pool.builder().processes(4).maxTasksPerChild(100).build()}. */
     public static final class Builder {
         private int processes = Multiprocessing.cpuCount();
         private SerializableRunnable initializer;

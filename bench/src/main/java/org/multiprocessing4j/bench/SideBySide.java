@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.multiprocessing4j.Manager;
@@ -85,10 +86,20 @@ public final class SideBySide {
             double java = Workloads.startJoinMillis(runs);
             double spawn = python(script, "start_join('spawn', " + runs + ") * 1e3");
             double fork = python(script, "start_join('fork', " + runs + ") * 1e3");
+            double forkserver = python(script, "start_join('forkserver', " + runs + ") * 1e3");
             double bareJvm = Workloads.bareJvmMillis(runs);
             row("process_start_join (spawn)", java, spawn, "ms", false);
             row("process_start_join (fork)", java, fork, "ms", false);
             row("bare JVM, empty main (floor)", bareJvm, spawn, "ms", false);
+            double prespawn = Workloads.prespawnStartJoinMillis(Math.max(1, runs / 2), SPARE_WARM_UP);
+            row("prespawn start_join (ready spare)", prespawn, fork, "ms", false);
+            row("prespawn vs forkserver", prespawn, forkserver, "ms", false);
+            row("prespawn start_join (back to back)", Workloads.prespawnBackToBackMillis(runs), forkserver, "ms", false);
+            double childPython = python(script, "(lambda p: (p.start(), time.sleep(1), int([l for l in open('/proc/%d/status'"
+                    + " % p.pid) if l.startswith('VmRSS')][0].split()[1]) / 1024, p.join())[2])(mp.get_context('spawn')"
+                    + ".Process(target=time.sleep, args=(2,)))");
+            row("idle spawn child rss", Workloads.idleChildMebibytes(Duration.ofSeconds(1)), childPython, "MiB", false);
+            row("prespawn spare rss", Workloads.spareMebibytes(SPARE_WARM_UP), childPython, "MiB", false);
         }
     }
 
@@ -134,6 +145,9 @@ public final class SideBySide {
             row("pool_idle_worker_rss (fresh)", PoolWorkloads.idleWorkerMebibytes(fresh), idlePython, "MiB", false);
         }
     }
+
+    /** How long a spare is given to boot and warm up before a PRESPAWN start is timed. */
+    private static final Duration SPARE_WARM_UP = Duration.ofSeconds(1);
 
     private static boolean selected(String group, String name) {
         return group.isEmpty() || group.equals(name);

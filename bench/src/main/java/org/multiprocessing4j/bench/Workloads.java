@@ -1,15 +1,19 @@
 package org.multiprocessing4j.bench;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.multiprocessing4j.Connection;
+import org.multiprocessing4j.Context;
 import org.multiprocessing4j.Event;
 import org.multiprocessing4j.Lock;
+import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Pipe;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.Queue;
 import org.multiprocessing4j.Semaphore;
 import org.multiprocessing4j.SharedLong;
+import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.Value;
 
 /** The workloads of bench/python/python_mp_bench.py, in Java, shared by JMH and SideBySide. */
@@ -221,6 +225,58 @@ final class Workloads {
             throw new IllegalStateException("received " + total + " bytes of " + (long) size * n);
         }
         return total / seconds / (1 << 20);
+    }
+
+    /**
+     * Mean milliseconds from {@code start()} to the end of {@code join()} of an empty target under
+     * PRESPAWN, each start finding a spare that has had {@code pause} to boot and warm up, which is
+     * not timed; one run first, untimed, to fill the spares.
+     */
+    static double prespawnStartJoinMillis(int n, Duration pause) throws InterruptedException {
+        Context prespawn = Multiprocessing.getContext(StartMethod.PRESPAWN);
+        Thread.sleep(pause);
+        long total = 0;
+        for (int i = 0; i <= n; i++) {
+            Process p = prespawn.newProcess(() -> { });
+            long start = System.nanoTime();
+            p.start();
+            p.join();
+            total += i == 0 ? 0 : System.nanoTime() - start;
+            Thread.sleep(pause);
+        }
+        return total / 1e6 / n;
+    }
+
+    /** Mean milliseconds per start and join under PRESPAWN back to back: as fast as spares are refilled. */
+    static double prespawnBackToBackMillis(int n) throws InterruptedException {
+        Context prespawn = Multiprocessing.getContext(StartMethod.PRESPAWN);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            Process p = prespawn.newProcess(() -> { });
+            p.start();
+            p.join();
+        }
+        return (System.nanoTime() - start) / 1e6 / n;
+    }
+
+    /** The resident memory, in MiB, of a PRESPAWN spare that has waited {@code pause}. */
+    static double spareMebibytes(Duration pause) throws Exception {
+        Multiprocessing.getContext(StartMethod.PRESPAWN);
+        Thread.sleep(pause);
+        long spare = ProcessHandle.current().children()
+                .filter(c -> c.info().arguments().map(a -> List.of(a).contains("--spare")).orElse(false))
+                .findFirst().orElseThrow().pid();
+        return PoolWorkloads.rssKibibytes(spare) / 1024.0;
+    }
+
+    /** The resident memory, in MiB, of a SPAWN child whose target has slept {@code pause}. */
+    static double idleChildMebibytes(Duration pause) throws Exception {
+        Process p = new Process(() -> Thread.sleep(pause.multipliedBy(2)));
+        p.start();
+        Thread.sleep(pause);
+        double mebibytes = PoolWorkloads.rssKibibytes(p.pid().orElseThrow()) / 1024.0;
+        p.join();
+        return mebibytes;
     }
 
     /** Mean milliseconds of {@link #startJoinOnce} over {@code n} runs, after one warm-up run. */
