@@ -92,9 +92,9 @@ public final class SideBySide {
             row("process_start_join (fork)", java, fork, "ms", false);
             row("bare JVM, empty main (floor)", bareJvm, spawn, "ms", false);
             double prespawn = Workloads.prespawnStartJoinMillis(Math.max(1, runs / 2), SPARE_WARM_UP);
-            row("prespawn start_join (ready spare)", prespawn, fork, "ms", false);
+            row("prespawn (ready spare)", prespawn, fork, "ms", false);
             row("prespawn vs forkserver", prespawn, forkserver, "ms", false);
-            row("prespawn start_join (back to back)", Workloads.prespawnBackToBackMillis(runs), forkserver, "ms", false);
+            row("prespawn (back to back)", Workloads.prespawnBackToBackMillis(runs), forkserver, "ms", false);
             double childPython = python(script, "(lambda p: (p.start(), time.sleep(1), int([l for l in open('/proc/%d/status'"
                     + " % p.pid) if l.startswith('VmRSS')][0].split()[1]) / 1024, p.join())[2])(mp.get_context('spawn')"
                     + ".Process(target=time.sleep, args=(2,)))");
