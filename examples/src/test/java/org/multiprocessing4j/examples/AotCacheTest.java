@@ -22,8 +22,9 @@ import org.multiprocessing4j.Process;
 import org.multiprocessing4j.testing.JavaProgram;
 
 /**
- * An application run from JARs gets an AOT cache for its children: the first start trains one in
- * the background, and children started after it is made use it and run as before.
+ * An application gets an AOT cache for its children, of all its JARs when it runs from JARs and of
+ * the library's when its own classes are in a directory: the first start trains one in the
+ * background, and children started after it is made use it and run as before.
  */
 @Timeout(180)
 class AotCacheTest {
@@ -38,6 +39,26 @@ class AotCacheTest {
         Path cacheDir = dir.resolve("cache");
         List<String> options = List.of("-Dmultiprocessing4j.aotCacheDir=" + cacheDir,
                 "-cp", libraryJar() + File.pathSeparator + program);
+
+        try (JavaProgram first = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
+            assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.stderr()).isZero();
+            assertThat(first.output()).containsExactly("child ran without a cache", "exit code 0");
+        }
+        Path cache = awaitCache(cacheDir);
+
+        try (JavaProgram second = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
+            assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.stderr()).isZero();
+            assertThat(second.output()).containsExactly("child ran with " + cache, "exit code 0");
+        }
+    }
+
+    /** As under an IDE or {@code mvn exec:java}: the application's classes in a directory, the library a JAR after them. */
+    @Test
+    void anApplicationInAClassDirectoryGetsACacheOfTheJdksAndTheLibrarysClasses() throws Exception {
+        Path classes = Path.of(StartsAChild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path cacheDir = dir.resolve("cache");
+        List<String> options = List.of("-Dmultiprocessing4j.aotCacheDir=" + cacheDir,
+                "-cp", classes + File.pathSeparator + libraryJar());
 
         try (JavaProgram first = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
             assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.stderr()).isZero();

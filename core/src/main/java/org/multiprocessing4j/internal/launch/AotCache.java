@@ -26,11 +26,14 @@ import org.multiprocessing4j.internal.sys.JvmCommand;
  * already parsed and linked, with their lambda and method-handle call sites resolved. It cuts a
  * child's start by about a quarter.
  *
- * <p>The JDK accepts a cache only for a class path made of JAR files, so this applies when every
- * entry of the class path (and module path), and every entry a JAR's {@code Class-Path} manifest
- * attribute names, is a JAR: an application run from JARs ({@code java -jar app.jar} with its
- * libraries in its manifest included), not from build directories. The cache is keyed by the JDK,
- * the class path and each of those JARs' size and modification time, and lives under
+ * <p>The JDK makes a cache only for JAR files, and uses it for a class path that starts with the
+ * JARs it was made for, whatever follows. So the cache covers the longest run of JARs at the start
+ * of the child's class path (each with the JARs its {@code Class-Path} manifest attribute names),
+ * and {@link #childClassPath} puts the library's own JAR first, which lets an application whose
+ * classes are in build directories ({@code mvn exec:java}, an IDE, a single-file program) have the
+ * JDK's and the library's classes cached all the same; its own classes load from its directories
+ * as before. Every entry of a module path must be a JAR. The cache is keyed by the JDK, the
+ * cached JARs and each one's size and modification time, and lives under
  * {@code ${XDG_CACHE_HOME:-~/.cache}/multiprocessing4j} (or {@value #DIRECTORY_PROPERTY}); set
  * {@value #ENABLED_PROPERTY}{@code =false} to do without.
  *
@@ -174,23 +177,56 @@ final class AotCache {
     }
 
     private static AotCache create(String classPath) {
-        if ("false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))
-                || Runtime.version().feature() < AOT_FEATURE_RELEASE) {
-            return null;
-        }
-        return forPaths(classPath, System.getProperty("jdk.module.path", ""), directory());
+        return enabled() ? forPaths(classPath, System.getProperty("jdk.module.path", ""), directory()) : null;
     }
 
-    /** The cache for a child with this class path and module path, or null if they hold a non-JAR. */
+    private static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY))
+                && Runtime.version().feature() >= AOT_FEATURE_RELEASE;
+    }
+
+    /**
+     * The class path a child gets: {@code classPath} with the library's JAR moved to the front, so
+     * that a cache of it applies whatever else the path holds; as it is when caches are off, or the
+     * library is a directory.
+     */
+    static String childClassPath(String classPath) {
+        if (!enabled()) {
+            return classPath;
+        }
+        return libraryFirst(classPath, JvmCommand.libraryClassPath());
+    }
+
+    /** {@code classPath} with {@code library} first if it is a JAR among its entries, however they spell it. */
+    static String libraryFirst(String classPath, String library) {
+        if (!library.endsWith(".jar")) {
+            return classPath;
+        }
+        Path libraryPath = Path.of(library).toAbsolutePath().normalize();
+        List<String> entries = new ArrayList<>(List.of(classPath.split(java.io.File.pathSeparator)));
+        for (int i = 0; i < entries.size(); i++) {
+            if (!entries.get(i).isEmpty() && Path.of(entries.get(i)).toAbsolutePath().normalize().equals(libraryPath)) {
+                entries.addFirst(entries.remove(i));
+                return String.join(java.io.File.pathSeparator, entries);
+            }
+        }
+        return classPath;
+    }
+
+    /**
+     * The cache for a child with this class path and module path, which covers the JARs at the start
+     * of the class path; null if it starts with something else, or the module path holds a non-JAR.
+     */
     static AotCache forPaths(String classPath, String modulePath, Path directory) {
         List<Path> jars = new ArrayList<>();
-        if (!addJars(classPath, jars) || !addJars(modulePath, jars) || jars.isEmpty()) {
+        String cachedPath = leadingJars(classPath, jars);
+        if (!addJars(modulePath, jars) || jars.isEmpty()) {
             return null;
         }
         StringBuilder key = new StringBuilder()
                 .append(System.getProperty("java.home")).append('\n')
                 .append(System.getProperty("java.vm.version")).append('\n')
-                .append(classPath).append('\n')
+                .append(cachedPath).append('\n')
                 .append(modulePath).append('\n');
         try {
             for (Path jar : jars) {
@@ -199,7 +235,25 @@ final class AotCache {
         } catch (IOException e) {
             return null;
         }
-        return new AotCache(directory.resolve(PREFIX + Long.toHexString(fnv1a(key)) + SUFFIX), classPath, List.copyOf(jars));
+        return new AotCache(directory.resolve(PREFIX + Long.toHexString(fnv1a(key)) + SUFFIX), cachedPath, List.copyOf(jars));
+    }
+
+    /**
+     * The entries at the start of {@code classPath} that are JARs, with the JARs their manifests
+     * name, which go into {@code jars}; joined as a class path, the one the cache is trained on.
+     */
+    private static String leadingJars(String classPath, List<Path> jars) {
+        List<String> leading = new ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            List<Path> more = new ArrayList<>(jars);
+            if (entry.isEmpty() || !addJar(Path.of(entry), more)) {
+                break;
+            }
+            jars.clear();
+            jars.addAll(more);
+            leading.add(entry);
+        }
+        return String.join(java.io.File.pathSeparator, leading);
     }
 
     /**

@@ -149,7 +149,7 @@ public final class SpawnPopen implements ChildSession {
      */
     public static SpawnPopen start(byte[] launchPayload, Class<?> application, List<String> jvmOptions,
             Supplier<byte[]> trainingPayload) throws IOException {
-        String classPath = ClassPath.forChild(application);
+        String classPath = AotCache.childClassPath(ClassPath.forChild(application));
         SpawnPopen child = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, trainingPayload),
                 ProcessBuilder.Redirect.INHERIT, false);
         child.handOver(launchPayload);
@@ -164,7 +164,8 @@ public final class SpawnPopen implements ChildSession {
      */
     static SpawnPopen startSpare(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload,
             Supplier<byte[]> warmUpPayload) throws IOException {
-        SpawnPopen spare = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, trainingPayload),
+        String childClassPath = AotCache.childClassPath(classPath);
+        SpawnPopen spare = new SpawnPopen(childClassPath, optionsFor(childClassPath, jvmOptions, trainingPayload),
                 ProcessBuilder.Redirect.INHERIT, true);
         byte[] warmUp = new BootMessage(new byte[AuthKey.LENGTH], new byte[ControlProtocol.TOKEN_LENGTH],
                 ProcessHandle.current().pid(), warmUpPayload.get()).encode();

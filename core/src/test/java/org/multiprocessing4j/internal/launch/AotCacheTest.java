@@ -35,9 +35,33 @@ class AotCacheTest {
     }
 
     @Test
-    void aClassPathWithADirectoryGetsNoCache() throws Exception {
-        String classPath = jar("a.jar", null) + File.pathSeparator + dir;
+    void aClassPathThatStartsWithADirectoryGetsNoCache() throws Exception {
+        String classPath = dir + File.pathSeparator + jar("a.jar", null);
         assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache"))).isNull();
+    }
+
+    @Test
+    void theJarsBeforeTheFirstDirectoryGetTheCacheTheyWouldHaveAlone() throws Exception {
+        Path a = jar("a.jar", null);
+        Path b = jar("b.jar", null);
+        String jars = a + File.pathSeparator + b;
+        AotCache alone = AotCache.forPaths(jars, "", dir.resolve("cache"));
+        AotCache withDirectories = AotCache.forPaths(jars + File.pathSeparator + dir + File.pathSeparator
+                + jar("c.jar", null), "", dir.resolve("cache"));
+        assertThat(withDirectories.file()).isEqualTo(alone.file());
+    }
+
+    @Test
+    void theLibrarysJarGoesFirstOnAChildsClassPathHoweverItIsSpelled() throws Exception {
+        String sep = File.pathSeparator;
+        Path library = jar("mp4j.jar", null);
+        String relative = Path.of("").toAbsolutePath().relativize(library).toString();
+        assertThat(AotCache.libraryFirst("classes" + sep + relative + sep + "dep.jar", library.toString()))
+                .isEqualTo(relative + sep + "classes" + sep + "dep.jar");
+        assertThat(AotCache.libraryFirst("classes" + sep + "dep.jar", library.toString()))
+                .as("not on the path").isEqualTo("classes" + sep + "dep.jar");
+        assertThat(AotCache.libraryFirst("app-classes" + sep + "classes", "classes"))
+                .as("a library in a directory stays where it is").isEqualTo("app-classes" + sep + "classes");
     }
 
     @Test
