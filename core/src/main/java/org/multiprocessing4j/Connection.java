@@ -100,7 +100,7 @@ public final class Connection implements AutoCloseable, Serializable {
      *     interrupted while it waits for room (the interrupt status is kept; nothing is sent)
      */
     public void send(Object message) throws BrokenPipeException {
-        write(Codec.encode(message, "a message sent on a Connection"));
+        write(Codec.encodeParts(message, "a message sent on a Connection"));
     }
 
     /**
@@ -110,7 +110,7 @@ public final class Connection implements AutoCloseable, Serializable {
      * @throws BrokenPipeException as {@link #send}
      */
     public void sendBytes(byte[] bytes) throws BrokenPipeException {
-        write(Codec.encode(bytes, "bytes")); // encoding copies: later changes to bytes are not sent
+        write(Codec.encodeParts(bytes, "bytes")); // copied into the ring or its spill file before this returns
     }
 
     /**
@@ -121,9 +121,9 @@ public final class Connection implements AutoCloseable, Serializable {
      * @throws IllegalStateException if this end is closed or sends only
      */
     public Object recv() throws EOFException {
-        byte[] bytes = read();
+        Object message = read();
         try {
-            return Codec.decode(bytes);
+            return Codec.decode(message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a message: " + e.getMessage(), e);
         }
@@ -216,7 +216,7 @@ public final class Connection implements AutoCloseable, Serializable {
                 + (closed ? ", closed" : "") + ")>";
     }
 
-    private void write(byte[] bytes) throws BrokenPipeException {
+    private void write(Codec.Parts message) throws BrokenPipeException {
         checkOpen();
         if (out == null) {
             throw new IllegalStateException("connection is read-only");
@@ -225,8 +225,8 @@ public final class Connection implements AutoCloseable, Serializable {
         checkReceiverThere();
         try {
             // When the ring is full, wait in slices, so that a receiver that goes meanwhile is noticed.
-            if (!out.put(bytes, Deadline.immediate())) {
-                while (!out.put(bytes, Deadline.after(Deadline.SLICE))) {
+            if (!out.put(message.head(), message.body(), Deadline.immediate())) {
+                while (!out.put(message.head(), message.body(), Deadline.after(Deadline.SLICE))) {
                     checkReceiverThere();
                 }
             }
@@ -236,10 +236,11 @@ public final class Connection implements AutoCloseable, Serializable {
         }
     }
 
-    private byte[] read() throws EOFException {
+    /** The next message as {@link Codec#MESSAGES} reads it. */
+    private Object read() throws EOFException {
         MessageRing ring = readable();
         try {
-            return ring.take(Deadline.never());
+            return ring.take(Deadline.never(), Codec.MESSAGES);
         } catch (EOFException e) {
             throw e;
         } catch (IOException e) {

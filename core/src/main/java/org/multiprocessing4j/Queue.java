@@ -107,14 +107,14 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** Blocks until there is room, then adds {@code e}. */
     @Override
     public void put(E e) throws InterruptedException {
-        ring.put(encode(e), Deadline.never());
+        put(encode(e), Deadline.never());
     }
 
     /** Adds {@code e} if there is room now; never blocks. */
     @Override
     public boolean offer(E e) {
         try {
-            return ring.put(encode(e), Deadline.immediate());
+            return put(encode(e), Deadline.immediate());
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
@@ -124,7 +124,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** Adds {@code e}, waiting at most {@code timeout} for room; false if there was none. */
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-        return ring.put(encode(e), Deadline.after(timeout, unit));
+        return put(encode(e), Deadline.after(timeout, unit));
     }
 
     /** Blocks until an item is there and removes it. */
@@ -147,16 +147,16 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** Removes an item, waiting at most {@code timeout} for one; null if none came. */
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        byte[] bytes = read(Deadline.after(timeout, unit), true);
-        return bytes == null ? null : decode(bytes);
+        Object message = read(Deadline.after(timeout, unit), true);
+        return message == null ? null : decode(message);
     }
 
     /** The head item without removing it, or null if the queue is empty. */
     @Override
     public E peek() {
         try {
-            byte[] bytes = read(Deadline.immediate(), false);
-            return bytes == null ? null : decode(bytes);
+            Object message = read(Deadline.immediate(), false);
+            return message == null ? null : decode(message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -229,25 +229,30 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         return ring;
     }
 
-    private byte[] encode(E e) {
+    private Codec.Parts encode(E e) {
         Objects.requireNonNull(e, "a Queue holds no null: poll() returns null for an empty queue");
         checkOpen();
-        return Codec.encode(e, "an item put on a Queue");
+        return Codec.encodeParts(e, "an item put on a Queue");
     }
 
-    private byte[] read(Deadline deadline, boolean consume) throws InterruptedException {
+    private boolean put(Codec.Parts item, Deadline deadline) throws InterruptedException {
+        return ring.put(item.head(), item.body(), deadline);
+    }
+
+    /** The next message as {@link Codec#MESSAGES} reads it, or null. */
+    private Object read(Deadline deadline, boolean consume) throws InterruptedException {
         checkOpen();
         try {
-            return consume ? ring.take(deadline) : ring.peek(deadline);
+            return consume ? ring.take(deadline, Codec.MESSAGES) : ring.peek(deadline, Codec.MESSAGES);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
     @SuppressWarnings("unchecked")
-    private E decode(byte[] bytes) {
+    private E decode(Object message) {
         try {
-            return (E) Codec.decode(bytes);
+            return (E) Codec.decode(message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read an item of " + this + ": " + e.getMessage(), e);
         }

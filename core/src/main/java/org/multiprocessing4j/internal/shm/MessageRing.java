@@ -4,11 +4,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import org.multiprocessing4j.internal.sys.Futex;
@@ -45,6 +47,7 @@ public final class MessageRing implements Serializable {
     private static final int INLINE = 1;
     private static final int SPILLED = 2;
     private static final int SPILL_FRACTION = 4;
+    private static final byte[] NO_HEAD = {};
     private static final long LIVENESS_CHECK_INTERVAL_NANOS = 10_000_000;
 
     private final SharedSegment segment;
@@ -92,10 +95,19 @@ public final class MessageRing implements Serializable {
      * @return false if the deadline passed first; nothing was written
      */
     public boolean put(byte[] payload, Deadline deadline) throws InterruptedException {
+        return put(NO_HEAD, payload, deadline);
+    }
+
+    /**
+     * Appends one message made of {@code head} and then {@code rest}, as {@link #put(byte[],
+     * Deadline)} appends their concatenation; a large one goes to its spill file from the two arrays
+     * as they are, without a copy of the whole. Both are read only before this returns.
+     */
+    public boolean put(byte[] head, byte[] rest, Deadline deadline) throws InterruptedException {
         Constants constants = constants();
         int capacity = constants.capacity();
-        boolean spill = payload.length > capacity / SPILL_FRACTION;
-        byte[] body = spill ? SpillFiles.write(segment, payload) : payload;
+        boolean spill = (long) head.length + rest.length > capacity / SPILL_FRACTION;
+        byte[] body = spill ? SpillFiles.write(segment, head, rest) : concat(head, rest);
         if (!writer.acquire(deadline)) {
             discardSpill(spill, body);
             return false;
@@ -142,13 +154,54 @@ public final class MessageRing implements Serializable {
      *     ring stays usable
      */
     public byte[] take(Deadline deadline) throws InterruptedException, IOException {
-        return read(deadline, true);
+        return read(deadline, true, WHOLE);
+    }
+
+    /** As {@link #take(Deadline)}, the message as {@code reader} reads it. */
+    public <T> T take(Deadline deadline, Reader<T> reader) throws InterruptedException, IOException {
+        return read(deadline, true, reader);
     }
 
     /** The oldest message without removing it, or null if none arrives before {@code deadline}. */
     public byte[] peek(Deadline deadline) throws InterruptedException, IOException {
-        return read(deadline, false);
+        return read(deadline, false, WHOLE);
     }
+
+    /** As {@link #peek(Deadline)}, the message as {@code reader} reads it. */
+    public <T> T peek(Deadline deadline, Reader<T> reader) throws InterruptedException, IOException {
+        return read(deadline, false, reader);
+    }
+
+    /**
+     * How a reader takes in a message: the bytes of one that was in the ring, or the spill file of
+     * a large one, which it may read into the form it will keep without holding the bytes whole
+     * twice. {@link #spillFile} runs while the ring's reader mutex is held and before the frame is
+     * consumed: it only reads, and runs none of the user's code.
+     */
+    public interface Reader<T> {
+        /** A message that was in the ring: its bytes, which the reader may keep. */
+        T frame(byte[] message) throws IOException;
+
+        /** A message in a spill file of {@code size} bytes, read from {@code in}. */
+        T spillFile(InputStream in, int size) throws IOException;
+    }
+
+    /** Reads every message as its bytes. */
+    public static final Reader<byte[]> WHOLE = new Reader<>() {
+        @Override
+        public byte[] frame(byte[] message) {
+            return message;
+        }
+
+        @Override
+        public byte[] spillFile(InputStream in, int size) throws IOException {
+            byte[] message = new byte[size];
+            if (in.readNBytes(message, 0, size) != size) {
+                throw new CorruptFrameException("corrupt queue frame: its spill file is shorter than it was");
+            }
+            return message;
+        }
+    };
 
     /** True if a message is waiting, or the sending end has closed or died (a read would not block). */
     public boolean readable() {
@@ -319,7 +372,7 @@ public final class MessageRing implements Serializable {
         int childDeaths;
     }
 
-    private byte[] read(Deadline deadline, boolean consume) throws InterruptedException, IOException {
+    private <T> T read(Deadline deadline, boolean consume, Reader<T> as) throws InterruptedException, IOException {
         if (!reader.acquire(deadline)) {
             return null;
         }
@@ -354,7 +407,7 @@ public final class MessageRing implements Serializable {
             }
             // A spilled payload is read before the frame is consumed: once it is, the tracker may take
             // the file for one whose writer died before committing it.
-            byte[] payload = kind == SPILLED ? SpillFiles.read(body) : body;
+            T payload = kind == SPILLED ? SpillFiles.read(body, as) : as.frame(body);
             if (consume) {
                 consume(memory, head, frameSize(length), 1);
                 if (kind == SPILLED) {
@@ -372,7 +425,7 @@ public final class MessageRing implements Serializable {
      * The rare outcomes of a read are methods of their own, so that what a fresh process compiles
      * first, the read of a frame, is small.
      */
-    private byte[] nothingToRead() throws EOFException {
+    private <T> T nothingToRead() throws EOFException {
         if (items() == 0 && gone(End.SENDING)) {
             throw new EOFException("the other end is closed and everything sent has been read");
         }
@@ -536,6 +589,15 @@ public final class MessageRing implements Serializable {
         if (first < bytes.length) {
             data.get(0, bytes, first, bytes.length - first);
         }
+    }
+
+    private static byte[] concat(byte[] head, byte[] rest) {
+        if (head.length == 0) {
+            return rest;
+        }
+        byte[] whole = Arrays.copyOf(head, head.length + rest.length);
+        System.arraycopy(rest, 0, whole, head.length, rest.length);
+        return whole;
     }
 
     private static void discardSpill(boolean spilled, byte[] body) {

@@ -3,9 +3,12 @@ package org.multiprocessing4j.internal.wire;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.MessageRing;
 
 /**
  * How items are turned into bytes for queues and pipes: a one-byte tag, then the value. The common
@@ -33,6 +36,10 @@ public final class Codec {
     public static final byte SERIALIZED = 20;
     static final byte CUSTOM = 21;
     private static final int TAG = 1;
+    private static final byte[] NO_HEAD = {};
+    private static final byte[] BYTES_HEAD = {BYTES};
+    private static final byte[] SERIALIZED_HEAD = {SERIALIZED};
+    private static final byte[] CUSTOM_HEAD = {CUSTOM};
 
     /** A serializer plugged in for the values without a compact form; null for Java serialization. */
     public interface ObjectSerializer {
@@ -65,6 +72,82 @@ public final class Codec {
         return serializer == null
                 ? tagged(SERIALIZED, JavaSerialization.toBytes(value, what))
                 : tagged(CUSTOM, serializer.serialize(value));
+    }
+
+    /**
+     * The bytes of {@code value} in two parts whose concatenation is {@link #encode}'s: a byte[] and
+     * a serialized value as their tag and their body, the body not copied, so that a large one goes
+     * into a spill file as it is ({@link MessageRing#put(byte[], byte[], Deadline)}); any other
+     * value as no head and its encoding.
+     *
+     * @throws IllegalArgumentException naming the class if the value cannot be serialized
+     */
+    public static Parts encodeParts(Object value, String what) {
+        if (value instanceof byte[] bytes) {
+            return new Parts(BYTES_HEAD, bytes);
+        }
+        byte[] compact = encodeCompact(value);
+        if (compact != null) {
+            return new Parts(NO_HEAD, compact);
+        }
+        ObjectSerializer serializer = custom;
+        return serializer == null
+                ? new Parts(SERIALIZED_HEAD, JavaSerialization.toBytes(value, what))
+                : new Parts(CUSTOM_HEAD, serializer.serialize(value));
+    }
+
+    /**
+     * An encoding in two parts, {@code head} then {@code body}, which callers only read.
+     *
+     * @param head a tag, or nothing
+     * @param body the rest
+     */
+    public record Parts(byte[] head, byte[] body) {}
+
+    /**
+     * A message as a queue or a pipe reads it: its encoding, or, for a byte[] that came through a
+     * spill file, the byte[] itself, read from the file straight into the array the reader gets
+     * ({@link Raw}); {@link #decode(Object)} and {@link #rawBytes(Object)} take either.
+     */
+    public static final MessageRing.Reader<Object> MESSAGES = new MessageRing.Reader<>() {
+        @Override
+        public Object frame(byte[] message) {
+            return message;
+        }
+
+        @Override
+        public Object spillFile(InputStream in, int size) throws IOException {
+            int tag = in.read();
+            if (tag < 0) {
+                throw new CorruptFrameException("corrupt queue frame: its spill file is empty");
+            }
+            byte[] bytes = new byte[tag == BYTES ? size - TAG : size];
+            int at = tag == BYTES ? 0 : TAG;
+            if (tag != BYTES) {
+                bytes[0] = (byte) tag;
+            }
+            if (in.readNBytes(bytes, at, bytes.length - at) != bytes.length - at) {
+                throw new CorruptFrameException("corrupt queue frame: its spill file is shorter than it was");
+            }
+            return tag == BYTES ? new Raw(bytes) : bytes;
+        }
+    };
+
+    /** A byte[] message already decoded ({@link #MESSAGES}). */
+    record Raw(byte[] bytes) {}
+
+    /**
+     * The value of a message as {@link #MESSAGES} reads it.
+     *
+     * @throws IOException as {@link #decode(byte[])}
+     */
+    public static Object decode(Object message) throws IOException {
+        return message instanceof Raw raw ? raw.bytes() : decode((byte[]) message);
+    }
+
+    /** As {@link #rawBytes(byte[])}, for a message as {@link #MESSAGES} reads it. */
+    public static byte[] rawBytes(Object message) {
+        return message instanceof Raw raw ? raw.bytes() : rawBytes((byte[]) message);
     }
 
     /**

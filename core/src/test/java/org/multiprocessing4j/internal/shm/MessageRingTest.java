@@ -80,4 +80,21 @@ class MessageRingTest {
             assertThat(ring.take(Deadline.never())).isEqualTo(message);
         }
     }
+
+    @Test
+    void aMessageInTwoPartsReadsBackAsTheirConcatenationInTheRingAndInASpillFile() throws Exception {
+        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_QUEUE, SharedLayout.Ring.size(CAPACITY));
+        MessageRing ring = ring(segment);
+        byte[] head = {7};
+        for (int size : new int[] {0, 100, CAPACITY * 3}) {
+            byte[] rest = new byte[size];
+            java.util.Arrays.fill(rest, (byte) size);
+            byte[] whole = java.util.Arrays.copyOf(head, 1 + size);
+            System.arraycopy(rest, 0, whole, 1, size);
+            ring.put(head, rest, Deadline.never());
+            assertThat(ring.peek(Deadline.never())).as("%d bytes, peeked", size).isEqualTo(whole);
+            assertThat(ring.take(Deadline.never())).as("%d bytes", size).isEqualTo(whole);
+        }
+        segment.retire();
+    }
 }

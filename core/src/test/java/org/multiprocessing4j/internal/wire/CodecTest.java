@@ -45,4 +45,21 @@ class CodecTest {
                 .isInstanceOf(StreamCorruptedException.class)
                 .hasMessageContaining("cut short");
     }
+
+    @Test
+    void aLargeByteArrayGoesOutInTwoPartsAndComesBackFromItsSpillFileAsItself() throws Exception {
+        byte[] payload = new byte[100_000];
+        Arrays.fill(payload, (byte) 3);
+        Codec.Parts parts = Codec.encodeParts(payload, "bytes");
+        assertThat(parts.body()).as("not copied").isSameAs(payload);
+        byte[] file = java.nio.ByteBuffer.allocate(parts.head().length + parts.body().length)
+                .put(parts.head()).put(parts.body()).array();
+        assertThat(file).isEqualTo(Codec.encode(payload, "bytes"));
+
+        Object read = Codec.MESSAGES.spillFile(new java.io.ByteArrayInputStream(file), file.length);
+        assertThat(Codec.decode(read)).isEqualTo(payload);
+        assertThat(Codec.rawBytes(read)).isEqualTo(payload);
+        Object text = Codec.MESSAGES.spillFile(new java.io.ByteArrayInputStream(Codec.encode("text", "a")), 5);
+        assertThat(Codec.decode(text)).isEqualTo("text");
+    }
 }
