@@ -115,12 +115,12 @@ public final class Context {
 
     /**
      * For PRESPAWN: fills the spares of {@code application}'s class path in the background, so that
-     * its first start finds one ready. A loader no child could load from is left for {@code start()}
-     * to report.
+     * its first start finds one ready; not in a daemon process, which may not start one. A loader no
+     * child could load from is left for {@code start()} to report.
      */
     void prepareFor(Class<?> application) {
-        if (startMethod != StartMethod.PRESPAWN) {
-            return;
+        if (startMethod != StartMethod.PRESPAWN || ProcessTree.current().isDaemon()) {
+            return; // a daemon process may not have children
         }
         try {
             Spares.prepare(ClassPath.forChild(application), () -> Process.trainingLaunch(List.of()), Process::spareWarmUp);

@@ -160,6 +160,20 @@ class PrespawnTest {
     }
 
     @Test
+    void aDaemonProcessWhichMayHaveNoChildrenKeepsNoSpares() throws Exception {
+        String out = dir.resolve("spares").toString();
+        Process daemon = new Process(() -> {
+            Multiprocessing.getContext(StartMethod.PRESPAWN);
+            Thread.sleep(1_000);
+            Scratch.write(out, Integer.toString(Prespawn.waitingSpares().size()));
+        });
+        daemon.setDaemon(true);
+        daemon.start();
+        daemon.join();
+        assertThat(Scratch.read(out)).isEqualTo("0");
+    }
+
+    @Test
     void sparesAreSetOnlyOnThePrespawnContextAndCheckTheirArguments() {
         Context spawn = Multiprocessing.getContext(StartMethod.SPAWN);
         assertThatThrownBy(() -> spawn.setSpares(1)).isInstanceOf(IllegalStateException.class)
