@@ -35,31 +35,19 @@ class AotCacheTest {
 
     @Test
     void theFirstStartTrainsACacheThatLaterChildrenUse() throws Exception {
-        Path program = programJar();
-        Path cacheDir = dir.resolve("cache");
-        List<String> options = List.of("-Dmultiprocessing4j.aotCacheDir=" + cacheDir,
-                "-cp", libraryJar() + File.pathSeparator + program);
-
-        try (JavaProgram first = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
-            assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.stderr()).isZero();
-            assertThat(first.output()).containsExactly("child ran without a cache", "exit code 0");
-        }
-        Path cache = awaitCache(cacheDir);
-
-        try (JavaProgram second = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
-            assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.stderr()).isZero();
-            assertThat(second.output()).containsExactly("child ran with " + cache, "exit code 0");
-        }
+        firstRunTrainsACacheThatTheSecondUses(dir.resolve("cache"), libraryJar() + File.pathSeparator + programJar());
     }
 
     /** As under an IDE or {@code mvn exec:java}: the application's classes in a directory, the library a JAR after them. */
     @Test
     void anApplicationInAClassDirectoryGetsACacheOfTheJdksAndTheLibrarysClasses() throws Exception {
         Path classes = Path.of(StartsAChild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path cacheDir = dir.resolve("cache");
-        List<String> options = List.of("-Dmultiprocessing4j.aotCacheDir=" + cacheDir,
-                "-cp", classes + File.pathSeparator + libraryJar());
+        firstRunTrainsACacheThatTheSecondUses(dir.resolve("cache"), classes + File.pathSeparator + libraryJar());
+    }
 
+    /** Runs {@link StartsAChild} on {@code classPath} twice, waiting between for the cache its first run trains. */
+    private static void firstRunTrainsACacheThatTheSecondUses(Path cacheDir, String classPath) throws Exception {
+        List<String> options = List.of("-Dmultiprocessing4j.aotCacheDir=" + cacheDir, "-cp", classPath);
         try (JavaProgram first = JavaProgram.startWithClassPathOption(options, StartsAChild.class)) {
             assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.stderr()).isZero();
             assertThat(first.output()).containsExactly("child ran without a cache", "exit code 0");
