@@ -8,6 +8,12 @@ import java.util.Optional;
 
 /** The module-level functions of Python's {@code multiprocessing}. */
 public final class Multiprocessing {
+    /**
+     * The system property that gives the default start method, {@code SPAWN} or {@code PRESPAWN}
+     * (any case), for a program that does not set one: {@code -Dmultiprocessing4j.startMethod=prespawn}.
+     */
+    public static final String START_METHOD_PROPERTY = "multiprocessing4j.startMethod";
+
     private static final Map<StartMethod, Context> CONTEXTS = new EnumMap<>(StartMethod.class);
     /** The default start method, once set; null until then, which means {@link StartMethod#SPAWN}. */
     private static volatile StartMethod defaultMethod;
@@ -102,12 +108,13 @@ public final class Multiprocessing {
     /**
      * The start method of processes made without a context: set by {@link #setStartMethod}, or
      * inherited from the parent process, which passes its own to its children as Python's spawn
-     * does; {@link StartMethod#SPAWN} otherwise.
+     * does, or given by {@value #START_METHOD_PROPERTY}; {@link StartMethod#SPAWN} otherwise.
      *
      * @return the default start method
+     * @throws IllegalArgumentException if {@value #START_METHOD_PROPERTY} names no start method
      */
     public static StartMethod getStartMethod() {
-        StartMethod method = defaultMethod;
+        StartMethod method = startMethodAsSet();
         return method != null ? method : StartMethod.SPAWN;
     }
 
@@ -145,8 +152,25 @@ public final class Multiprocessing {
         defaultMethod = method;
     }
 
-    /** The default start method as set, null if never set: what a child inherits. */
+    /**
+     * The default start method as set, or as {@value #START_METHOD_PROPERTY} gives it; null if
+     * neither: what a child inherits.
+     */
     static StartMethod startMethodAsSet() {
-        return defaultMethod;
+        StartMethod method = defaultMethod;
+        if (method != null) {
+            return method;
+        }
+        String property = System.getProperty(START_METHOD_PROPERTY);
+        if (property == null) {
+            return null;
+        }
+        for (StartMethod named : StartMethod.values()) {
+            if (named.name().equalsIgnoreCase(property.strip())) {
+                return named;
+            }
+        }
+        throw new IllegalArgumentException("-D" + START_METHOD_PROPERTY + "=" + property + " names no start method; use one of "
+                + java.util.Arrays.toString(StartMethod.values()));
     }
 }

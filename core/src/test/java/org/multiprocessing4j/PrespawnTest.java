@@ -222,6 +222,32 @@ class PrespawnTest {
         }
     }
 
+    /** Prints the default start method and the start method of a process it starts. */
+    public static class SaysItsStartMethod {
+        public static void main(String[] args) throws Exception {
+            Process p = new Process(() -> { });
+            p.start();
+            p.join();
+            System.out.println(Multiprocessing.getStartMethod() + " " + p.startMethod());
+        }
+    }
+
+    @Test
+    void aSystemPropertyGivesAProgramItsDefaultStartMethodAndABadOneIsNamed() throws Exception {
+        List<String> prespawn = List.of("-D" + Multiprocessing.START_METHOD_PROPERTY + "=prespawn",
+                "-cp", System.getProperty("java.class.path"));
+        try (JavaProgram program = JavaProgram.startWithClassPathOption(prespawn, SaysItsStartMethod.class)) {
+            assertThat(program.waitFor(PROGRAM_LIMIT)).as(program.stderr()).isZero();
+            assertThat(program.output()).containsExactly("PRESPAWN PRESPAWN");
+        }
+        List<String> bad = List.of("-D" + Multiprocessing.START_METHOD_PROPERTY + "=fork",
+                "-cp", System.getProperty("java.class.path"));
+        try (JavaProgram program = JavaProgram.startWithClassPathOption(bad, SaysItsStartMethod.class)) {
+            assertThat(program.waitFor(PROGRAM_LIMIT)).isNotZero();
+            assertThat(program.stderr()).contains("IllegalArgumentException", "=fork names no start method");
+        }
+    }
+
     private static List<Long> pids(String line) {
         return Arrays.stream(line.split(" ")).map(Long::parseLong).toList();
     }

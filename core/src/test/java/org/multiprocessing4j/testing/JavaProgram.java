@@ -32,9 +32,19 @@ public final class JavaProgram implements AutoCloseable {
         errReader = Thread.ofPlatform().daemon().start(() -> pump(process.errorReader(StandardCharsets.UTF_8), false));
     }
 
-    /** Starts {@code main} of {@code mainClass} with {@code args}. */
+    /** JVM options that every program {@link #start} starts gets, e.g. a default start method ({@link Prespawn}). */
+    private static volatile List<String> programOptions = List.of();
+
+    /** Sets the options that programs started from now on get; none by default. */
+    public static void setProgramOptions(List<String> options) {
+        programOptions = List.copyOf(options);
+    }
+
+    /** Starts {@code main} of {@code mainClass} with {@code args}, and the {@link #setProgramOptions program options}. */
     public static JavaProgram start(Class<?> mainClass, String... args) {
-        return startWithClassPathOption(List.of("-cp", System.getProperty("java.class.path")), mainClass, args);
+        List<String> options = new ArrayList<>(programOptions);
+        options.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        return startWithClassPathOption(options, mainClass, args);
     }
 
     /** Runs {@code command}, a whole command line, as a program. */

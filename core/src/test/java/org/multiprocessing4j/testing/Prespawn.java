@@ -9,9 +9,10 @@ import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.internal.launch.Spares;
 
 /**
- * Runs a test class with PRESPAWN as the default start method, so that a suite written for SPAWN
- * runs under both: {@code @ExtendWith(Prespawn.class) class PrespawnXTest extends XTest {}}. After
- * the class, SPAWN is the default again and the spares are gone.
+ * Runs a test class with PRESPAWN as the default start method, in this JVM and in the programs it
+ * starts through {@link JavaProgram#start}, so that a suite written for SPAWN runs under both:
+ * {@code @ExtendWith(Prespawn.class) class PrespawnXTest extends XTest {}}. After the class, SPAWN is
+ * the default again and the spares are gone.
  */
 public final class Prespawn implements BeforeAllCallback, AfterAllCallback {
     @Override
@@ -19,11 +20,13 @@ public final class Prespawn implements BeforeAllCallback, AfterAllCallback {
         Multiprocessing.getContext(StartMethod.PRESPAWN).setSpares(Spares.DEFAULT_COUNT)
                 .setSpareIdleTimeout(Spares.DEFAULT_IDLE_TIMEOUT);
         Multiprocessing.setStartMethod(StartMethod.PRESPAWN, true);
+        JavaProgram.setProgramOptions(List.of("-D" + Multiprocessing.START_METHOD_PROPERTY + "=" + StartMethod.PRESPAWN));
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
         Multiprocessing.setStartMethod(StartMethod.SPAWN, true);
+        JavaProgram.setProgramOptions(List.of());
         Multiprocessing.getContext(StartMethod.PRESPAWN).setSpares(0);
         Multiprocessing.getContext(StartMethod.PRESPAWN).setSpares(Spares.DEFAULT_COUNT);
     }
