@@ -22,7 +22,8 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
  * <p>It travels in Java serialization, or, when the process is a plain {@link Process} whose target
  * {@link LambdaCodec} can write and no {@link Serializer} is plugged in, in a compact form that a
  * child reads without {@link java.io.ObjectInputStream} ({@link CompactForms}): the parent's name,
- * pid, tree tag and default start method as set (empty if none), then the process's name, identity, daemon flag, JVM options and target. A
+ * pid, tree tag and default start method as set (empty if none), then the process's name,
+ * identity, daemon flag, JVM options and target. A
  * target capturing numbers, strings, arrays and the library's handles has such a form.
  */
 final class ChildLaunch implements ChildTask {
@@ -120,14 +121,8 @@ final class ChildLaunch implements ChildTask {
      */
     @Override
     public void prepare() {
-        for (Class<?> used : List.of(ProcessTree.class, Multiprocessing.class, ParentProcess.class, ProcessExit.class,
-                UserThreads.class, Pool.class, SharedSegment.class)) {
-            try {
-                Class.forName(used.getName(), true, used.getClassLoader());
-            } catch (ClassNotFoundException impossible) {
-                throw new AssertionError(impossible);
-            }
-        }
+        ChildTask.initialize(List.of(ProcessTree.class, Multiprocessing.class, ParentProcess.class, ProcessExit.class,
+                UserThreads.class, Pool.class, SharedSegment.class));
         process.run();
     }
 

@@ -114,14 +114,16 @@ public final class Context {
     }
 
     /**
-     * For PRESPAWN: fills the spares of {@code application}'s class path in the background, so that
-     * its first start finds one ready; not in a daemon process, which may not start one. A loader no
-     * child could load from is left for {@code start()} to report.
+     * For PRESPAWN: fills, in the background, the spares of the class path of the application that
+     * asked for this context, so that its first start finds one ready; not in a daemon process,
+     * which may not start one. A loader no child could load from is left for {@code start()} to
+     * report.
      */
-    void prepareFor(Class<?> application) {
+    void prepareSpares() {
         if (startMethod != StartMethod.PRESPAWN || ProcessTree.current().isDaemon()) {
             return; // a daemon process may not have children
         }
+        Class<?> application = Process.callerOutside(Context.class, Multiprocessing.class);
         try {
             Spares.prepare(ClassPath.forChild(application), () -> Process.trainingLaunch(List.of()), Process::spareWarmUp);
         } catch (IllegalStateException noClassPath) {

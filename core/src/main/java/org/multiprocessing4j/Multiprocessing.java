@@ -1,5 +1,6 @@
 package org.multiprocessing4j;
 
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class Multiprocessing {
      */
     public static Context getContext(StartMethod method) {
         Context context = CONTEXTS.get(Objects.requireNonNull(method, "method"));
-        context.prepareFor(Process.callerOutside(Multiprocessing.class));
+        context.prepareSpares();
         return context;
     }
 
@@ -144,7 +145,7 @@ public final class Multiprocessing {
             }
             defaultMethod = method;
         }
-        CONTEXTS.get(method).prepareFor(Process.callerOutside(Multiprocessing.class));
+        CONTEXTS.get(method).prepareSpares();
     }
 
     /** In a child: the default start method of its parent, or null if the parent had set none. */
@@ -170,7 +171,7 @@ public final class Multiprocessing {
                 return named;
             }
         }
-        throw new IllegalArgumentException("-D" + START_METHOD_PROPERTY + "=" + property + " names no start method; use one of "
-                + java.util.Arrays.toString(StartMethod.values()));
+        throw new IllegalArgumentException("-D" + START_METHOD_PROPERTY + "=" + property
+                + " names no start method; use one of " + Arrays.toString(StartMethod.values()));
     }
 }

@@ -2,8 +2,8 @@ package org.multiprocessing4j.internal.launch;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.io.InvalidObjectException;
+import java.io.PushbackInputStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.multiprocessing4j.internal.channel.AuthKey;
@@ -90,22 +90,16 @@ public final class ChildMain {
 
     /**
      * A spare prepares itself here on the task its parent sent first to warm it up
-     * ({@link ChildTask#prepare}), then waits for the next byte of its input: the start of its
-     * {@link BootMessage}, then
-     * read from the stream returned; {@link BootMessage#DISMISS}, for which it returns null; or the
-     * end of its input, which means its parent is gone, and it halts.
+     * ({@link ChildTask#prepare}), then waits for the next byte of its input, one of: the start of
+     * its {@link BootMessage}, which is then read from the stream returned; {@link BootMessage#DISMISS},
+     * for which it returns null; or the end of its input, which means that its parent is gone, and
+     * it halts.
      */
     private static InputStream awaitTask(Path socket) throws IOException {
         if (Codec.decode(BootMessage.read(System.in).task()) instanceof ChildTask warmUp) {
             warmUp.prepare();
         }
-        for (Class<?> used : USED_AT_START) {
-            try {
-                Class.forName(used.getName(), true, used.getClassLoader());
-            } catch (ClassNotFoundException impossible) {
-                throw new AssertionError(impossible);
-            }
-        }
+        ChildTask.initialize(USED_AT_START);
         PushbackInputStream in = new PushbackInputStream(System.in);
         int first = in.read();
         if (first == BootMessage.DISMISS) {

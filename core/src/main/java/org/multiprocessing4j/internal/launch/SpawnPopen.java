@@ -59,7 +59,7 @@ public final class SpawnPopen implements ChildSession {
      * Starts the JVM, which then waits for its {@link BootMessage}; {@link #handOver} sends it.
      *
      * @param spare whether the JVM is a {@link Spares spare}, which prepares itself while it waits
-     *     and takes an end of its standard input without a message as its dismissal
+     *     and may be dismissed instead ({@link #dismiss})
      */
     private SpawnPopen(String classPath, List<String> jvmOptions, ProcessBuilder.Redirect output, boolean spare)
             throws IOException {
