@@ -184,6 +184,19 @@ public final class MessageRing implements Serializable {
 
         /** A message in a spill file of {@code size} bytes, read from {@code in}. */
         T spillFile(InputStream in, int size) throws IOException;
+
+        /**
+         * Fills {@code message} from {@code from} on with the rest of a spill file.
+         *
+         * @return {@code message}
+         * @throws CorruptFrameException if the file ends first
+         */
+        static byte[] readRest(InputStream in, byte[] message, int from) throws IOException {
+            if (in.readNBytes(message, from, message.length - from) != message.length - from) {
+                throw new CorruptFrameException("corrupt queue frame: its spill file is shorter than it was");
+            }
+            return message;
+        }
     }
 
     /** Reads every message as its bytes. */
@@ -195,11 +208,7 @@ public final class MessageRing implements Serializable {
 
         @Override
         public byte[] spillFile(InputStream in, int size) throws IOException {
-            byte[] message = new byte[size];
-            if (in.readNBytes(message, 0, size) != size) {
-                throw new CorruptFrameException("corrupt queue frame: its spill file is shorter than it was");
-            }
-            return message;
+            return Reader.readRest(in, new byte[size], 0);
         }
     };
 

@@ -65,13 +65,7 @@ public final class Codec {
      */
     public static byte[] encode(Object value, String what) {
         byte[] compact = encodeCompact(value);
-        if (compact != null) {
-            return compact;
-        }
-        ObjectSerializer serializer = custom;
-        return serializer == null
-                ? tagged(SERIALIZED, JavaSerialization.toBytes(value, what))
-                : tagged(CUSTOM, serializer.serialize(value));
+        return compact != null ? compact : encodeSerialized(value, what).joined();
     }
 
     /**
@@ -87,9 +81,11 @@ public final class Codec {
             return new Parts(BYTES_HEAD, bytes);
         }
         byte[] compact = encodeCompact(value);
-        if (compact != null) {
-            return new Parts(NO_HEAD, compact);
-        }
+        return compact != null ? new Parts(NO_HEAD, compact) : encodeSerialized(value, what);
+    }
+
+    /** A value without a compact form, through Java serialization or the plugged-in serializer. */
+    private static Parts encodeSerialized(Object value, String what) {
         ObjectSerializer serializer = custom;
         return serializer == null
                 ? new Parts(SERIALIZED_HEAD, JavaSerialization.toBytes(value, what))
@@ -102,7 +98,12 @@ public final class Codec {
      * @param head a tag, or nothing
      * @param body the rest
      */
-    public record Parts(byte[] head, byte[] body) {}
+    public record Parts(byte[] head, byte[] body) {
+        /** The encoding whole: the body itself when there is no head. */
+        byte[] joined() {
+            return head.length == 0 ? body : tagged(head[0], body);
+        }
+    }
 
     /**
      * A message as a queue or a pipe reads it: its encoding, or, for a byte[] that came through a
@@ -121,15 +122,12 @@ public final class Codec {
             if (tag < 0) {
                 throw new CorruptFrameException("corrupt queue frame: its spill file is empty");
             }
-            byte[] bytes = new byte[tag == BYTES ? size - TAG : size];
-            int at = tag == BYTES ? 0 : TAG;
-            if (tag != BYTES) {
-                bytes[0] = (byte) tag;
+            if (tag == BYTES) {
+                return new Raw(MessageRing.Reader.readRest(in, new byte[size - TAG], 0));
             }
-            if (in.readNBytes(bytes, at, bytes.length - at) != bytes.length - at) {
-                throw new CorruptFrameException("corrupt queue frame: its spill file is shorter than it was");
-            }
-            return tag == BYTES ? new Raw(bytes) : bytes;
+            byte[] message = new byte[size];
+            message[0] = (byte) tag;
+            return MessageRing.Reader.readRest(in, message, TAG);
         }
     };
 
