@@ -69,4 +69,12 @@ class TutorialExamplesTest {
             assertThat(program.output()).contains("the: 4", "dog: 2", "fox: 2", "sleeps: 1").hasSize(11);
         }
     }
+
+    @Test
+    void clusterPrimesCountsOnTwoLocalNodes() throws Exception {
+        try (JavaProgram program = JavaProgram.start(ClusterPrimes.class, "--local", "2")) {
+            assertThat(program.waitFor(LIMIT)).isZero();
+            assertThat(program.output()).containsExactly("primes below 2000000: 148933, counted by 2 workers");
+        }
+    }
 }

@@ -68,12 +68,6 @@ public final class PoolCalls {
                 chunksize, ordered, new Progress(progress, total));
     }
 
-    /** The adapter of a task whose result is the future's as it is. */
-    @SuppressWarnings("unchecked")
-    public static <T> Function<Object, T> sameResult() {
-        return value -> (T) value;
-    }
-
     /** CPython's default chunk size for map: four chunks per worker, rounded up; 0 for no items. */
     static int defaultChunksize(int items, int workers) {
         int perChunk = items / (workers * CHUNKS_PER_WORKER);
