@@ -39,8 +39,9 @@ import org.multiprocessing4j.function.SerializableFunction;
  * <p>Work travels in chunks, as a local pool's does: {@code map} cuts its items into four chunks
  * per worker of the cluster (Python's rule), {@code imap} into chunks of its {@code chunksize}
  * (default 1: pass a larger one for small items, as a network round trip costs a millisecond or
- * so). Each node holds two chunks per worker, one running and one ready; the rest waits here.
- * Results come back in order for {@code map} and {@code imap}, each exactly once.
+ * so). Each node holds two chunks per worker, one running and one ready (sixteen per worker for
+ * single tasks, which a node's own pool batches); the rest waits here. Results come back in order
+ * for {@code map} and {@code imap}, each exactly once.
  *
  * <p>Faults. An exception in a task, a worker that dies, a task timeout: as in a local pool (the
  * node's pool reports them). A member that leaves the cluster (its process killed, its machine

@@ -3,6 +3,7 @@ package org.multiprocessing4j.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.AbstractPool;
 import org.multiprocessing4j.MaybeEncodingException;
 import org.multiprocessing4j.ProcessPoolException;
+import org.multiprocessing4j.SharedLong;
+import org.multiprocessing4j.Value;
 import org.multiprocessing4j.WorkerDiedException;
 import org.multiprocessing4j.cluster.internal.Dispatcher;
 import org.multiprocessing4j.cluster.testing.LocalCluster;
@@ -113,6 +115,26 @@ class ClusterPoolTest extends PoolScenarios {
                 .isInstanceOf(WorkerDiedException.class)
                 .satisfies(e -> assertThat(((WorkerDiedException) e).exitCode()).isEqualTo(3));
         assertThat(pool.map(x -> x + 1, range(9), 1)).isEqualTo(IntStream.range(1, 10).boxed().toList());
+    }
+
+    @Test
+    void aWorkerKilledBySigkillFailsOnlyTheTaskItRan() throws Exception {
+        SharedLong worker = Value.ofLong(0);
+        CompletableFuture<Integer> victim = pool.applyAsync(() -> {
+            worker.set(ProcessHandle.current().pid());
+            Thread.sleep(60_000);
+            return 0;
+        });
+        List<CompletableFuture<Integer>> others = IntStream.range(0, 20).mapToObj(i -> pool.applyAsync(() -> i + 100))
+                .toList();
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.get() != 0);
+        ProcessHandle.of(worker.get()).orElseThrow().destroyForcibly();
+        assertThatThrownBy(victim::get).isInstanceOf(ExecutionException.class).cause()
+                .isInstanceOf(WorkerDiedException.class)
+                .satisfies(e -> assertThat(((WorkerDiedException) e).exitCode()).isEqualTo(-9));
+        for (int i = 0; i < 20; i++) {
+            assertThat(others.get(i).get()).isEqualTo(i + 100);
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.multiprocessing4j.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,29 @@ class ClusterPrimitivesTest {
         Lock lock = here.lock("orphaned");
         assertThat(lock.tryLock()).isFalse();
         holder.kill();
+        long start = System.nanoTime();
+        assertThat(lock.tryLock(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        lock.unlock();
+    }
+
+    @Test
+    void aLockHeldByAMemberKilledBySigkillIsFreedWithinSeconds() throws Exception {
+        ClusterConfig extra = cluster.config().toBuilder()
+                .bind(new InetSocketAddress("127.0.0.1", LocalCluster.freePort())).build();
+        Event held = new Event();
+        Process member = new Process(() -> {
+            try (ClusterNode node = ClusterNode.start(extra)) {
+                node.cluster().lock("member-held").lock();
+                held.set();
+                Thread.sleep(Long.MAX_VALUE);
+            }
+        });
+        member.start();
+        assertThat(held.await(Duration.ofSeconds(60))).isTrue();
+        Lock lock = here.lock("member-held");
+        assertThat(lock.tryLock()).isFalse();
+        member.kill();
         long start = System.nanoTime();
         assertThat(lock.tryLock(30, TimeUnit.SECONDS)).isTrue();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));

@@ -45,7 +45,9 @@ import org.multiprocessing4j.cluster.MemberLostException;
  *
  * <p>Faults: when a member leaves (Hazelcast reports it within a second or so of a crash), the
  * chunks it was running go back to the head of the queue and run elsewhere: execution is
- * at-least-once. A job marked not to be retried fails with {@link MemberLostException} instead. If
+ * at-least-once. Hazelcast fails a dead member's invocations before it reports the member gone, so
+ * a node that lost a chunk is sent nothing for {@value #SUSPICION_MILLIS} ms, lest the retry go
+ * back to it. A job marked not to be retried fails with {@link MemberLostException} instead. If
  * no node runs tasks for the connect timeout, or the client loses the cluster for that long, every
  * unfinished job fails with {@link ClusterException}.
  */
@@ -60,6 +62,11 @@ public final class Dispatcher {
     public static final int SINGLE_TASKS_IN_FLIGHT_PER_WORKER = 16;
     /** How often a chunk may be lost with its member before it fails. */
     private static final int MAX_ATTEMPTS = 5;
+    /**
+     * How long a node that lost a chunk is sent nothing: Hazelcast fails the invocations of a dead
+     * member before it reports the member gone, and a retry must not go back to it meanwhile.
+     */
+    private static final long SUSPICION_MILLIS = 2_000;
 
     private final HazelcastInstance hazelcast;
     private final IExecutorService executor;
@@ -196,7 +203,9 @@ public final class Dispatcher {
         List<Job> sending = new ArrayList<>();
         synchronized (lock) {
             while (!pending.isEmpty() && broken == null) {
-                Seat seat = seats.values().stream().min(Comparator.comparingDouble(Seat::load)).orElse(null);
+                long now = System.nanoTime();
+                Seat seat = seats.values().stream().filter(candidate -> !candidate.suspected(now))
+                        .min(Comparator.comparingDouble(Seat::load)).orElse(null);
                 if (seat == null || !seat.takes(pending.peek())) {
                     break;
                 }
@@ -258,6 +267,8 @@ public final class Dispatcher {
                     pending.addFirst(job);
                     requeued = true;
                 }
+                seat.suspectedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SUSPICION_MILLIS);
+                later(this::dispatch, SUSPICION_MILLIS); // the seat may be back then
             } else if (!current) {
                 pending.remove(job);
                 otherAttempt = job.remote;
@@ -341,21 +352,25 @@ public final class Dispatcher {
         }
     }
 
+    private void later(Runnable action, long millis) {
+        try {
+            timer.schedule(action, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            // the dispatcher is closed: nothing is left to do
+        }
+    }
+
     /** Fails everything with {@code failure} if {@code stillWrong} holds {@link #patienceMillis} from now. */
     private void watch(BooleanSupplier stillWrong, Supplier<ClusterException> failure) {
         long mine = ++watch;
-        try {
-            timer.schedule(() -> {
-                synchronized (lock) {
-                    if (watch != mine || broken != null || !stillWrong.getAsBoolean()) {
-                        return;
-                    }
+        later(() -> {
+            synchronized (lock) {
+                if (watch != mine || broken != null || !stillWrong.getAsBoolean()) {
+                    return;
                 }
-                breakDown(failure.get());
-            }, patienceMillis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closed) {
-            // the dispatcher is closed: nothing is left to fail
-        }
+            }
+            breakDown(failure.get());
+        }, patienceMillis);
     }
 
     private void breakDown(ClusterException cause) {
@@ -407,10 +422,16 @@ public final class Dispatcher {
         final Member member;
         final int workers;
         final Set<Job> running = new LinkedHashSet<>();
+        /** Until when (System.nanoTime) this node is thought lost: it lost a chunk, and may be gone. */
+        long suspectedUntil = System.nanoTime();
 
         Seat(Member member, int workers) {
             this.member = member;
             this.workers = workers;
+        }
+
+        boolean suspected(long now) {
+            return now - suspectedUntil < 0;
         }
 
         double load() {

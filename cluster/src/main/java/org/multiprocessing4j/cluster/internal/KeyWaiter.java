@@ -7,9 +7,10 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waits for one key of a cluster map to change, without a lock: a listener on the key (registered
- * at the first wait) counts the changes and wakes the waiters, and a waiter sleeps only while the
- * count is what it was before it last tried, so no change between a try and the sleep is missed.
+ * Waits for one key of a cluster map to change, without a lock: a listener on the key, registered
+ * for the wait and removed after it, counts the changes and wakes the waiters, and a waiter sleeps
+ * only while the count is what it was before it last tried, so no change between a try and the
+ * sleep is missed.
  * Events may still be lost with a member, so a waiter also tries again every
  * {@value #RETRY_MILLIS} ms.
  */
@@ -20,7 +21,6 @@ public final class KeyWaiter {
     private final IMap<String, ?> map;
     private final String key;
     private long changes;
-    private UUID listener;
 
     /**
      * A waiter for {@code key} of {@code map}.
@@ -42,35 +42,35 @@ public final class KeyWaiter {
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     public boolean await(BooleanSupplier attempt, long nanos) throws InterruptedException {
+        if (attempt.getAsBoolean()) {
+            return true; // the common case: no listener, no round trip
+        }
         long deadline = System.nanoTime() + nanos;
-        listen();
-        while (true) {
-            long seen;
-            synchronized (this) {
-                seen = changes;
-            }
-            if (attempt.getAsBoolean()) {
-                return true;
-            }
-            long remaining = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return false;
-            }
-            synchronized (this) {
-                if (changes == seen) {
-                    long millis = Math.min(RETRY_MILLIS, Math.max(1, remaining / 1_000_000));
-                    wait(millis);
+        UUID listener = map.addEntryListener(new Changes(), key, false);
+        try {
+            while (true) {
+                long seen;
+                synchronized (this) {
+                    seen = changes;
+                }
+                if (attempt.getAsBoolean()) {
+                    return true;
+                }
+                long remaining = nanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                synchronized (this) {
+                    if (changes == seen) {
+                        wait(Math.min(RETRY_MILLIS, Math.max(1, remaining / 1_000_000)));
+                    }
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
                 }
             }
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
-    }
-
-    private synchronized void listen() {
-        if (listener == null) {
-            listener = map.addEntryListener(new Changes(), key, false);
+        } finally {
+            map.removeEntryListener(listener);
         }
     }
 

@@ -108,7 +108,8 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    /** A port no one listens on now, on 127.0.0.1. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
