@@ -132,7 +132,7 @@ public final class Manager implements AutoCloseable {
         Queue<Object> started = new Queue<>();
         Process server = new Process(() -> ManagerServer.serve(serverId, accept, tcp, key, started), "SyncManager");
         server.setDaemon(true);
-        server.withClassPathOf(application).start();
+        server.setClassPathOf(application).start();
         Object report;
         try {
             while ((report = started.poll(LOOK.toMillis(), TimeUnit.MILLISECONDS)) == null) {

@@ -104,7 +104,7 @@ public class Pool extends AbstractPool {
             worker.setName(worker.name().replace("Process", "SpawnPoolWorker"));
             worker.setDaemon(true);
             worker.setJvmOptions(jvmOptions);
-            return worker.withClassPathOf(application);
+            return worker.setClassPathOf(application);
         };
         byte[] initializer = builder.initializer == null ? null
                 : PoolEngine.encodeFunction(builder.initializer, "the initializer of a Pool");

@@ -56,6 +56,8 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
 public class Process implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
+    /** The package of the cluster module, whose frames {@link #callerOutside} passes over. */
+    private static final String CLUSTER_PACKAGE = "org.multiprocessing4j.cluster";
 
     /** The task, or null for a subclass that overrides {@link #run()}. */
     private final SerializableRunnable target;
@@ -73,7 +75,7 @@ public class Process implements Serializable {
     /** True for the object that represents the process this code runs in. */
     private transient volatile boolean current;
     private transient volatile boolean closed;
-    /** The class whose loader tells the child's class path, when not the task's own (a pool's worker). */
+    /** The class whose loader tells the child's class path, when not the target's ({@link #setClassPathOf}). */
     private transient volatile Class<?> classPathOf;
     /** How the child is started; null for {@link Multiprocessing#getStartMethod()} at start. */
     private transient volatile StartMethod startMethod;
@@ -517,22 +519,33 @@ public class Process implements Serializable {
 
     /**
      * The first class on the calling thread's stack that is none of {@code library}, nor this one
-     * (whose frame this method's own is): the application that made a pool or a manager, whose class
-     * path its children need ({@link #withClassPathOf}); {@code library[0]} if there is none.
+     * (whose frame this method's own is), nor of the cluster module, which makes pools for the
+     * application: the application that made a pool or a manager, whose class path its children need
+     * ({@link #setClassPathOf}); {@code library[0]} if there is none.
      */
     static Class<?> callerOutside(Class<?>... library) {
         List<Class<?>> ours = List.of(library);
         return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
                 .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(type -> type != Process.class && !ours.contains(type)).findFirst().orElse(library[0]));
+                        .filter(type -> type != Process.class && !ours.contains(type)
+                                && !type.getPackageName().startsWith(CLUSTER_PACKAGE))
+                        .findFirst().orElse(library[0]));
     }
 
     /**
-     * Starts the child with the class path of {@code application}'s loader rather than the task's:
-     * a pool's workers run the library's own loop, and load the application's functions.
+     * Starts the child with the class path of {@code application}'s loader rather than the
+     * target's: for code that starts children on an application's behalf and runs its own code in
+     * them, whose children load the application's classes (a pool's workers, a cluster's nodes).
+     * It matters where the application's classes are not where the library's are: a single-file
+     * program's, or those of a host with a class loader of its own.
+     *
+     * @param application a class of the application
+     * @return this process
+     * @throws IllegalStateException if the process has been started
      */
-    Process withClassPathOf(Class<?> application) {
-        classPathOf = application;
+    public synchronized Process setClassPathOf(Class<?> application) {
+        checkNotStarted();
+        classPathOf = Objects.requireNonNull(application, "application");
         return this;
     }
 

@@ -85,6 +85,8 @@ public final class ClusterNode implements AutoCloseable {
         });
         node.setName("ClusterNode-" + config.bind().getPort());
         node.setJvmOptions(HazelcastSettings.NODE_JVM_OPTIONS);
+        // The node's workers load the caller's classes: a single-file program's too.
+        node.setClassPathOf(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
         node.start();
         try {
             while (!up.await(READY_POLL)) {

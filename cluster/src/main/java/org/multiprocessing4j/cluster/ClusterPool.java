@@ -154,8 +154,9 @@ public final class ClusterPool extends AbstractPool {
 
     @Override
     protected <T> CompletableFuture<T> submitTask(Object task, Function<Object, T> adapt) {
-        CompletableFuture<ChunkOutcome> chunk = connection.send(
-                Chunk.encode(new ItemFunction.Call(task), Arrays.asList((Object) null), 0), 1, retry, task);
+        ItemFunction call = new ItemFunction.Call(task);
+        CompletableFuture<ChunkOutcome> chunk = connection.send(Chunk.encode(call, Arrays.asList((Object) null), 0), 1,
+                retry, call.loader(), task);
         CompletableFuture<T> result = new CompletableFuture<>();
         chunk.whenComplete((outcome, failure) -> {
             if (chunk.isCancelled()) {
@@ -255,7 +256,7 @@ public final class ClusterPool extends AbstractPool {
             for (int c = 0; c < chunks.size(); c++) {
                 int first = c * size;
                 int count = Math.min(size, list.size() - first);
-                CompletableFuture<ChunkOutcome> chunk = connection.send(chunks.get(c), count, retry, null);
+                CompletableFuture<ChunkOutcome> chunk = connection.send(chunks.get(c), count, retry, function.loader(), null);
                 synchronized (sent) {
                     sent.add(chunk);
                 }
@@ -302,7 +303,7 @@ public final class ClusterPool extends AbstractPool {
         ItemFunction function = new ItemFunction.Each(erase(fn));
         Chunk.encode(function, List.of(), 0); // the function alone: one that cannot be serialized fails here
         return new ChunkIterator<>(items.iterator(), function, chunksize, ordered,
-                (chunk, count) -> connection.send(chunk, count, retry, null),
+                (chunk, count) -> connection.send(chunk, count, retry, function.loader(), null),
                 () -> Math.max(2, 2 * workers()));
     }
 

@@ -46,14 +46,15 @@ final class PoolConnection {
     /**
      * Sends a chunk.
      *
+     * @param loader loads the classes of the chunk's outcome
      * @param task the task if the chunk is one submitted on its own, else null
      * @throws RejectedExecutionException if the pool was shut down
      */
-    CompletableFuture<ChunkOutcome> send(byte[] chunk, int items, boolean retry, Object task) {
+    CompletableFuture<ChunkOutcome> send(byte[] chunk, int items, boolean retry, ClassLoader loader, Object task) {
         CompletableFuture<ChunkOutcome> future;
         synchronized (this) {
             checkRunning();
-            future = dispatcher.submit(chunk, items, retry);
+            future = dispatcher.submit(chunk, items, retry, loader);
             unfinished.put(future, task == null ? this : task);
         }
         future.whenComplete((outcome, failure) -> done(future));

@@ -64,7 +64,7 @@ class ClusterSecurityTest {
                     HazelcastSettings.WORKERS_ATTRIBUTE, 3_000);
             byte[] chunk = Chunk.encode(new ItemFunction.Call((java.util.concurrent.Callable<Integer> & java.io.Serializable) () -> 1),
                     Arrays.asList((Object) null), 0);
-            assertThatThrownBy(() -> forger.submit(chunk, 1, true).get()).isInstanceOf(ExecutionException.class)
+            assertThatThrownBy(() -> forger.submit(chunk, 1, true, null).get()).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(ClusterException.class).hasMessageContaining("refused");
         } finally {
             client.shutdown();

@@ -130,10 +130,11 @@ public final class Dispatcher {
      * @param chunk the {@link Chunk}'s bytes
      * @param items how many items it has
      * @param retry whether it runs again elsewhere if its member is lost
+     * @param loader loads the classes of its outcome ({@link ItemFunction#loader()})
      * @return its outcome; cancelling it cancels the chunk, and kills the worker running it
      */
-    public CompletableFuture<ChunkOutcome> submit(byte[] chunk, int items, boolean retry) {
-        Job job = new Job(new TaskRunner.Task(chunk, signature.mac(chunk), items), retry);
+    public CompletableFuture<ChunkOutcome> submit(byte[] chunk, int items, boolean retry, ClassLoader loader) {
+        Job job = new Job(new TaskRunner.Task(chunk, signature.mac(chunk), items), retry, loader);
         synchronized (lock) {
             if (broken != null) {
                 job.future.completeExceptionally(broken);
@@ -291,7 +292,7 @@ public final class Dispatcher {
     private void complete(Job job, Seat seat, byte[] bytes, Throwable failure) {
         if (failure == null) {
             try {
-                job.future.complete((ChunkOutcome) Payloads.read(bytes));
+                job.future.complete((ChunkOutcome) Payloads.read(bytes, job.loader));
             } catch (RuntimeException e) {
                 job.future.completeExceptionally(e);
             }
@@ -406,14 +407,16 @@ public final class Dispatcher {
     private static final class Job {
         final TaskRunner.Task task;
         final boolean retry;
+        final ClassLoader loader;
         final CompletableFuture<ChunkOutcome> future = new CompletableFuture<>();
         Seat seat;
         Future<byte[]> remote;
         int attempts;
 
-        Job(TaskRunner.Task task, boolean retry) {
+        Job(TaskRunner.Task task, boolean retry, ClassLoader loader) {
             this.task = task;
             this.retry = retry;
+            this.loader = loader;
         }
     }
 

@@ -20,6 +20,14 @@ public sealed interface ItemFunction extends Serializable {
     Object apply(Object item) throws Exception;
 
     /**
+     * The class loader of the user's function or task, which loads the application's classes that
+     * its results may hold.
+     *
+     * @return the loader
+     */
+    ClassLoader loader();
+
+    /**
      * A map's function, applied to each item.
      *
      * @param fn the user's function
@@ -28,6 +36,11 @@ public sealed interface ItemFunction extends Serializable {
         @Override
         public Object apply(Object item) throws Exception {
             return fn.apply(item);
+        }
+
+        @Override
+        public ClassLoader loader() {
+            return fn.getClass().getClassLoader();
         }
     }
 
@@ -41,6 +54,11 @@ public sealed interface ItemFunction extends Serializable {
         public Object apply(Object item) throws Exception {
             Map.Entry<?, ?> pair = (Map.Entry<?, ?>) item;
             return fn.apply(pair.getKey(), pair.getValue());
+        }
+
+        @Override
+        public ClassLoader loader() {
+            return fn.getClass().getClassLoader();
         }
     }
 
@@ -66,6 +84,11 @@ public sealed interface ItemFunction extends Serializable {
                 }
                 default -> throw new IllegalArgumentException("not a task: " + task.getClass().getName());
             };
+        }
+
+        @Override
+        public ClassLoader loader() {
+            return task.getClass().getClassLoader();
         }
     }
 }

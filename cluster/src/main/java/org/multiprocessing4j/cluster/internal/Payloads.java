@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 
 /**
@@ -32,14 +33,42 @@ public final class Payloads {
     }
 
     /**
-     * The object {@link #write} wrote.
+     * The object {@link #write} wrote, its classes resolved as Java serialization does: by the
+     * loader of the latest application class on the stack. Right in a worker, where every class
+     * of the application is on the class path.
      *
      * @param bytes its bytes
      * @return the object
      * @throws UncheckedIOException if the bytes are not an object, or a class is missing here
      */
     public static Object read(byte[] bytes) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+        return read(bytes, null);
+    }
+
+    /**
+     * The object {@link #write} wrote, its classes resolved by {@code loader} first: a client's
+     * results hold the application's classes, which may live in a loader that this module's
+     * classes cannot see (a single-file program's, a host's own).
+     *
+     * @param bytes its bytes
+     * @param loader the loader of the application's function, or null for Java serialization's own choice
+     * @return the object
+     * @throws UncheckedIOException if the bytes are not an object, or a class is missing here
+     */
+    public static Object read(byte[] bytes, ClassLoader loader) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass description) throws IOException, ClassNotFoundException {
+                if (loader != null) {
+                    try {
+                        return Class.forName(description.getName(), false, loader);
+                    } catch (ClassNotFoundException notThere) {
+                        // a primitive's name, or a class of the JDK's: as Java serialization resolves them
+                    }
+                }
+                return super.resolveClass(description);
+            }
+        }) {
             return in.readObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read an object from the cluster: " + e, e);
