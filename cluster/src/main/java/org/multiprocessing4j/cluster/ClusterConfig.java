@@ -42,13 +42,21 @@ public final class ClusterConfig implements Serializable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    /** The cluster's name, as the user gave it. */
     private final String clusterName;
+    /** The shared secret; never shown. */
     private final byte[] secret;
+    /** The addresses to join or connect to. */
     private final List<InetSocketAddress> members;
+    /** Where a node listens. */
     private final InetSocketAddress bind;
+    /** A node's worker processes. */
     private final int workers;
+    /** The JVM options of a node's workers. */
     private final List<String> workerJvmOptions;
+    /** How long a chunk may run on a node; null for ever. */
     private final Duration taskTimeout;
+    /** How long a client waits for the cluster. */
     private final Duration connectTimeout;
 
     private ClusterConfig(Builder builder) {

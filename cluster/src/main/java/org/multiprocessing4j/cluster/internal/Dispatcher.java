@@ -175,7 +175,11 @@ public final class Dispatcher {
         }
     }
 
-    /** Fails every unfinished job with {@code cause} and takes no more; for a pool that ends. */
+    /**
+     * Fails every unfinished job with {@code cause} and takes no more; for a pool that ends.
+     *
+     * @param cause what the unfinished jobs fail with
+     */
     public void close(ClusterException cause) {
         breakDown(cause);
         timer.shutdownNow();

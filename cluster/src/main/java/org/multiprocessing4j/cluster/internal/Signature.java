@@ -21,6 +21,7 @@ public final class Signature implements Serializable {
     /** Hex digits of the name's MAC that the joined name keeps: 64 bits. */
     private static final int NAME_TAG_DIGITS = 16;
 
+    /** The cluster's secret, the key of every MAC. */
     private final byte[] secret;
     /** A Mac per thread, keyed once: {@code Mac.getInstance} looks the provider up each time, and a Mac is not thread-safe. */
     private transient ThreadLocal<Mac> macs;

@@ -71,8 +71,11 @@ public final class TaskRunner {
         @Serial
         private static final long serialVersionUID = 1L;
 
+        /** The {@link Chunk}'s bytes. */
         private final byte[] chunk;
+        /** Their MAC under the cluster's secret. */
         private final byte[] mac;
+        /** How many items the chunk has. */
         private final int items;
         /** The member this task runs on, told by Hazelcast before {@link #call()}. */
         private transient HazelcastInstance member;
