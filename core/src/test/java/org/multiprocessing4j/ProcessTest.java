@@ -231,6 +231,17 @@ class ProcessTest {
     }
 
     @Test
+    void aChildStartsWithTheClassPathOfTheClassItIsGiven() throws Exception {
+        String out = file("ran");
+        Process p = new Process(() -> Scratch.write(out, "ran"));
+        assertThatThrownBy(() -> p.setClassPathOf(null)).isInstanceOf(NullPointerException.class);
+        p.setClassPathOf(org.junit.jupiter.api.Test.class).start(); // a loader that has this test's classes too
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThat(Scratch.read(out)).isEqualTo("ran");
+    }
+
+    @Test
     void startTwiceAndChangesAfterStartAreRefused() throws Exception {
         Process p = new Process(() -> { });
         p.start();
@@ -238,6 +249,7 @@ class ProcessTest {
         assertThatThrownBy(() -> p.setDaemon(true)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("process has already started");
         assertThatThrownBy(() -> p.setJvmOptions(List.of())).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> p.setClassPathOf(ProcessTest.class)).isInstanceOf(IllegalStateException.class);
         p.join();
         assertThatThrownBy(p::start).isInstanceOf(IllegalStateException.class);
     }
