@@ -38,14 +38,11 @@ class ClusterFaultTest {
     @BeforeAll
     static void startCluster() throws InterruptedException {
         cluster = LocalCluster.start(3, 1, builder -> builder.connectTimeout(CONNECT_TIMEOUT));
-        pool = ClusterPool.connect(cluster.config());
+        pool = cluster.pool();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (pool != null) {
-            pool.terminate();
-        }
         if (cluster != null) {
             cluster.close();
         }

@@ -47,7 +47,7 @@ class ClusterPoolTest extends PoolScenarios {
     @BeforeAll
     static void startCluster() throws InterruptedException {
         cluster = LocalCluster.start(3, 1, builder -> builder.taskTimeout(TASK_TIMEOUT));
-        pool = ClusterPool.connect(cluster.config());
+        pool = cluster.pool();
     }
 
     @Override
@@ -57,9 +57,6 @@ class ClusterPoolTest extends PoolScenarios {
 
     @AfterAll
     static void stopCluster() {
-        if (pool != null) {
-            pool.terminate();
-        }
         if (cluster != null) {
             cluster.close();
         }

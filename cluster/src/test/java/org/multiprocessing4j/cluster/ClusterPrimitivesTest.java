@@ -31,14 +31,11 @@ class ClusterPrimitivesTest {
     @BeforeAll
     static void startCluster() throws InterruptedException {
         cluster = LocalCluster.start(2, 1, builder -> builder);
-        here = Cluster.connect(cluster.config());
+        here = cluster.objects();
     }
 
     @AfterAll
     static void stopCluster() {
-        if (here != null) {
-            here.close();
-        }
         if (cluster != null) {
             cluster.close();
         }

@@ -16,8 +16,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.multiprocessing4j.Process;
+import org.multiprocessing4j.cluster.Cluster;
 import org.multiprocessing4j.cluster.ClusterConfig;
 import org.multiprocessing4j.cluster.ClusterNode;
+import org.multiprocessing4j.cluster.ClusterPool;
 
 /**
  * A cluster of nodes on 127.0.0.1 for a test, each node a child process of the test's JVM (so that
@@ -28,6 +30,8 @@ import org.multiprocessing4j.cluster.ClusterNode;
 public final class LocalCluster implements AutoCloseable {
     private final ClusterConfig config;
     private final List<Process> nodes = new ArrayList<>();
+    /** The clients this cluster connected for its test, closed with it. */
+    private final List<AutoCloseable> clients = new ArrayList<>();
 
     private LocalCluster(ClusterConfig config) {
         this.config = config;
@@ -74,6 +78,20 @@ public final class LocalCluster implements AutoCloseable {
         return cluster;
     }
 
+    /** A pool connected to this cluster, terminated by {@link #close()}. */
+    public ClusterPool pool() {
+        ClusterPool pool = ClusterPool.connect(config);
+        clients.add(pool::terminate);
+        return pool;
+    }
+
+    /** The cluster's objects, through a client that {@link #close()} disconnects. */
+    public Cluster objects() {
+        Cluster objects = Cluster.connect(config);
+        clients.add(objects);
+        return objects;
+    }
+
     /** The configuration of a client of this cluster. */
     public ClusterConfig config() {
         return config;
@@ -84,9 +102,19 @@ public final class LocalCluster implements AutoCloseable {
         return nodes.get(i);
     }
 
-    /** Stops every node, killing any that does not stop within 10 s; an interrupt is kept for after. */
+    /**
+     * Disconnects its clients, then stops every node, killing any that does not stop within 10 s;
+     * an interrupt is kept for after.
+     */
     @Override
     public void close() {
+        for (AutoCloseable client : clients) {
+            try {
+                client.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
         for (Process node : nodes) {
             if (node.isAlive()) {
                 node.terminate();
