@@ -96,7 +96,8 @@ public class Pool extends AbstractPool {
     }
 
     private Pool(Builder builder) {
-        Class<?> application = Process.callerOutside(Pool.class, Builder.class, Context.class);
+        Class<?> application = builder.classPathOf != null ? builder.classPathOf
+                : Process.callerOutside(Pool.class, Builder.class, Context.class);
         List<String> jvmOptions = builder.jvmOptions;
         Context context = builder.context;
         PoolEngine.WorkerFactory factory = task -> {
@@ -145,6 +146,7 @@ public class Pool extends AbstractPool {
         private Duration taskTimeout;
         private List<String> jvmOptions = List.of();
         private Context context = Multiprocessing.getContext();
+        private Class<?> classPathOf;
 
         private Builder() {}
 
@@ -227,6 +229,19 @@ public class Pool extends AbstractPool {
          */
         public Builder context(Context context) {
             this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * The workers get the class path of {@code application}'s loader, as
+         * {@link Process#setClassPathOf}: for a library that makes a pool for an application. By
+         * default they get that of the class that builds the pool.
+         *
+         * @param application a class of the application whose functions the pool runs
+         * @return this builder
+         */
+        public Builder classPathOf(Class<?> application) {
+            this.classPathOf = Objects.requireNonNull(application, "application");
             return this;
         }
 

@@ -56,8 +56,6 @@ import org.multiprocessing4j.internal.wire.LambdaCodec;
 public class Process implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
-    /** The package of the cluster module, whose frames {@link #callerOutside} passes over. */
-    private static final String CLUSTER_PACKAGE = "org.multiprocessing4j.cluster";
 
     /** The task, or null for a subclass that overrides {@link #run()}. */
     private final SerializableRunnable target;
@@ -519,17 +517,14 @@ public class Process implements Serializable {
 
     /**
      * The first class on the calling thread's stack that is none of {@code library}, nor this one
-     * (whose frame this method's own is), nor of the cluster module, which makes pools for the
-     * application: the application that made a pool or a manager, whose class path its children need
-     * ({@link #setClassPathOf}); {@code library[0]} if there is none.
+     * (whose frame this method's own is): the application that made a pool or a manager, whose class
+     * path its children need ({@link #setClassPathOf}); {@code library[0]} if there is none.
      */
     static Class<?> callerOutside(Class<?>... library) {
         List<Class<?>> ours = List.of(library);
         return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
                 .walk(frames -> frames.map(StackWalker.StackFrame::getDeclaringClass)
-                        .filter(type -> type != Process.class && !ours.contains(type)
-                                && !type.getPackageName().startsWith(CLUSTER_PACKAGE))
-                        .findFirst().orElse(library[0]));
+                        .filter(type -> type != Process.class && !ours.contains(type)).findFirst().orElse(library[0]));
     }
 
     /**

@@ -28,6 +28,8 @@ import org.multiprocessing4j.cluster.internal.TaskRunner;
 public final class ClusterNode implements AutoCloseable {
     /** How often {@link #startProcess} checks that a node that is not up yet still runs. */
     private static final Duration READY_POLL = Duration.ofMillis(100);
+    /** Finds the class that called into this one: the application, whose classes the workers load. */
+    private static final StackWalker CALLERS = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     private final HazelcastInstance member;
     private final Pool pool;
@@ -47,7 +49,9 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ClusterException if the member cannot start (its port is taken, say)
      */
     public static ClusterNode start(ClusterConfig config) {
-        Pool.Builder workers = Pool.builder().processes(config.workers()).jvmOptions(config.workerJvmOptions());
+        // The workers load the caller's classes: a single-file program's too.
+        Pool.Builder workers = Pool.builder().processes(config.workers()).jvmOptions(config.workerJvmOptions())
+                .classPathOf(CALLERS.getCallerClass());
         config.taskTimeout().ifPresent(workers::taskTimeout);
         Pool pool = workers.build();
         com.hazelcast.config.Config settings = HazelcastSettings.member(config);
@@ -85,8 +89,7 @@ public final class ClusterNode implements AutoCloseable {
         });
         node.setName("ClusterNode-" + config.bind().getPort());
         node.setJvmOptions(HazelcastSettings.NODE_JVM_OPTIONS);
-        // The node's workers load the caller's classes: a single-file program's too.
-        node.setClassPathOf(StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass());
+        node.setClassPathOf(CALLERS.getCallerClass()); // as start's workers do
         node.start();
         try {
             while (!up.await(READY_POLL)) {

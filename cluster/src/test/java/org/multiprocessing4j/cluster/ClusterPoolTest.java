@@ -170,11 +170,13 @@ class ClusterPoolTest extends PoolScenarios {
     @Test
     void terminateCancelsWhatIsPendingAndTheNodesKillTheWorkersRunningIt() throws Exception {
         ClusterPool doomed = ClusterPool.connect(cluster.config());
+        SharedLong started = Value.ofLong(0);
         CompletableFuture<List<Object>> sleeping = doomed.mapAsync(ms -> {
+            started.addAndGet(1);
             Thread.sleep(ms);
             return null;
         }, java.util.Collections.nCopies(100, 7_000L), 1);
-        Thread.sleep(500); // the first chunks reach the workers
+        await().atMost(Duration.ofSeconds(30)).until(() -> started.get() >= 3); // every worker runs one
         long start = System.nanoTime();
         doomed.terminate();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
