@@ -89,7 +89,9 @@ public final class Connection implements AutoCloseable, Serializable {
 
     /**
      * Sends {@code message}; blocks only while the pipe's ring is full of unread messages, and then
-     * not for ever: it throws once nobody can receive any more.
+     * not for ever: it throws once nobody can receive any more. A message larger than a quarter of
+     * the ring goes through a file beside it, and its send also waits, a few seconds at most, for a
+     * receiver that is copying out an earlier one, rather than take fresh memory for it.
      *
      * @param message what to send: null, a value with a compact form, a handle, or anything the
      *     serializer in use takes
@@ -225,8 +227,9 @@ public final class Connection implements AutoCloseable, Serializable {
         checkReceiverThere();
         try {
             // When the ring is full, wait in slices, so that a receiver that goes meanwhile is noticed.
-            if (!out.put(message.head(), message.body(), Deadline.immediate())) {
-                while (!out.put(message.head(), message.body(), Deadline.after(Deadline.SLICE))) {
+            // A large message may wait for a receiver to free a spill file, which is bounded apart.
+            if (!out.put(message.head(), message.body(), Deadline.immediate(), Deadline.never())) {
+                while (!out.put(message.head(), message.body(), Deadline.after(Deadline.SLICE), Deadline.never())) {
                     checkReceiverThere();
                 }
             }

@@ -28,12 +28,17 @@ import org.multiprocessing4j.internal.wire.Codec;
  * serialization behind an {@code ObjectInputFilter}. An item is serialized in the caller before
  * the queue is touched, so one that cannot be serialized fails in {@code put} with an
  * {@link IllegalArgumentException} naming its class, and the queue is unchanged. Items larger than
- * a quarter of the ring go through a file beside it, so any size goes through, in order.
+ * a quarter of the ring go through a file beside it, so any size goes through, in order; a process
+ * that puts them fills the same few files again once they are read, so a stream of large items
+ * moves at memory speed.
  *
  * <p>Unlike Python's there is no feeder thread: {@code put} has written the item to shared memory
  * when it returns. A process that puts items and exits never hangs on exit, and its items stay in
  * the queue. A {@code put} blocks when the queue holds {@code maxsize} items, or when the ring
- * ({@value #DEFAULT_CAPACITY} bytes) is full of unread items.
+ * ({@value #DEFAULT_CAPACITY} bytes) is full of unread items; a {@code put} of a large item also
+ * waits, a few seconds at most and never past its timeout, for a reader that is copying out one of
+ * this process's earlier large items, rather than take fresh memory for it. {@code offer(e)} never
+ * waits.
  *
  * <p>Items put by one process arrive in the order they were put; items of several producers
  * interleave. A process killed while taking leaves the queue consistent: the item it had not

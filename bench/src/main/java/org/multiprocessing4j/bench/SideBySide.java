@@ -17,8 +17,8 @@ import org.multiprocessing4j.Pool;
  * <p>Run from the repository root: {@code java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar
  * org.multiprocessing4j.bench.SideBySide [runs [group]]}, where group is one of {@code lock}, {@code queue},
  * {@code pipe}, {@code large}, {@code pool}, {@code manager}, {@code shm} and {@code start} and runs only those rows. The Python script is
- * {@code bench/python/python_mp_bench.py}, or {@code -Dmp4j.python.bench=<path>}. {@link Report} runs every row and
- * writes them as a table and a chart.
+ * {@code bench/python/python_mp_bench.py}, or {@code -Dmp4j.python.bench=<path>}; the steady-state CPython figures
+ * come from {@code python_mp_warm.py} beside it. {@link Report} runs every row and writes them as a table and a chart.
  */
 public final class SideBySide {
     /** One workload's figures: Java's, CPython's, in {@code unit}; {@code ratio} is how many times better Java does. */
@@ -61,10 +61,8 @@ public final class SideBySide {
             row("pipe_roundtrip (warm)", Workloads.pipeRoundTripMicros(20_000, 100_000), pipePython, "us", false);
         }
         if (selected(group, "large")) {
-            row("queue_1mib", Workloads.largeMessages(1 << 20, 200, false),
-                    python(script, "large_messages(1 << 20, 200, False)"), "MiB/s", true);
-            row("pipe_64mib", Workloads.largeMessages(64 << 20, 8, true),
-                    python(script, "large_messages(64 << 20, 8, True)"), "MiB/s", true);
+            largeRows(script, "queue_1mib", 1 << 20, 200, false);
+            largeRows(script, "pipe_64mib", 64 << 20, 8, true);
         }
         if (selected(group, "pool")) {
             poolRows(script);
@@ -102,6 +100,26 @@ public final class SideBySide {
             row("prespawn spare rss", Workloads.spareMebibytes(SPARE_WARM_UP), childPython, "MiB", false);
         }
     }
+
+    /**
+     * Large-message rows: cold, the child's start included, as CPython's script measures; warm, the
+     * steady state from the first message on, in this JVM after it has received as many already,
+     * the best of {@link #WARM_LARGE_RUNS}, beside CPython's best of as many.
+     */
+    private static void largeRows(Path script, String name, int size, int n, boolean usePipe) throws Exception {
+        String pythonArguments = size + ", " + n + ", " + (usePipe ? "True" : "False");
+        row(name, Workloads.largeMessages(size, n, usePipe), python(script, "large_messages(" + pythonArguments + ")"),
+                "MiB/s", true);
+        double java = 0;
+        double cpython = 0;
+        for (int i = 0; i < WARM_LARGE_RUNS; i++) {
+            java = Math.max(java, Workloads.largeMessages(size, n, usePipe, true));
+            cpython = Math.max(cpython, python(script, "large_messages_after_first(" + pythonArguments + ")"));
+        }
+        row(name + " (warm, after the first)", java, cpython, "MiB/s", true);
+    }
+
+    private static final int WARM_LARGE_RUNS = 3;
 
     /**
      * Pool rows. Cold: a fresh pool's first run in this JVM, as CPython's script runs each workload in
@@ -198,6 +216,7 @@ public final class SideBySide {
                 "import sys",
                 "sys.path.insert(0, " + pythonString(script.toAbsolutePath().getParent().toString()) + ")",
                 "from python_mp_bench import *",
+                "from python_mp_warm import *",
                 "if __name__ == '__main__':",
                 "    print(" + expression + ")");
         return Double.parseDouble(python3("-c", program));

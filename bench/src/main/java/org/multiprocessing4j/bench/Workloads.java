@@ -197,8 +197,20 @@ final class Workloads {
         return micros;
     }
 
-    /** MiB/s of n messages of {@code size} random bytes from a child, through a Queue or a one-way Pipe. */
+    /**
+     * MiB/s of n messages of {@code size} random bytes from a child, through a Queue or a one-way
+     * Pipe, as CPython's large_messages measures: the child's start included.
+     */
     static double largeMessages(int size, int n, boolean usePipe) throws Exception {
+        return largeMessages(size, n, usePipe, false);
+    }
+
+    /**
+     * As {@link #largeMessages(int, int, boolean)}; {@code afterFirst} times from the first message
+     * on, as python_mp_warm.py's large_messages_after_first does: the steady state, without the
+     * child's start.
+     */
+    static double largeMessages(int size, int n, boolean usePipe, boolean afterFirst) throws Exception {
         Pipe pipe = usePipe ? Pipe.open(false) : null;
         Queue<byte[]> q = usePipe ? null : new Queue<>();
         Connection sendEnd = usePipe ? pipe.second() : null;
@@ -218,13 +230,16 @@ final class Workloads {
         long total = 0;
         for (int i = 0; i < n; i++) {
             total += usePipe ? pipe.first().recvBytes().length : q.take().length;
+            if (i == 0 && afterFirst) {
+                start = System.nanoTime();
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         producer.join();
         if (total != (long) size * n) {
             throw new IllegalStateException("received " + total + " bytes of " + (long) size * n);
         }
-        return total / seconds / (1 << 20);
+        return (afterFirst ? total - size : total) / seconds / (1 << 20);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
@@ -26,9 +25,10 @@ import org.multiprocessing4j.internal.wire.CorruptFrameException;
  * by one store, so a process killed with either mutex leaves a consistent ring: the next reader
  * reads the frame the dead one had not consumed.
  *
- * <p>A payload larger than a quarter of the ring goes in a spill file beside the ring's segment
- * ({@link SpillFiles}) and the frame holds its name; the reader deletes the file. So a message of
- * any size goes through, in order.
+ * <p>A payload larger than a quarter of the ring goes in a spill file beside the ring's segment,
+ * which its writer fills again once it is read ({@link SpillBlocks}), and the frame names it. So a
+ * message of any size goes through, in order, and a writer never waits for a reader to make room
+ * for a large one.
  *
  * <p>Memory ordering: the frame's header and bytes (plain writes through a buffer view of the data
  * area) are written before the volatile store of {@code tail} and read after the volatile load that
@@ -100,16 +100,28 @@ public final class MessageRing implements Serializable {
 
     /**
      * Appends one message made of {@code head} and then {@code rest}, as {@link #put(byte[],
-     * Deadline)} appends their concatenation; a large one goes to its spill file from the two arrays
-     * as they are, without a copy of the whole. Both are read only before this returns.
+     * Deadline)} appends their concatenation; a large one is copied into its spill file from the two
+     * arrays as they are, without a copy of the whole on the heap. Both are read only before this
+     * returns.
      */
     public boolean put(byte[] head, byte[] rest, Deadline deadline) throws InterruptedException {
+        return put(head, rest, deadline, deadline);
+    }
+
+    /**
+     * As {@link #put(byte[], byte[], Deadline)}; a message too large for the ring waits until
+     * {@code spillDeadline}, rather than {@code deadline}, for a reader to free one of this
+     * handle's spill files ({@link SpillBlocks}): for a caller that retries a put in short slices
+     * until the ring has room.
+     */
+    public boolean put(byte[] head, byte[] rest, Deadline deadline, Deadline spillDeadline) throws InterruptedException {
         Constants constants = constants();
         int capacity = constants.capacity();
-        boolean spill = (long) head.length + rest.length > capacity / SPILL_FRACTION;
-        byte[] body = spill ? SpillFiles.write(segment, head, rest) : concat(head, rest);
+        SpillBlocks.Written spilled = (long) head.length + rest.length > capacity / SPILL_FRACTION
+                ? spills().write(head, rest, spillDeadline, reader.isLocked()) : null;
+        byte[] body = spilled != null ? spilled.frame() : concat(head, rest);
         if (!writer.acquire(deadline)) {
-            discardSpill(spill, body);
+            discard(spilled);
             return false;
         }
         try {
@@ -118,7 +130,7 @@ public final class MessageRing implements Serializable {
             // Only writers move tail, and this one holds the writer mutex: one look serves.
             long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
             if (!hasRoom(tail, frame, constants) && !awaitRoom(tail, frame, constants, deadline)) {
-                discardSpill(spill, body);
+                discard(spilled);
                 return false;
             }
             CRC32C crc = new CRC32C();
@@ -129,7 +141,7 @@ public final class MessageRing implements Serializable {
             int header = (int) (tail & (capacity - 1));
             data.putInt(header + SharedLayout.Ring.FRAME_LENGTH, body.length);
             data.putInt(header + SharedLayout.Ring.FRAME_CHECKSUM, (int) crc.getValue());
-            data.putInt(header + SharedLayout.Ring.FRAME_KIND, spill ? SPILLED : INLINE);
+            data.putInt(header + SharedLayout.Ring.FRAME_KIND, spilled != null ? SPILLED : INLINE);
             copyIn(data, body, tail + SharedLayout.Ring.FRAME_HEADER, capacity);
             if (constants.joinable()) {
                 Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.UNFINISHED, 1);
@@ -174,29 +186,29 @@ public final class MessageRing implements Serializable {
 
     /**
      * How a reader takes in a message: the bytes of one that was in the ring, or the spill file of
-     * a large one, which it may read into the form it will keep without holding the bytes whole
-     * twice. {@link #spillFile} runs while the ring's reader mutex is held and before the frame is
+     * a large one, which it copies into the form it will keep without holding the bytes whole
+     * twice. {@link #spilled} runs while the ring's reader mutex is held and before the frame is
      * consumed: it only reads, and runs none of the user's code.
      */
     public interface Reader<T> {
         /** A message that was in the ring: its bytes, which the reader may keep. */
         T frame(byte[] message) throws IOException;
 
-        /** A message in a spill file of {@code size} bytes, read from {@code in}. */
-        T spillFile(InputStream in, int size) throws IOException;
+        /** A message in a spill file, which the reader copies out ({@link SpilledMessage#copyTo}) before this returns. */
+        T spilled(SpilledMessage message) throws IOException;
+    }
+
+    /** A message in a spill file, as a {@link Reader} copies it out. */
+    public interface SpilledMessage {
+        long length();
 
         /**
-         * Fills {@code message} from {@code from} on with the rest of a spill file.
+         * Fills {@code length} bytes of {@code into} from {@code offset} with the message's bytes
+         * from {@code from} on.
          *
-         * @return {@code message}
-         * @throws CorruptFrameException if the file ends first
+         * @throws IOException if the file does not hold them
          */
-        static byte[] readRest(InputStream in, byte[] message, int from) throws IOException {
-            if (in.readNBytes(message, from, message.length - from) != message.length - from) {
-                throw new CorruptFrameException("corrupt queue frame: its spill file is shorter than it was");
-            }
-            return message;
-        }
+        void copyTo(long from, byte[] into, int offset, int length) throws IOException;
     }
 
     /** Reads every message as its bytes. */
@@ -207,8 +219,10 @@ public final class MessageRing implements Serializable {
         }
 
         @Override
-        public byte[] spillFile(InputStream in, int size) throws IOException {
-            return Reader.readRest(in, new byte[size], 0);
+        public byte[] spilled(SpilledMessage message) throws IOException {
+            byte[] bytes = new byte[(int) message.length()];
+            message.copyTo(0, bytes, 0, bytes.length);
+            return bytes;
         }
     };
 
@@ -416,11 +430,11 @@ public final class MessageRing implements Serializable {
             }
             // A spilled payload is read before the frame is consumed: once it is, the tracker may take
             // the file for one whose writer died before committing it.
-            T payload = kind == SPILLED ? SpillFiles.read(body, as) : as.frame(body);
+            T payload = kind == SPILLED ? readSpilled(memory, head, length, body, as, consume) : as.frame(body);
             if (consume) {
                 consume(memory, head, frameSize(length), 1);
                 if (kind == SPILLED) {
-                    SpillFiles.delete(body);
+                    spills().consumed(body);
                 }
             }
             return payload;
@@ -446,6 +460,23 @@ public final class MessageRing implements Serializable {
         consume(memory, head, tail - head, (int) Math.max(1, items()));
         return new CorruptFrameException("corrupt queue frame: length " + length + ", kind " + kind
                 + "; the unread contents of the ring were dropped");
+    }
+
+    /**
+     * Holding the reader mutex: the message of a spilled frame, as {@code as} reads it. A frame
+     * whose file is gone or holds something else is dropped, as a damaged frame is.
+     */
+    private <T> T readSpilled(MemorySegment memory, long head, int length, byte[] body, Reader<T> as,
+            boolean consuming) throws IOException {
+        try {
+            if (body.length <= SharedLayout.Spill.FRAME_NAME) {
+                throw new CorruptFrameException("corrupt queue frame: a spilled frame of " + body.length + " bytes");
+            }
+            return spills().read(body, as, consuming);
+        } catch (CorruptFrameException e) {
+            consume(memory, head, frameSize(length), 1);
+            throw e;
+        }
     }
 
     /** Holding the reader mutex: a frame's payload does not match its checksum; drops the frame. */
@@ -564,6 +595,7 @@ public final class MessageRing implements Serializable {
     private transient Constants constants;
     private transient LastLook lastLookAtSenders;
     private transient LastLook lastLookAtReceivers;
+    private transient volatile SpillBlocks spills;
 
     /** True if {@code capacity}, read from the ring at {@code ring}, is one a ring can have in {@code memory}. */
     private static boolean capacityFits(MemorySegment memory, long ring, int capacity) {
@@ -609,10 +641,26 @@ public final class MessageRing implements Serializable {
         return whole;
     }
 
-    private static void discardSpill(boolean spilled, byte[] body) {
-        if (spilled) {
-            SpillFiles.delete(body);
+    /** A spilled message whose frame was not committed. */
+    private void discard(SpillBlocks.Written spilled) {
+        if (spilled != null) {
+            spills().discard(spilled);
         }
+    }
+
+    /** This handle's spill files, made at its first large message. */
+    private SpillBlocks spills() {
+        SpillBlocks known = spills;
+        if (known == null) {
+            synchronized (this) {
+                known = spills;
+                if (known == null) {
+                    known = SpillBlocks.of(this, segment.name());
+                    spills = known;
+                }
+            }
+        }
+        return known;
     }
 
     /**
@@ -643,9 +691,12 @@ public final class MessageRing implements Serializable {
                     return null;
                 }
                 if (data.getInt(header + SharedLayout.Ring.FRAME_KIND) == SPILLED) {
-                    byte[] name = new byte[length];
-                    copyOut(data, at + SharedLayout.Ring.FRAME_HEADER, name, capacity);
-                    names.add(new String(name, java.nio.charset.StandardCharsets.UTF_8));
+                    if (length <= SharedLayout.Spill.FRAME_NAME) {
+                        return null;
+                    }
+                    byte[] frame = new byte[length];
+                    copyOut(data, at + SharedLayout.Ring.FRAME_HEADER, frame, capacity);
+                    names.add(SpillBlocks.nameOf(frame));
                 }
                 at += frameSize(length);
             }

@@ -327,6 +327,45 @@ public final class SharedLayout {
     }
 
     /**
+     * A spill file ({@link SpillBlocks}): a message too large for its ring, in a file beside the
+     * ring's segment, which its writer fills again with a later message once a reader has read it.
+     *
+     * <pre>
+     *  0    int   MAGIC ('MP4X')
+     *  4    int   state: FREE (read; the writer may fill it again), BUSY (written, not yet read),
+     *             READING (a reader took its frame and is copying it out), ORPHANED (its writer
+     *             has let it go: whoever reads it deletes it), DELETED (its writer is deleting it:
+     *             a reader that kept it mapped lets it go)
+     *  8    long  generation: the messages the file has carried, this one included
+     *  16   long  the message's length in bytes
+     *  24..63     (padding to a cache line)
+     *  64   the message, up to the file's end
+     * </pre>
+     * The frame of a spilled message in the ring holds the generation and the length too, then the
+     * file's name in UTF-8, so that a reader checks that the file holds the message its frame names.
+     */
+    public static final class Spill {
+        public static final int MAGIC = 0x4D50_3458;
+        public static final int MAGIC_OFFSET = 0;
+        public static final int STATE = 4;
+        public static final int GENERATION = 8;
+        public static final int LENGTH = 16;
+        public static final int MESSAGE = CACHE_LINE;
+
+        public static final int FREE = 0;
+        public static final int BUSY = 1;
+        public static final int ORPHANED = 2;
+        public static final int DELETED = 3;
+        public static final int READING = 4;
+
+        public static final int FRAME_GENERATION = 0;
+        public static final int FRAME_LENGTH = 8;
+        public static final int FRAME_NAME = 16;
+
+        private Spill() {}
+    }
+
+    /**
      * A {@code SharedMemory} block: a {@link Header}, whose body size is the block's size as asked
      * for, then the block's bytes from the first page boundary after the header, so that a block is
      * page-aligned as a mapping of its own would be.

@@ -1,12 +1,14 @@
 package org.multiprocessing4j.internal.shm;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -15,22 +17,22 @@ import org.multiprocessing4j.internal.sys.RandomBytes;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
 
 /**
- * The files beside a ring that hold messages too large for it: {@code <segment>.spill.<writer pid>-
- * <writer start time>-<random>}, 0600, in /dev/shm. A frame of the ring holds the file's name; the
- * reader reads the file before it consumes the frame, and deletes it after.
+ * The files beside a ring that hold messages too large for it ({@link SharedLayout.Spill}):
+ * {@code <segment>.spill.<writer pid>-<writer start time>-<random>}, 0600, in /dev/shm. A process
+ * keeps one it uses open, its header mapped and its message read and written through the file: a
+ * mapping of a message's pages would cost its first touch in each process, which on some virtual
+ * machines costs more than the copy, and a file is filled again many times. {@link SpillBlocks}
+ * decides when one is made, filled again, and deleted.
  *
  * <p>A file nobody can read any more is deleted by the tracker: one whose ring is gone, or one
- * whose writer has died without its name reaching the ring (killed between writing the file and
- * committing the frame). A file whose frame is committed stays until it is read, whoever wrote it;
- * the tracker tells the two apart by the names in the ring's frames
+ * whose writer has died and that no committed frame names (its writer was killed before it
+ * committed the frame, or its message was read). A file whose frame is committed stays until it
+ * is read, whoever wrote it; the tracker tells the two apart by the names in the ring's frames
  * ({@link MessageRing#spillNamesInFlight}).
  */
 final class SpillFiles {
     private static final String INFIX = ".spill.";
     private static final int RANDOM_BYTES = 8;
-    /** The most read or written in one call: what the JDK's temporary direct buffer per thread grows to. */
-    static final int CHUNK = 1 << 20;
-    private static final int BYTE_MASK = 0xff;
 
     private SpillFiles() {}
 
@@ -50,77 +52,209 @@ final class SpillFiles {
     }
 
     /**
-     * Writes a large payload, {@code head} then {@code body}, to a new spill file of {@code ring};
-     * returns the file's name as a frame's body. Written from the arrays as they are, a chunk at a
-     * time: no copy of the whole payload is made on the heap, nor of more than a chunk off it.
+     * A spill file open in this process: a channel for its message, which is read and written
+     * through the JDK's buffers rather than mapped, and its header mapped alone. One thread at a
+     * time uses it.
+     *
+     * <p>A thread that is interrupted during a channel's read or write closes the channel, for
+     * every thread: so each call runs with the thread's interrupt status cleared, reopens the file
+     * if an interrupt closed it all the same, and sets the status again before it returns. A put or
+     * a take is never cut in half by an interrupt.
      */
-    static byte[] write(SharedSegment ring, byte[] head, byte[] body) {
-        String name = ring.name() + INFIX + Liveness.selfTag() + "-" + RandomBytes.hex(RANDOM_BYTES);
-        Path path = SharedSegment.DIRECTORY.resolve(name);
-        try (FileChannel out = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-            writeFully(out, head);
-            writeFully(out, body);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a large message to " + path, e);
-        }
-        return name.getBytes(StandardCharsets.UTF_8);
-    }
+    static final class Opened {
+        private final String name;
+        private final MemorySegment header;
+        private FileChannel channel;
 
-    /** The payload of the spill file a frame names, as {@code reader} reads it. */
-    static <T> T read(byte[] frameBody, MessageRing.Reader<T> reader) throws IOException {
-        try (FileChannel in = FileChannel.open(pathOf(frameBody), StandardOpenOption.READ)) {
-            long size = in.size();
-            if (size > Integer.MAX_VALUE) {
-                throw new CorruptFrameException("corrupt queue frame: a spill file of " + size + " bytes");
+        Opened(String name, FileChannel channel, MemorySegment header) {
+            this.name = name;
+            this.channel = channel;
+            this.header = header;
+        }
+
+        MemorySegment header() {
+            return header;
+        }
+
+        /** Writes {@code length} bytes of {@code bytes} from {@code offset} at {@code position} of the message. */
+        void write(long position, byte[] bytes, int offset, int length) throws IOException {
+            for (int done = 0; done < length; ) {
+                int chunk = Math.min(CHUNK, length - done);
+                ByteBuffer from = ByteBuffer.wrap(bytes, offset + done, chunk);
+                long at = SharedLayout.Spill.MESSAGE + position + done;
+                done += uninterrupted(channel -> channel.write(from, at));
             }
-            return reader.spillFile(new ChunkedInput(in), (int) size);
         }
-    }
 
-    private static void writeFully(FileChannel out, byte[] bytes) throws IOException {
-        for (int at = 0; at < bytes.length; ) {
-            at += out.write(ByteBuffer.wrap(bytes, at, Math.min(CHUNK, bytes.length - at)));
+        /**
+         * Fills {@code length} bytes of {@code bytes} from {@code offset} with the message's bytes
+         * from {@code position} on.
+         *
+         * @throws CorruptFrameException if the file ends first
+         */
+        void read(long position, byte[] bytes, int offset, int length) throws IOException {
+            for (int done = 0; done < length; ) {
+                int chunk = Math.min(CHUNK, length - done);
+                ByteBuffer into = ByteBuffer.wrap(bytes, offset + done, chunk);
+                long at = SharedLayout.Spill.MESSAGE + position + done;
+                int read = uninterrupted(channel -> channel.read(into, at));
+                if (read <= 0) {
+                    throw new CorruptFrameException("corrupt queue frame: its spill file ends " + (length - done)
+                            + " bytes short of its message");
+                }
+                done += read;
+            }
+        }
+
+        private interface ChannelCall {
+            int on(FileChannel channel) throws IOException;
+        }
+
+        private int uninterrupted(ChannelCall call) throws IOException {
+            boolean interrupted = Thread.interrupted();
+            try {
+                while (true) {
+                    try {
+                        return call.on(channel);
+                    } catch (ClosedByInterruptException e) {
+                        interrupted |= Thread.interrupted();
+                        channel = FileChannel.open(pathOf(name), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** Closes the channel; the header is unmapped once nothing refers to it. */
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closed as far as this process can tell
+            }
         }
     }
 
     /**
-     * A spill file's contents, read at most a {@link #CHUNK} per call: the JDK reads into the heap
-     * through a direct buffer as large as the read, which it keeps for the thread.
+     * The most read or written in one call: the JDK copies through a temporary direct buffer as
+     * large as the call, which it keeps for the thread.
      */
-    private static final class ChunkedInput extends InputStream {
-        private final FileChannel in;
+    static final int CHUNK = 1 << 20;
 
-        ChunkedInput(FileChannel in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & BYTE_MASK;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            return length == 0 ? 0 : in.read(ByteBuffer.wrap(bytes, offset, Math.min(CHUNK, length)));
+    /**
+     * Makes a new spill file called {@code name} ({@link #newName}) with room for a message of
+     * {@code capacity} bytes, its header written with {@code state} and generation 0.
+     *
+     * @throws UncheckedIOException if /dev/shm cannot hold it
+     */
+    static Opened create(String name, long capacity, int state) {
+        boolean interrupted = Thread.interrupted(); // see Opened
+        try {
+            while (true) {
+                try {
+                    return tryCreate(name, capacity, state);
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    delete(name);
+                } catch (IOException e) {
+                    delete(name);
+                    throw new UncheckedIOException("cannot make a spill file for a large message in "
+                            + SharedSegment.DIRECTORY + ": " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
-    /** Deletes the spill file a frame names, once it is read or will never be. */
-    static void delete(byte[] frameBody) {
+    private static Opened tryCreate(String name, long capacity, int state) throws IOException {
+        FileChannel channel = FileChannel.open(pathOf(name), Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try {
-            Files.deleteIfExists(pathOf(frameBody));
-        } catch (IOException e) {
+            // The header's page is written before it is mapped: were /dev/shm full, a write fails
+            // where a store into the mapping of a page with no room would kill the JVM.
+            channel.write(ByteBuffer.allocate(SharedLayout.Spill.MESSAGE), 0);
+            channel.truncate(SharedLayout.Spill.MESSAGE + capacity);
+            Opened opened = new Opened(name, channel, header(channel));
+            opened.header().set(ValueLayout.JAVA_INT, SharedLayout.Spill.STATE, state);
+            opened.header().set(ValueLayout.JAVA_INT, SharedLayout.Spill.MAGIC_OFFSET, SharedLayout.Spill.MAGIC);
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** A new spill file's name for the ring of segment {@code ringName}, written by this process. */
+    static String newName(String ringName) {
+        return ringName + INFIX + Liveness.selfTag() + "-" + RandomBytes.hex(RANDOM_BYTES);
+    }
+
+    /**
+     * Opens the spill file a frame names.
+     *
+     * @throws CorruptFrameException if it is gone, or too short to be one
+     */
+    static Opened open(String name) throws IOException {
+        boolean interrupted = Thread.interrupted(); // see Opened
+        try {
+            while (true) {
+                try {
+                    return tryOpen(name);
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Opened tryOpen(String name) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(pathOf(name), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new CorruptFrameException("corrupt queue frame: its spill file " + name + " is gone");
+        }
+        try {
+            long size = channel.size();
+            if (size < SharedLayout.Spill.MESSAGE) { // its header cannot be mapped
+                throw new CorruptFrameException("corrupt queue frame: its spill file has " + size + " bytes");
+            }
+            return new Opened(name, channel, header(channel));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The header of the spill file open as {@code channel}, mapped; unmapped once nothing refers to it. */
+    private static MemorySegment header(FileChannel channel) throws IOException {
+        return MemorySegment.ofBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, SharedLayout.Spill.MESSAGE));
+    }
+
+    /** Deletes a spill file, once it is read or will never be. */
+    static void delete(String name) {
+        try {
+            Files.deleteIfExists(pathOf(name));
+        } catch (IOException | IllegalArgumentException e) {
             // the tracker deletes it once nobody can read it
         }
     }
 
-    /** @throws CorruptFrameException if the frame does not name a spill file */
-    private static Path pathOf(byte[] frameBody) throws CorruptFrameException {
-        String name = new String(frameBody, StandardCharsets.UTF_8);
+    /** @throws IllegalArgumentException if {@code name} is not a spill file's */
+    private static Path pathOf(String name) {
         if (name.contains("/") || !isSpill(name)) {
-            throw new CorruptFrameException("corrupt queue frame: not a spill file name");
+            throw new IllegalArgumentException("not a spill file name: " + name);
         }
         return SharedSegment.DIRECTORY.resolve(name);
     }

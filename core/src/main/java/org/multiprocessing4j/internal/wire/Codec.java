@@ -3,7 +3,6 @@ package org.multiprocessing4j.internal.wire;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -107,7 +106,7 @@ public final class Codec {
 
     /**
      * A message as a queue or a pipe reads it: its encoding, or, for a byte[] that came through a
-     * spill file, the byte[] itself, read from the file straight into the array the reader gets
+     * spill file, the byte[] itself, copied from the file straight into the array the reader gets
      * ({@link Raw}); {@link #decode(Object)} and {@link #rawBytes(Object)} take either.
      */
     public static final MessageRing.Reader<Object> MESSAGES = new MessageRing.Reader<>() {
@@ -117,17 +116,20 @@ public final class Codec {
         }
 
         @Override
-        public Object spillFile(InputStream in, int size) throws IOException {
-            int tag = in.read();
-            if (tag < 0) {
-                throw new CorruptFrameException("corrupt queue frame: its spill file is empty");
+        public Object spilled(MessageRing.SpilledMessage message) throws IOException {
+            if (message.length() == 0) {
+                throw new CorruptFrameException("corrupt queue frame: its spill file holds no message");
             }
-            if (tag == BYTES) {
-                return new Raw(MessageRing.Reader.readRest(in, new byte[size - TAG], 0));
+            byte[] tag = new byte[TAG];
+            message.copyTo(0, tag, 0, TAG);
+            if (tag[0] == BYTES) {
+                byte[] bytes = new byte[(int) message.length() - TAG];
+                message.copyTo(TAG, bytes, 0, bytes.length);
+                return new Raw(bytes);
             }
-            byte[] message = new byte[size];
-            message[0] = (byte) tag;
-            return MessageRing.Reader.readRest(in, message, TAG);
+            byte[] encoded = new byte[(int) message.length()];
+            message.copyTo(0, encoded, 0, encoded.length);
+            return encoded;
         }
     };
 

@@ -56,10 +56,25 @@ class CodecTest {
                 .put(parts.head()).put(parts.body()).array();
         assertThat(file).isEqualTo(Codec.encode(payload, "bytes"));
 
-        Object read = Codec.MESSAGES.spillFile(new java.io.ByteArrayInputStream(file), file.length);
+        Object read = Codec.MESSAGES.spilled(spilled(file));
         assertThat(Codec.decode(read)).isEqualTo(payload);
         assertThat(Codec.rawBytes(read)).isEqualTo(payload);
-        Object text = Codec.MESSAGES.spillFile(new java.io.ByteArrayInputStream(Codec.encode("text", "a")), 5);
+        Object text = Codec.MESSAGES.spilled(spilled(Codec.encode("text", "a")));
         assertThat(Codec.decode(text)).isEqualTo("text");
+    }
+
+    /** A spill file's message, as a reader sees it, holding {@code file}. */
+    private static org.multiprocessing4j.internal.shm.MessageRing.SpilledMessage spilled(byte[] file) {
+        return new org.multiprocessing4j.internal.shm.MessageRing.SpilledMessage() {
+            @Override
+            public long length() {
+                return file.length;
+            }
+
+            @Override
+            public void copyTo(long from, byte[] into, int offset, int length) {
+                System.arraycopy(file, (int) from, into, offset, length);
+            }
+        };
     }
 }
