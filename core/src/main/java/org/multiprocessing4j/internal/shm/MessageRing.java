@@ -27,8 +27,8 @@ import org.multiprocessing4j.internal.wire.CorruptFrameException;
  *
  * <p>A payload larger than a quarter of the ring goes in a spill file beside the ring's segment,
  * which its writer fills again once it is read ({@link SpillBlocks}), and the frame names it. So a
- * message of any size goes through, in order, and a writer never waits for a reader to make room
- * for a large one.
+ * message of any size goes through, in order; a writer waits for a reader to read a large one only
+ * a while, and only where the put's deadline allows.
  *
  * <p>Memory ordering: the frame's header and bytes (plain writes through a buffer view of the data
  * area) are written before the volatile store of {@code tail} and read after the volatile load that

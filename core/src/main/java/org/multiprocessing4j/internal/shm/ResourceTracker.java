@@ -30,7 +30,7 @@ import org.multiprocessing4j.internal.sys.RandomBytes;
  * tracker deletes each {@code mp4j-<tree>-*} segment whose registered users are all dead, a
  * {@code .new} file left by a creator that died within {@link #ABANDONED_AFTER}, and the spill
  * files nobody can read any more ({@link SpillFiles}): of a ring that is gone, or of a writer that
- * died before its frame named them; then the names of {@code SharedMemory} blocks whose files are
+ * has ended and that no committed frame names; then the names of {@code SharedMemory} blocks whose files are
  * gone ({@link SharedBlock#deleteDanglingNames}). It exits when the tree's root process has ended and nothing
  * of the tree is left; it runs with a small heap and a single compiler thread.
  *
