@@ -77,6 +77,42 @@ class SpillFileTest {
     }
 
     @Test
+    void aWriterInAnotherProcessFillsItsFewFilesAgainWhileThisOneReads() throws Exception {
+        Queue<byte[]> queue = new Queue<>();
+        String ring = Segments.nameOf(queue);
+        int messages = 50;
+        Process writer = new Process(() -> {
+            byte[] item = new byte[Queue.DEFAULT_CAPACITY / 2];
+            for (int i = 0; i < messages; i++) {
+                Arrays.fill(item, (byte) i);
+                queue.put(item);
+            }
+            Thread.sleep(Long.MAX_VALUE); // until killed, so that its files can be looked at
+        });
+        writer.start();
+        for (int i = 0; i < messages; i++) {
+            byte[] item = queue.take();
+            assertThat(item).hasSize(Queue.DEFAULT_CAPACITY / 2);
+            assertThat(item[0]).isEqualTo((byte) i);
+            assertThat(item[item.length - 1]).isEqualTo((byte) i);
+        }
+        List<Path> files = spillFilesOf(ring);
+        assertThat(files).as("the writer's kept files; those of their own were deleted once read")
+                .hasSizeLessThanOrEqualTo(SpillBlocks.KEPT_FILES);
+        long mostCarried = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            for (Path file : files) {
+                mostCarried = Math.max(mostCarried, header(file, arena).get(ValueLayout.JAVA_LONG, SharedLayout.Spill.GENERATION));
+            }
+        }
+        assertThat(mostCarried).as("messages one file carried").isGreaterThan(1);
+        writer.kill();
+        writer.join();
+        ResourceTracker.sweep(SharedSegment.treeTag());
+        assertThat(spillFilesOf(ring)).isEmpty();
+    }
+
+    @Test
     void messagesNobodyReadsYetGoInFilesOfTheirOwnWithoutWaitingForAReaderAndComeBackInOrder() throws Exception {
         SharedSegment segment = segment();
         MessageRing ring = ring(segment);
