@@ -221,6 +221,80 @@ class SpillFileTest {
         assertThat(ring.take(Deadline.never())).as("the files' channels were not closed by the interrupt").isEqualTo(large(2));
     }
 
+    /** A large item that says which it is: {@code id} in its first and last bytes. */
+    private static byte[] numbered(int id) {
+        byte[] item = new byte[Queue.DEFAULT_CAPACITY / 2];
+        java.nio.ByteBuffer.wrap(item).putInt(0, id).putInt(item.length - Integer.BYTES, id);
+        return item;
+    }
+
+    private static int idOf(byte[] item) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(item);
+        assertThat(in.getInt(item.length - Integer.BYTES)).as("the item whole").isEqualTo(in.getInt(0));
+        return in.getInt(0);
+    }
+
+    @Test
+    void aReaderKilledInAStreamOfLargeItemsLosesAtMostTheOneItHeldAndTheWriterGoesOn() throws Exception {
+        Queue<byte[]> queue = new Queue<>();
+        String ring = Segments.nameOf(queue);
+        int items = 60;
+        org.multiprocessing4j.SharedIntArray taken = org.multiprocessing4j.Array.ofInts(items);
+        org.multiprocessing4j.SharedInt started = org.multiprocessing4j.Value.ofInt(0);
+        Process reader = new Process(() -> {
+            started.set(1);
+            while (true) {
+                taken.addAndGet(idOf(queue.take()), 1);
+            }
+        });
+        reader.start();
+        while (started.get() == 0) {
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < items; i++) {
+            queue.put(numbered(i));
+            if (i == items / 2) {
+                reader.kill(); // in the middle of the stream, likely in the middle of a take
+            }
+        }
+        reader.join();
+        int[] counts = taken.toArray();
+        for (byte[] item; (item = queue.poll()) != null; ) {
+            counts[idOf(item)]++;
+        }
+        int missing = 0;
+        for (int i = 0; i < items; i++) {
+            assertThat(counts[i]).as("item %d", i).isLessThanOrEqualTo(1);
+            missing += counts[i] == 0 ? 1 : 0;
+        }
+        assertThat(missing).as("at most the item the reader died holding").isLessThanOrEqualTo(1);
+        assertThat(spillFilesOf(ring)).as("this writer's kept files, and one the dead reader may have left taken")
+                .hasSizeLessThanOrEqualTo(SpillBlocks.KEPT_FILES + 1);
+    }
+
+    @Test
+    void aWriterKilledInAStreamOfLargeItemsLeavesWholeItemsInOrderAndNoFileOnceTheyAreRead() throws Exception {
+        Queue<byte[]> queue = new Queue<>();
+        String ring = Segments.nameOf(queue);
+        Process writer = new Process(() -> {
+            for (int i = 0; ; i++) {
+                queue.put(numbered(i));
+            }
+        });
+        writer.start();
+        int next = 0;
+        for (; next < 20; next++) {
+            assertThat(idOf(queue.take())).isEqualTo(next);
+        }
+        writer.kill(); // likely in the middle of a put
+        writer.join();
+        for (byte[] item; (item = queue.poll()) != null; next++) {
+            assertThat(idOf(item)).as("the items sent before it died, whole and in order").isEqualTo(next);
+        }
+        ResourceTracker.sweep(SharedSegment.treeTag());
+        assertThat(spillFilesOf(ring)).isEmpty();
+    }
+
     @Test
     void aLargeMessageFromAWriterThatHasExitedStaysUntilReadAndAnOrphanedFileGoesAtTheNextSweep() throws Exception {
         Queue<byte[]> queue = new Queue<>();
