@@ -54,18 +54,6 @@ final class AotCache {
     static final int MAX_CACHES = 8;
     /** The JDK's messages about a missing or mismatched cache would land on the child's stdout. */
     private static final List<String> QUIET = List.of("-Xlog:aot=off", "-Xlog:cds=off");
-    /**
-     * Compiles the methods the training run found hot as the child starts, with the profiles it
-     * recorded, rather than after thousands of calls: measured, a child's 40,000 calls on a
-     * manager's dict 15% faster, and a new pool's first 20,000 {@code applyAsync} calls up to 20%
-     * faster when its workers have had a moment before them; a process's start and join no
-     * slower. An experimental option of JDK 25, given only to a JVM of that release, whose
-     * option it is; a user's own {@code -XX:AOT} option turns the cache, and this with it, off,
-     * and the user's options follow these, so a {@code -XX:-AOTCompileEagerly} of theirs wins.
-     */
-    private static final List<String> COMPILE_TRAINED_EARLY =
-            List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+AOTCompileEagerly");
-    private static final int COMPILE_TRAINED_EARLY_RELEASE = 25;
     private static final int AOT_FEATURE_RELEASE = 25;
     private static final String PREFIX = "child-";
     private static final String SUFFIX = ".aot";
@@ -100,9 +88,6 @@ final class AotCache {
         markUsed();
         List<String> options = new ArrayList<>(QUIET);
         options.add("-XX:AOTCache=" + file);
-        if (Runtime.version().feature() == COMPILE_TRAINED_EARLY_RELEASE) {
-            options.addAll(COMPILE_TRAINED_EARLY);
-        }
         return options;
     }
 

@@ -89,18 +89,6 @@ class AotCacheTest {
     }
 
     @Test
-    void aChildOnTheCacheCompilesWhatTrainingFoundHotAsItStartsOnTheReleaseWhoseOptionThatIs() throws Exception {
-        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", dir);
-        Files.writeString(cache.file(), "cache");
-        List<String> options = cache.useOptions(List.of());
-        if (Runtime.version().feature() == 25) {
-            assertThat(options).containsSubsequence("-XX:+UnlockExperimentalVMOptions", "-XX:+AOTCompileEagerly");
-        } else {
-            assertThat(options).doesNotContain("-XX:+AOTCompileEagerly");
-        }
-    }
-
-    @Test
     void aJarWhoseManifestNamesJarsGetsACacheKeyedByThemTooAndOneNamingADirectoryGetsNone() throws Exception {
         Path library = jar("lib.jar", null);
         Path app = jar("app.jar", "lib.jar");
