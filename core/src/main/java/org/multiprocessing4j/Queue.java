@@ -30,7 +30,7 @@ import org.multiprocessing4j.internal.wire.Codec;
  * {@link IllegalArgumentException} naming its class, and the queue is unchanged. Items larger than
  * a quarter of the ring go through a file beside it, so any size goes through, in order; a process
  * that puts them fills the same few files again once they are read, so a stream of large items
- * moves at memory speed.
+ * costs copies, not fresh memory.
  *
  * <p>Unlike Python's there is no feeder thread: {@code put} has written the item to shared memory
  * when it returns. A process that puts items and exits never hangs on exit, and its items stay in
