@@ -209,6 +209,13 @@ public final class MessageRing implements Serializable {
          * @throws IOException if the file does not hold them
          */
         void copyTo(long from, byte[] into, int offset, int length) throws IOException;
+
+        /** The message's bytes from {@code from} on, in a new array. */
+        default byte[] bytesFrom(int from) throws IOException {
+            byte[] bytes = new byte[(int) length() - from];
+            copyTo(from, bytes, 0, bytes.length);
+            return bytes;
+        }
     }
 
     /** Reads every message as its bytes. */
@@ -220,9 +227,7 @@ public final class MessageRing implements Serializable {
 
         @Override
         public byte[] spilled(SpilledMessage message) throws IOException {
-            byte[] bytes = new byte[(int) message.length()];
-            message.copyTo(0, bytes, 0, bytes.length);
-            return bytes;
+            return message.bytesFrom(0);
         }
     };
 

@@ -335,7 +335,7 @@ public final class SharedLayout {
      *  4    int   state: FREE (read; the writer may fill it again), BUSY (written, not yet read),
      *             READING (a reader took its frame and is copying it out), ORPHANED (its writer
      *             has let it go: whoever reads it deletes it), DELETED (its writer is deleting it:
-     *             a reader that kept it mapped lets it go)
+     *             a reader that kept it open closes it)
      *  8    long  generation: the messages the file has carried, this one included
      *  16   long  the message's length in bytes
      *  24..63     (padding to a cache line)

@@ -165,7 +165,7 @@ final class SpillBlocks {
         if (block.kept) {
             block.setState(SharedLayout.Spill.FREE);
         } else {
-            block.closeIfOpen();
+            block.close(); // a file of its own may be closed already, once written: closing again does nothing
             SpillFiles.delete(block.name);
         }
     }
@@ -390,7 +390,6 @@ final class SpillBlocks {
         final MemorySegment header;
         final long capacity;
         final boolean kept;
-        private boolean closed;
 
         Block(String name, SpillFiles.Opened file, long capacity, boolean kept) {
             this.name = name;
@@ -454,14 +453,7 @@ final class SpillBlocks {
         }
 
         void close() {
-            closed = true;
             file.close();
-        }
-
-        void closeIfOpen() {
-            if (!closed) {
-                close();
-            }
         }
 
         /** The writer lets a kept file go: its reader deletes it once read, or it is deleted now. */

@@ -82,7 +82,7 @@ final class SpillFiles {
                 int chunk = Math.min(CHUNK, length - done);
                 ByteBuffer from = ByteBuffer.wrap(bytes, offset + done, chunk);
                 long at = SharedLayout.Spill.MESSAGE + position + done;
-                done += uninterrupted(channel -> channel.write(from, at));
+                done += uninterrupted(() -> channel.write(from, at), this::reopen);
             }
         }
 
@@ -97,7 +97,7 @@ final class SpillFiles {
                 int chunk = Math.min(CHUNK, length - done);
                 ByteBuffer into = ByteBuffer.wrap(bytes, offset + done, chunk);
                 long at = SharedLayout.Spill.MESSAGE + position + done;
-                int read = uninterrupted(channel -> channel.read(into, at));
+                int read = uninterrupted(() -> channel.read(into, at), this::reopen);
                 if (read <= 0) {
                     throw new CorruptFrameException("corrupt queue frame: its spill file ends " + (length - done)
                             + " bytes short of its message");
@@ -106,26 +106,9 @@ final class SpillFiles {
             }
         }
 
-        private interface ChannelCall {
-            int on(FileChannel channel) throws IOException;
-        }
-
-        private int uninterrupted(ChannelCall call) throws IOException {
-            boolean interrupted = Thread.interrupted();
-            try {
-                while (true) {
-                    try {
-                        return call.on(channel);
-                    } catch (ClosedByInterruptException e) {
-                        interrupted |= Thread.interrupted();
-                        channel = FileChannel.open(pathOf(name), StandardOpenOption.READ, StandardOpenOption.WRITE);
-                    }
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+        /** After an interrupt closed the channel. */
+        private void reopen() throws IOException {
+            channel = FileChannel.open(pathOf(name), StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
 
         /** Closes the channel; the header is unmapped once nothing refers to it. */
@@ -151,24 +134,12 @@ final class SpillFiles {
      * @throws UncheckedIOException if /dev/shm cannot hold it
      */
     static Opened create(String name, long capacity, int state) {
-        boolean interrupted = Thread.interrupted(); // see Opened
         try {
-            while (true) {
-                try {
-                    return tryCreate(name, capacity, state);
-                } catch (ClosedByInterruptException e) {
-                    interrupted |= Thread.interrupted();
-                    delete(name);
-                } catch (IOException e) {
-                    delete(name);
-                    throw new UncheckedIOException("cannot make a spill file for a large message in "
-                            + SharedSegment.DIRECTORY + ": " + e.getMessage(), e);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            return uninterrupted(() -> tryCreate(name, capacity, state), () -> delete(name));
+        } catch (IOException e) {
+            delete(name);
+            throw new UncheckedIOException("cannot make a spill file for a large message in "
+                    + SharedSegment.DIRECTORY + ": " + e.getMessage(), e);
         }
     }
 
@@ -202,20 +173,7 @@ final class SpillFiles {
      * @throws CorruptFrameException if it is gone, or too short to be one
      */
     static Opened open(String name) throws IOException {
-        boolean interrupted = Thread.interrupted(); // see Opened
-        try {
-            while (true) {
-                try {
-                    return tryOpen(name);
-                } catch (ClosedByInterruptException e) {
-                    interrupted |= Thread.interrupted();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        return uninterrupted(() -> tryOpen(name), () -> { });
     }
 
     private static Opened tryOpen(String name) throws IOException {
@@ -240,6 +198,39 @@ final class SpillFiles {
     /** The header of the spill file open as {@code channel}, mapped; unmapped once nothing refers to it. */
     private static MemorySegment header(FileChannel channel) throws IOException {
         return MemorySegment.ofBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, SharedLayout.Spill.MESSAGE));
+    }
+
+    /** A call on a channel, which an interrupt may cut short by closing the channel. */
+    private interface ChannelCall<T> {
+        T call() throws IOException;
+    }
+
+    /** What makes a call possible again after an interrupt closed its channel. */
+    private interface Recovery {
+        void recover() throws IOException;
+    }
+
+    /**
+     * Makes {@code call} with the thread's interrupt status cleared; if an interrupt closed its
+     * channel all the same, {@code recovery}, then the call again; sets the status again before it
+     * returns (see {@link Opened}).
+     */
+    private static <T> T uninterrupted(ChannelCall<T> call, Recovery recovery) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (true) {
+                try {
+                    return call.call();
+                } catch (ClosedByInterruptException e) {
+                    interrupted |= Thread.interrupted();
+                    recovery.recover();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Deletes a spill file, once it is read or will never be. */

@@ -122,14 +122,7 @@ public final class Codec {
             }
             byte[] tag = new byte[TAG];
             message.copyTo(0, tag, 0, TAG);
-            if (tag[0] == BYTES) {
-                byte[] bytes = new byte[(int) message.length() - TAG];
-                message.copyTo(TAG, bytes, 0, bytes.length);
-                return new Raw(bytes);
-            }
-            byte[] encoded = new byte[(int) message.length()];
-            message.copyTo(0, encoded, 0, encoded.length);
-            return encoded;
+            return tag[0] == BYTES ? new Raw(message.bytesFrom(TAG)) : message.bytesFrom(0);
         }
     };
 
