@@ -193,14 +193,16 @@ public final class SideBySide {
 
     /**
      * SharedMemory rows: a GiB copied into a block in a child, out of it in the parent, and within one
-     * process, each of the first two twice, against bench/python/shared_memory_bench.py.
+     * process, each first and warm ({@link SharedMemoryWorkloads#bulkCopy}), against
+     * bench/python/shared_memory_bench.py.
      */
     private static void sharedMemoryRows() throws Exception {
         long size = 1L << 30;
         SharedMemoryWorkloads.Copies java = SharedMemoryWorkloads.bulkCopy(size);
         String[] cpython = python3("bench/python/shared_memory_bench.py", Long.toString(size)).split(" ");
         String[] rows = {"shm_1gib_write (child, 1st touch)", "shm_1gib_write (child, warm)",
-            "shm_1gib_read (parent attaches)", "shm_1gib_read (parent, warm)", "memcpy_1gib (one process)"};
+            "shm_1gib_read (parent attaches)", "shm_1gib_read (parent, warm)", "memcpy_1gib (one process, 1st)",
+            "memcpy_1gib (one process, warm)"};
         double[] ours = java.all();
         for (int i = 0; i < rows.length; i++) {
             row(rows[i], ours[i], Double.parseDouble(cpython[i]), "GB/s", true);
