@@ -6,9 +6,11 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.multiprocessing4j.internal.wire.Codec;
 
@@ -28,6 +30,12 @@ public final class Calls {
     static final byte THROWN = 1;
     /** The most arguments a call carries: more is a damaged or hostile frame. */
     static final int MAX_ARGUMENTS = 255;
+    /**
+     * Each method key's bytes, made once: a call is made in the hot loop of a fresh process, which
+     * runs it interpreted at first. The keys are a proxy's interface methods and the manager's own
+     * operations, so the map stays small.
+     */
+    private static final Map<String, byte[]> KEY_BYTES = new ConcurrentHashMap<>();
 
     private Calls() {}
 
@@ -41,22 +49,37 @@ public final class Calls {
     }
 
     static byte[] call(long objectId, String method, Object[] arguments) {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeLong(objectId);
-            out.writeUTF(method);
-            int count = arguments == null ? 0 : arguments.length;
-            out.writeInt(count);
-            for (int i = 0; i < count; i++) {
-                byte[] argument = Codec.encode(arguments[i], "argument " + i + " of " + method + " on a manager's object");
-                out.writeInt(argument.length);
-                out.write(argument);
-            }
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        byte[] key = KEY_BYTES.computeIfAbsent(method, Calls::modifiedUtf8);
+        int count = arguments == null ? 0 : arguments.length;
+        byte[][] encoded = new byte[count][];
+        int length = Long.BYTES + Short.BYTES + key.length + Integer.BYTES;
+        for (int i = 0; i < count; i++) {
+            encoded[i] = argument(arguments[i], i, method);
+            length += Integer.BYTES + encoded[i].length;
         }
+        // Big-endian, as DataInputStream reads it in readCall.
+        ByteBuffer frame = ByteBuffer.allocate(length).putLong(objectId).putShort((short) key.length).put(key).putInt(count);
+        for (byte[] argument : encoded) {
+            frame.putInt(argument.length).put(argument);
+        }
+        return frame.array();
+    }
+
+    /** An argument's encoding; the words that name it in an error are made only for a value that needs them. */
+    private static byte[] argument(Object value, int index, String method) {
+        byte[] compact = Codec.encodeCompact(value);
+        return compact != null ? compact : Codec.encode(value, "argument " + index + " of " + method + " on a manager's object");
+    }
+
+    /** A method key as {@code writeUTF} writes it, length first, which {@code readUTF} reads in {@link #readCall}. */
+    private static byte[] modifiedUtf8(String method) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2 + method.length());
+        try {
+            new DataOutputStream(bytes).writeUTF(method);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a method key longer than 65,535 bytes: " + method.substring(0, 80), e);
+        }
+        return Arrays.copyOfRange(bytes.toByteArray(), Short.BYTES, bytes.size());
     }
 
     static Call readCall(byte[] frame) throws IOException {

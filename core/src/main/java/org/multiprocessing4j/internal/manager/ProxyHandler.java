@@ -43,6 +43,8 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     private final Class<?> type;
     /** A namespace's names that begin with {@code _}: this proxy's alone. */
     private transient Map<String, Object> local;
+    /** {@code ManagerClient.of(address)}, looked up at the first call rather than at each. */
+    private transient ManagerClient client;
 
     ProxyHandler(ManagerAddress address, long objectId, Class<?> type) {
         this.address = address;
@@ -95,7 +97,12 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     }
 
     private Object remote(String key, Object[] args) throws Throwable {
-        return ManagerClient.of(address).call(objectId, key, args);
+        ManagerClient client = this.client;
+        if (client == null) {
+            client = ManagerClient.of(address);
+            this.client = client; // racing threads find the same client
+        }
+        return client.call(objectId, key, args);
     }
 
     /**

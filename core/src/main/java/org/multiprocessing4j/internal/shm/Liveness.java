@@ -1,8 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Whether a process is alive, told apart from a later process that reuses its pid: a process is
@@ -14,6 +13,11 @@ public final class Liveness {
     public static final long NOT_RUNNING = -1;
     private static final int START_TIME_FIELD = 22;
     private static final int STATE_FIELD = 3;
+    /**
+     * Room for a stat line: 52 fields, none over 20 digits, and a command name of at most 64 bytes
+     * (16 for a process's own, longer for a kernel thread's).
+     */
+    private static final int STAT_BYTES = 1_280;
 
     private static final long SELF_PID = ProcessHandle.current().pid();
     private static final long SELF_START = startTime(SELF_PID);
@@ -70,21 +74,46 @@ public final class Liveness {
         return pid > 0 && startTime != NOT_RUNNING && startTime(pid) == startTime;
     }
 
-    /** The start time of {@code pid}, or {@link #NOT_RUNNING} if it does not run or is a zombie. */
+    /**
+     * The start time of {@code pid}, or {@link #NOT_RUNNING} if it does not run or is a zombie. Read
+     * as bytes and parsed in place, with no string per field: waits and liveness checks of a fresh
+     * process call it before it is compiled.
+     */
     public static long startTime(long pid) {
-        String stat;
-        try {
-            stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        byte[] stat = new byte[STAT_BYTES];
+        int length;
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+            length = in.readNBytes(stat, 0, stat.length);
         } catch (IOException e) {
             return NOT_RUNNING;
         }
         // "pid (comm) S ppid ...": comm may hold spaces and parentheses; fields count from its end.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        int offset = STATE_FIELD; // fields[0] is field 3
-        char state = fields[0].charAt(0);
-        if (state == 'Z' || state == 'X') {
+        int at = lastIndexOf(stat, length, (byte) ')') + 2; // field 3, the state
+        if (at < 2 || at >= length) {
+            return NOT_RUNNING; // not a stat line: no process we can name
+        }
+        if (stat[at] == 'Z' || stat[at] == 'X') {
             return NOT_RUNNING;
         }
-        return Long.parseLong(fields[START_TIME_FIELD - offset]);
+        for (int field = STATE_FIELD; field < START_TIME_FIELD; field++) {
+            while (at < length && stat[at] != ' ') {
+                at++;
+            }
+            at++;
+        }
+        long start = 0;
+        for (; at < length && stat[at] >= '0' && stat[at] <= '9'; at++) {
+            start = start * 10 + (stat[at] - '0');
+        }
+        return start;
+    }
+
+    private static int lastIndexOf(byte[] bytes, int length, byte wanted) {
+        for (int i = length - 1; i >= 0; i--) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
