@@ -1,4 +1,5 @@
-"""Steady-state figures beside python_mp_bench.py's cold ones: the same workloads, from their first message on."""
+"""Figures beside python_mp_bench.py's: its workloads in a steady state, from their first message on, and a
+child's start with a handle of shared state, as most targets have."""
 import multiprocessing as mp
 import time
 
@@ -19,3 +20,22 @@ def large_messages_after_first(size, n, use_pipe):
     p.join()
     assert total == size * n
     return (total - size) / dt / (1 << 20)
+
+
+def _set_value(value):
+    value.value = 1
+
+
+def start_join_with_value(method, n):
+    """Seconds per start and join of a child whose target sets a Value it was given, after one run not timed."""
+    ctx = mp.get_context(method)
+    value = ctx.Value("q", 0)
+    p = ctx.Process(target=_set_value, args=(value,))
+    p.start()
+    p.join()
+    t = time.perf_counter()
+    for _ in range(n):
+        p = ctx.Process(target=_set_value, args=(value,))
+        p.start()
+        p.join()
+    return (time.perf_counter() - t) / n

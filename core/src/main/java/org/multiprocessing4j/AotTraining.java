@@ -18,6 +18,8 @@ import org.multiprocessing4j.internal.wire.JavaSerialization;
  */
 final class AotTraining {
     private static final int ROUNDS = 5_000;
+    /** The length of the arrays exercised. */
+    private static final int KEYS = 100;
 
     private AotTraining() {}
 
@@ -29,6 +31,7 @@ final class AotTraining {
             lock.acquire();
             lock.release();
         }
+        exerciseSharedState();
         Queue<Object> queue = new Queue<>();
         for (int i = 0; i < ROUNDS; i++) {
             queue.put(i);
@@ -62,6 +65,35 @@ final class AotTraining {
         SerializableRunnable capturesAnObject = applicationObject::size;
         ChildLaunch launch = new ChildLaunch(new Process(capturesAnObject), "MainProcess", ProcessHandle.current().pid());
         JavaSerialization.fromBytes(JavaSerialization.toBytes(launch, "the training task"));
+    }
+
+    /** Values, arrays and the other primitives, as targets that capture them use them. */
+    private static void exerciseSharedState() throws InterruptedException {
+        SharedLong value = Value.ofLong(0);
+        SharedInt count = Value.ofInt(0);
+        SharedDouble total = Value.ofDouble(0);
+        SharedLong raw = RawValue.ofLong(0);
+        SharedLongArray longs = Array.ofLongs(KEYS);
+        SharedIntArray ints = Array.ofInts(KEYS);
+        SharedDoubleArray doubles = Array.ofDoubles(new double[KEYS]);
+        RLock rlock = new RLock();
+        Semaphore semaphore = new Semaphore(1);
+        Event event = new Event();
+        for (int i = 0; i < ROUNDS; i++) {
+            value.addAndGet(1);
+            count.set(count.get() + 1);
+            total.set(total.get() + 1);
+            raw.compareAndSet(i, i + 1);
+            longs.addAndGet(i % KEYS, 1);
+            ints.set(i % KEYS, ints.get(i % KEYS) + 1);
+            doubles.set(i % KEYS, doubles.get(i % KEYS) + 1);
+            rlock.acquire();
+            rlock.release();
+            semaphore.acquire();
+            semaphore.release();
+            event.set();
+            event.clear();
+        }
     }
 
     private static void loadWithoutInitializing(String classNames) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.multiprocessing4j.Manager;
 import org.multiprocessing4j.Pool;
+import org.multiprocessing4j.Value;
 
 /**
  * Each workload in Java, then the same workload in CPython from bench/python/python_mp_bench.py,
@@ -93,6 +94,13 @@ public final class SideBySide {
             row("prespawn (ready spare)", prespawn, fork, "ms", false);
             row("prespawn vs forkserver", prespawn, forkserver, "ms", false);
             row("prespawn (back to back)", Workloads.prespawnBackToBackMillis(runs), forkserver, "ms", false);
+            double spawnWithValue = python(script, "start_join_with_value('spawn', " + runs + ") * 1e3");
+            double forkWithValue = python(script, "start_join_with_value('fork', " + runs + ") * 1e3");
+            row("start_join, target sets a Value (spawn)", Workloads.startJoinWithValueMillis(runs), spawnWithValue, "ms",
+                    false);
+            row("prespawn, target sets a Value (vs fork)",
+                    Workloads.prespawnStartJoinMillis(Math.max(1, runs / 2), SPARE_WARM_UP, Value.ofLong(0)), forkWithValue,
+                    "ms", false);
             double childPython = python(script, "(lambda p: (p.start(), time.sleep(1), int([l for l in open('/proc/%d/status'"
                     + " % p.pid) if l.startswith('VmRSS')][0].split()[1]) / 1024, p.join())[2])(mp.get_context('spawn')"
                     + ".Process(target=time.sleep, args=(2,)))");

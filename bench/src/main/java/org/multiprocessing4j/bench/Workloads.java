@@ -248,11 +248,19 @@ final class Workloads {
      * not timed; one run first, untimed, to fill the spares.
      */
     static double prespawnStartJoinMillis(int n, Duration pause) throws InterruptedException {
+        return prespawnStartJoinMillis(n, pause, null);
+    }
+
+    /**
+     * {@link #prespawnStartJoinMillis(int, Duration)} of a target that sets {@code value}, or of an
+     * empty one if it is null: most targets hold a handle of shared state, which the child attaches.
+     */
+    static double prespawnStartJoinMillis(int n, Duration pause, SharedLong value) throws InterruptedException {
         Context prespawn = Multiprocessing.getContext(StartMethod.PRESPAWN);
         Thread.sleep(pause);
         long total = 0;
         for (int i = 0; i <= n; i++) {
-            Process p = prespawn.newProcess(() -> { });
+            Process p = value == null ? prespawn.newProcess(() -> { }) : prespawn.newProcess(() -> value.set(1));
             long start = System.nanoTime();
             p.start();
             p.join();
@@ -300,6 +308,24 @@ final class Workloads {
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             startJoinOnce();
+        }
+        return (System.nanoTime() - start) / 1e6 / n;
+    }
+
+    /**
+     * Mean milliseconds to start and join a child whose target sets a {@link Value} it captured, as
+     * bench/python/python_mp_warm.py's {@code start_join_with_value}, over {@code n} runs after one.
+     */
+    static double startJoinWithValueMillis(int n) throws InterruptedException {
+        SharedLong value = Value.ofLong(0);
+        long start = 0;
+        for (int i = 0; i <= n; i++) {
+            if (i == 1) {
+                start = System.nanoTime();
+            }
+            Process p = new Process(() -> value.set(1));
+            p.start();
+            p.join();
         }
         return (System.nanoTime() - start) / 1e6 / n;
     }

@@ -6,7 +6,9 @@ import java.io.InvalidObjectException;
 import java.io.PushbackInputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.multiprocessing4j.internal.channel.AuthKey;
+import org.multiprocessing4j.internal.shm.SharedMemoryWarmUp;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.Codec;
 import sun.misc.Signal;
@@ -90,7 +92,8 @@ public final class ChildMain {
 
     /**
      * A spare prepares itself here on the task its parent sent first to warm it up
-     * ({@link ChildTask#prepare}), then waits for the next byte of its input, one of: the start of
+     * ({@link ChildTask#prepare}), and, until its task comes, for targets that hold shared state
+     * ({@link SharedMemoryWarmUp}), while it waits for the next byte of its input, one of: the start of
      * its {@link BootMessage}, which is then read from the stream returned; {@link BootMessage#DISMISS},
      * for which it returns null; or the end of its input, which means that its parent is gone, and
      * it halts.
@@ -100,8 +103,12 @@ public final class ChildMain {
             warmUp.prepare();
         }
         ChildTask.initialize(USED_AT_START);
+        // On a thread of its own, so that the end of the input (a parent gone) is seen at once.
+        AtomicBoolean inputCame = new AtomicBoolean();
+        Thread.ofPlatform().daemon().name("mp4j-spare-warm-up").start(() -> SharedMemoryWarmUp.exercise(inputCame::get));
         PushbackInputStream in = new PushbackInputStream(System.in);
         int first = in.read();
+        inputCame.set(true);
         if (first == BootMessage.DISMISS) {
             return null;
         }

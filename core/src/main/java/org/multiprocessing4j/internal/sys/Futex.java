@@ -190,6 +190,19 @@ public final class Futex {
     }
 
     /**
+     * Links the downcall on this thread, now, for a process that has nothing else to do meanwhile
+     * (a spare JVM waiting for its task): no thread is started for it, and no call polls later.
+     */
+    public static void link() {
+        checkPlatform();
+        try {
+            MethodHandles.lookup().ensureInitialized(Downcall.class);
+        } catch (IllegalAccessException impossible) {
+            throw new AssertionError(impossible); // a class's own nested class
+        }
+    }
+
+    /**
      * A thread's native scratch memory for futex calls. It is freed by the garbage collector once
      * the thread, and with it this object, is gone.
      */
