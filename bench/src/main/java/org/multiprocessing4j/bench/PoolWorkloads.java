@@ -3,11 +3,13 @@ package org.multiprocessing4j.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
+import org.multiprocessing4j.Context;
 import org.multiprocessing4j.Pool;
 
 /** The pool workloads of bench/python/python_mp_bench.py in Java, and the pool's costs the issue asks for. */
@@ -64,6 +66,21 @@ final class PoolWorkloads {
     static double firstResultMillis() {
         long start = System.nanoTime();
         try (Pool pool = new Pool(2)) {
+            pool.apply(() -> square(3));
+            double millis = (System.nanoTime() - start) / 1e6;
+            pool.terminate();
+            return millis;
+        }
+    }
+
+    /**
+     * {@link #firstResultMillis()} of a pool of {@code context}'s, made once {@code pause} has let
+     * the context's spares (for PRESPAWN) boot, which is not timed.
+     */
+    static double firstResultMillis(Context context, Duration pause) throws InterruptedException {
+        Thread.sleep(pause);
+        long start = System.nanoTime();
+        try (Pool pool = context.newPool(2)) {
             pool.apply(() -> square(3));
             double millis = (System.nanoTime() - start) / 1e6;
             pool.terminate();

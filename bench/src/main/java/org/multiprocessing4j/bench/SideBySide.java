@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.multiprocessing4j.Manager;
+import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Pool;
+import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.Value;
 
 /**
@@ -138,6 +140,9 @@ public final class SideBySide {
         double firstPython = python(script, "(lambda t, p: (p.apply(square, (3,)), (time.perf_counter() - t) * 1e3,"
                 + " p.terminate())[1])(time.perf_counter(), mp.Pool(2))");
         row("pool_first_result (2 workers)", firstJava, firstPython, "ms", false);
+        row("pool_first_result (2 workers, prespawn)", PoolWorkloads.firstResultMillis(
+                Multiprocessing.getContext(StartMethod.PRESPAWN), SPARE_WARM_UP), firstPython, "ms", false);
+        Thread.sleep(SPARE_WARM_UP.multipliedBy(2)); // the spares it took are being replaced: not during the next rows
 
         double mapPython = python(script, "pool_map(2_000_000) / 1e3");
         double applyPython = python(script, "pool_apply_async(20_000) / 1e3");

@@ -41,7 +41,11 @@ public final class SharedMemoryWarmUp {
         if (taskCame.getAsBoolean()) {
             return;
         }
-        Futex.link();
+        try {
+            Futex.link();
+        } catch (UnsupportedOperationException | LinkageError e) {
+            // the task's first wait or wake reports it, as in a JVM that was not prepared
+        }
     }
 
     private static void callEachAccessMode() {

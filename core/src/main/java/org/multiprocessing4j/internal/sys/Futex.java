@@ -190,8 +190,11 @@ public final class Futex {
     }
 
     /**
-     * Links the downcall on this thread, now, for a process that has nothing else to do meanwhile
-     * (a spare JVM waiting for its task): no thread is started for it, and no call polls later.
+     * Links the downcall on the calling thread, now, for a caller that can wait for it (a spare JVM
+     * preparing while it waits for its task): no linking thread is started, and no call polls later.
+     *
+     * @throws UnsupportedOperationException as {@link #checkPlatform}
+     * @throws LinkageError if the downcall cannot be linked here
      */
     public static void link() {
         checkPlatform();
