@@ -29,8 +29,8 @@ final class SharedMemoryWorkloads {
      * attaches the block and copies it into its own memory, then as many times again; last, the same
      * within the parent's own memory, from a source just written. Every destination but the block
      * was touched before. The warm figure is the fastest copy after the first: on this machine a
-     * process's first passes over pages it touched on another CPU are slow, and more so in a process
-     * whose other threads run meanwhile, as a JVM's do (docs/DESIGN.md, on {@code SharedBlock}).
+     * process's first passes over memory are slow while it has threads on both CPUs, as a JVM always
+     * has (docs/DESIGN.md, on {@code SharedBlock}).
      */
     static Copies bulkCopy(long size) throws InterruptedException {
         try (SharedMemory created = SharedMemory.create(size); Arena arena = Arena.ofConfined()) {
@@ -46,20 +46,20 @@ final class SharedMemoryWorkloads {
             writer.join();
             MemorySegment destination = arena.allocate(size).fill((byte) 1);
             double readFirst;
-            double readAgain;
+            double readWarm;
             try (SharedMemory shm = SharedMemory.attach(created.name())) {
                 readFirst = timedCopy(destination, shm.segment());
-                readAgain = fastestOfWarmCopies(destination, shm.segment());
+                readWarm = fastestOfWarmCopies(destination, shm.segment());
             }
             if (destination.get(ValueLayout.JAVA_BYTE, size - 1) != 7) {
                 throw new IllegalStateException("the parent did not read what the child wrote");
             }
             MemorySegment source = arena.allocate(size).fill((byte) 2);
             double memcpyFirst = timedCopy(destination, source);
-            double memcpyAgain = fastestOfWarmCopies(destination, source);
+            double memcpyWarm = fastestOfWarmCopies(destination, source);
             created.unlink();
             return new Copies(size / writeSeconds.get(0) / 1e9, size / writeSeconds.get(1) / 1e9,
-                    size / readFirst / 1e9, size / readAgain / 1e9, size / memcpyFirst / 1e9, size / memcpyAgain / 1e9);
+                    size / readFirst / 1e9, size / readWarm / 1e9, size / memcpyFirst / 1e9, size / memcpyWarm / 1e9);
         }
     }
 
