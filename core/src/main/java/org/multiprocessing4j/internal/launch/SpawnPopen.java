@@ -43,6 +43,8 @@ public final class SpawnPopen implements ChildSession {
     /** The JDK reports death by signal N as exit status 128 + N. */
     public static final int SIGNAL_STATUS_BASE = 128;
     private static final int MAX_SIGNAL = 64;
+    private static final int SIGKILL = 9;
+    private static final int SIGTERM = 15;
     /** What a pipe holds before a write blocks: Linux's default of 16 pages. */
     private static final int PIPE_CAPACITY = 64 * 1024;
 
@@ -54,6 +56,8 @@ public final class SpawnPopen implements ChildSession {
     private volatile String startError;
     /** Set when the task is sent: a spare dismissed before it got one ended as asked, not as a failed start. */
     private volatile boolean handedOver;
+    /** The signal {@link #terminate} or {@link #kill} sent the child, or 0. */
+    private volatile int signalSent;
 
     /**
      * Starts the JVM, which then waits for its {@link BootMessage}; {@link #handOver} sends it.
@@ -107,8 +111,8 @@ public final class SpawnPopen implements ChildSession {
      * reaper.
      */
     private CompletableFuture<Integer> settle(Path marker, List<String> command) {
-        int code = decode(os.exitValue(), reportedOrderly);
         String error = BootReport.collect(marker);
+        int code = decode(os.exitValue(), reportedOrderly, error == null, signalSent);
         if (error == null || code < 0 || !handedOver) {
             return CompletableFuture.completedFuture(code); // it started, or was killed while starting
         }
@@ -219,6 +223,22 @@ public final class SpawnPopen implements ChildSession {
         return status;
     }
 
+    /**
+     * {@link #decode(int, boolean)}, except for a child that this process signalled before it
+     * reached its task: that one ended of the signal, as {@code -signal}, whatever status its JVM
+     * gave. A JVM that a SIGTERM finds in the middle of its own start-up may end it with status 1
+     * ("Error occurred during initialization of VM"), not 128 + 15; Python's child, signalled at
+     * any point of its start, reports -15.
+     *
+     * @param signalSent the signal {@link #terminate} or {@link #kill} sent, or 0
+     */
+    static int decode(int status, boolean orderly, boolean reachedTask, int signalSent) {
+        if (!reachedTask && signalSent != 0) {
+            return -signalSent;
+        }
+        return decode(status, orderly);
+    }
+
     /** True if the JDK could report {@code status} for death by a signal: 128 + N. */
     static boolean looksLikeSignal(int status) {
         return status > SIGNAL_STATUS_BASE && status <= SIGNAL_STATUS_BASE + MAX_SIGNAL;
@@ -270,12 +290,23 @@ public final class SpawnPopen implements ChildSession {
 
     /** SIGTERM; does nothing once the child has ended. */
     public void terminate() {
-        os.destroy();
+        signal(SIGTERM, false);
     }
 
     /** SIGKILL; does nothing once the child has ended. */
     public void kill() {
-        os.destroyForcibly();
+        signal(SIGKILL, true);
+    }
+
+    private void signal(int number, boolean forcibly) {
+        if (os.isAlive()) {
+            signalSent = number;
+            if (forcibly) {
+                os.destroyForcibly();
+            } else {
+                os.destroy();
+            }
+        }
     }
 
     /** Runs on the connection's thread if the child connects, which it does only to report its exit. */
