@@ -15,6 +15,7 @@ import org.multiprocessing4j.Semaphore;
 import org.multiprocessing4j.SharedLong;
 import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.Value;
+import org.multiprocessing4j.function.SerializableRunnable;
 
 /** The workloads of bench/python/python_mp_bench.py, in Java, shared by JMH and SideBySide. */
 final class Workloads {
@@ -22,7 +23,12 @@ final class Workloads {
 
     /** Starts a child with an empty target and waits for it; returns its exit code. */
     static int startJoinOnce() throws InterruptedException {
-        Process p = new Process(() -> { });
+        return startJoinOnce(() -> { });
+    }
+
+    /** Starts a child with {@code target} and waits for it; returns its exit code. */
+    static int startJoinOnce(SerializableRunnable target) throws InterruptedException {
+        Process p = new Process(target);
         p.start();
         p.join();
         return p.exitCode().orElseThrow();
@@ -304,12 +310,7 @@ final class Workloads {
 
     /** Mean milliseconds of {@link #startJoinOnce} over {@code n} runs, after one warm-up run. */
     static double startJoinMillis(int n) throws InterruptedException {
-        startJoinOnce();
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            startJoinOnce();
-        }
-        return (System.nanoTime() - start) / 1e6 / n;
+        return startJoinMillis(n, () -> { });
     }
 
     /**
@@ -318,14 +319,15 @@ final class Workloads {
      */
     static double startJoinWithValueMillis(int n) throws InterruptedException {
         SharedLong value = Value.ofLong(0);
-        long start = 0;
-        for (int i = 0; i <= n; i++) {
-            if (i == 1) {
-                start = System.nanoTime();
-            }
-            Process p = new Process(() -> value.set(1));
-            p.start();
-            p.join();
+        return startJoinMillis(n, () -> value.set(1));
+    }
+
+    /** Mean milliseconds of {@link #startJoinOnce(SerializableRunnable)} over {@code n} runs, after one warm-up run. */
+    private static double startJoinMillis(int n, SerializableRunnable target) throws InterruptedException {
+        startJoinOnce(target);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            startJoinOnce(target);
         }
         return (System.nanoTime() - start) / 1e6 / n;
     }
