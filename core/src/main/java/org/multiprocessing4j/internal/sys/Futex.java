@@ -112,9 +112,9 @@ public final class Futex {
         public void run() {
             boolean linked = false;
             try {
-                MethodHandles.lookup().ensureInitialized(Downcall.class);
+                link();
                 linked = true;
-            } catch (IllegalAccessException | LinkageError e) {
+            } catch (UnsupportedOperationException | LinkageError e) {
                 // reported by the next call, which initializes the class again
             } finally {
                 // Set whatever happened, so that no call keeps polling or deferring.
