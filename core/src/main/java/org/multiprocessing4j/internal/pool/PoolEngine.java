@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.pool;
 
 import java.io.IOException;
+import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -426,11 +427,21 @@ public final class PoolEngine {
         }
     }
 
-    /** One unit's result from a RESULTS frame: takes it off its worker, then gives its outcomes to its job. */
+    /**
+     * One unit's result from a RESULTS frame: takes it off its worker, then gives its outcomes to
+     * its job. A frame cut short is damage, not a failure of this thread: the pool stops.
+     */
     private void handleResult(ByteBuffer in) throws IOException {
-        long unitId = in.getLong();
-        long nanos = in.getLong();
-        Outcomes outcomes = Values.readOutcomes(in);
+        long unitId;
+        long nanos;
+        Outcomes outcomes;
+        try {
+            unitId = in.getLong();
+            nanos = in.getLong();
+            outcomes = Values.readOutcomes(in);
+        } catch (RuntimeException e) {
+            throw new StreamCorruptedException("a result frame is cut short: " + e);
+        }
         Unit unit;
         lock.lock();
         try {
