@@ -108,7 +108,7 @@ public class Pool extends AbstractPool {
             return worker.setClassPathOf(application);
         };
         byte[] initializer = builder.initializer == null ? null
-                : PoolEngine.encodeFunction(builder.initializer, "the initializer of a Pool");
+                : PoolEngine.encodeInitializer(builder.initializer, "the initializer of a Pool");
         this.engine = new PoolEngine(new PoolEngine.Settings(builder.processes, initializer,
                 builder.maxTasksPerChild, builder.taskTimeout, factory));
         this.calls = new PoolCalls(engine, this);

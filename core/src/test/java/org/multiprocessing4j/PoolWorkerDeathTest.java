@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.function.SerializableCallable;
 import org.multiprocessing4j.testing.Gate;
 import org.multiprocessing4j.testing.LeakBaseline;
 import org.multiprocessing4j.testing.Pids;
@@ -56,6 +57,22 @@ class PoolWorkerDeathTest {
             assertThat(cause).isInstanceOf(WorkerDiedException.class).hasMessageContaining("exit code 3");
             assertThat(((WorkerDiedException) cause).exitCode()).isEqualTo(3);
             assertThat(pool.map(x -> x * 2, List.of(1, 2, 3), 1)).containsExactly(2, 4, 6);
+        }
+    }
+
+    private static SerializableCallable<Integer> timesTen(int x) {
+        return () -> x * 10;
+    }
+
+    @Test
+    void aReplacementWorkerIsSentTheLambdaClassesItsPredecessorKnew() throws Exception {
+        try (Pool pool = new Pool(1)) {
+            assertThat(pool.apply(timesTen(1))).isEqualTo(10); // the worker now knows this class
+            assertThat(causeOf(pool.applyAsync(() -> {
+                System.exit(3);
+                return 0;
+            }))).isInstanceOf(WorkerDiedException.class);
+            assertThat(pool.apply(timesTen(2))).as("run by the new worker").isEqualTo(20);
         }
     }
 

@@ -61,6 +61,10 @@ final class FrameBuffer {
         buffer.putLong(position, value);
     }
 
+    int capacity() {
+        return buffer.capacity();
+    }
+
     int position() {
         return buffer.position();
     }

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <pre>
  * to a worker, a batch:  int units, then each: long unit id, int length, payload
- *   payload:             byte kind (CALL, EACH, PAIRS), int length, function bytes ({@link TaskFunctions}),
+ *   payload:             byte kind (CALL, EACH, PAIRS), the function's section ({@link TaskFunction}),
  *                        then for EACH the items, for PAIRS each item's two arguments in turn, as values;
  *                        CALL has no items and one result
  * to the pool, RESULTS:  byte RESULTS, int units, then each: long unit id, long nanoseconds it took,
@@ -31,34 +31,43 @@ final class Frames {
     static final byte DYING = 3;
 
     private static final int UNIT_HEADER = Long.BYTES + Integer.BYTES;
+    private static final byte[] NO_VALUES = {};
 
     private Frames() {}
+
+    /** What a unit carries: its kind, its function, and its items as values (none for CALL). */
+    record Payload(byte kind, TaskFunction function, byte[] values) {
+        /** Bytes it takes in a batch, its function with its lambda class's header or without it. */
+        int unitSize(boolean withHeader) {
+            return UNIT_HEADER + 1 + function.size(withHeader) + values.length;
+        }
+    }
 
     /**
      * A unit's payload: {@code values} are its items, or for PAIRS their arguments in turn.
      *
      * @throws IllegalArgumentException naming the item that cannot be serialized
      */
-    static byte[] payload(byte kind, byte[] function, List<?> values, String what, long first) {
-        FrameBuffer out = new FrameBuffer(function.length + 16 + 8 * values.size());
-        out.put(kind).putBytes(function);
-        if (kind != CALL) {
-            Values.write(out, values, what, first);
+    static Payload payload(byte kind, TaskFunction function, List<?> values, String what, long first) {
+        if (kind == CALL) {
+            return new Payload(kind, function, NO_VALUES);
         }
-        return out.toArray();
+        FrameBuffer out = new FrameBuffer(16 + 8 * values.size());
+        Values.write(out, values, what, first);
+        return new Payload(kind, function, out.toArray());
     }
 
-    /** Bytes a unit of {@code payload} takes in a batch. */
-    static int unitSize(byte[] payload) {
-        return UNIT_HEADER + payload.length;
-    }
-
-    /** A batch of units, given their ids and payloads; {@code size} is the sum of their {@link #unitSize}. */
-    static byte[] batch(long[] ids, List<byte[]> payloads, int size) {
+    /**
+     * A batch of units, given their ids and payloads, and for each whether its function goes with
+     * its lambda class's header; {@code size} is the sum of their {@link Payload#unitSize}.
+     */
+    static byte[] batch(long[] ids, List<Payload> payloads, boolean[] withHeader, int size) {
         ByteBuffer out = ByteBuffer.allocate(Integer.BYTES + size).putInt(ids.length);
         for (int i = 0; i < ids.length; i++) {
-            byte[] payload = payloads.get(i);
-            out.putLong(ids[i]).putInt(payload.length).put(payload);
+            Payload payload = payloads.get(i);
+            out.putLong(ids[i]).putInt(payload.unitSize(withHeader[i]) - UNIT_HEADER).put(payload.kind());
+            payload.function().write(out, withHeader[i]);
+            out.put(payload.values());
         }
         return out.array();
     }
@@ -76,14 +85,25 @@ final class Frames {
 
     /** The next length-prefixed byte string of {@code in}, checked against what is left. */
     static byte[] bytes(ByteBuffer in) throws IOException {
+        ByteBuffer slice = slice(in);
+        byte[] bytes = new byte[slice.remaining()];
+        slice.get(bytes);
+        return bytes;
+    }
+
+    /**
+     * The next length-prefixed byte string of {@code in}, checked against what is left, as a view of
+     * {@code in}'s bytes; {@code in} moves past it.
+     */
+    static ByteBuffer slice(ByteBuffer in) throws IOException {
         int length = in.getInt();
         if (length < 0 || length > in.remaining()) {
             throw new StreamCorruptedException("a pool message names " + length + " bytes where "
                     + in.remaining() + " are left");
         }
-        byte[] bytes = new byte[length];
-        in.get(bytes);
-        return bytes;
+        ByteBuffer slice = in.slice(in.position(), length);
+        in.position(in.position() + length);
+        return slice;
     }
 
     /** The next count of {@code in}, checked to be no more than could follow it. */

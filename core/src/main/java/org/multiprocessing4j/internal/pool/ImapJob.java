@@ -54,7 +54,7 @@ final class ImapJob<T, R> implements Job, Iterator<R> {
     @FunctionalInterface
     interface UnitEncoder<T> {
         /** @throws IllegalArgumentException naming the item that cannot be serialized */
-        byte[] payload(List<T> items, long first);
+        Frames.Payload payload(List<T> items, long first);
     }
 
     ImapJob(PoolEngine engine, Iterator<T> input, UnitEncoder<T> encoder, int chunksize, boolean ordered,
@@ -138,7 +138,7 @@ final class ImapJob<T, R> implements Job, Iterator<R> {
                 }
             }
             List<T> items = new ArrayList<>(Math.min(chunksize, PoolCalls.IMAP_ITEMS_IN_FLIGHT));
-            byte[] payload;
+            Frames.Payload payload;
             try {
                 while (items.size() < chunksize && input.hasNext()) {
                     items.add(input.next());

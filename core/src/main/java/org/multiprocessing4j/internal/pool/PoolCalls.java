@@ -37,7 +37,7 @@ public final class PoolCalls {
      * @throws java.util.concurrent.RejectedExecutionException if the pool takes no more work
      */
     public <T> CompletableFuture<T> call(Object task, Function<Object, T> adapt) {
-        byte[] function = TaskFunctions.encode(task, "a task submitted to a Pool");
+        TaskFunction function = TaskFunction.of(task, "a task submitted to a Pool");
         TaskFuture<T> future = new TaskFuture<>(owner);
         CallJob<T> job = new CallJob<>(future, task, adapt);
         future.onCancel((cancelled, interrupt) -> engine.cancel(job, interrupt));
@@ -62,7 +62,7 @@ public final class PoolCalls {
             ProgressListener progress) {
         checkChunksize(chunksize);
         engine.checkRunning();
-        byte[] encoded = TaskFunctions.encode(function, "the function of an imap");
+        TaskFunction encoded = TaskFunction.of(function, "the function of an imap");
         long total = items instanceof Collection<?> collection ? collection.size() : -1;
         return new ImapJob<T, R>(engine, items.iterator(), (chunk, first) -> payload(Frames.EACH, encoded, chunk, first),
                 chunksize, ordered, new Progress(progress, total));
@@ -80,7 +80,7 @@ public final class PoolCalls {
             checkChunksize(chunksize);
         }
         engine.checkRunning();
-        byte[] encoded = TaskFunctions.encode(function, "the function of a map");
+        TaskFunction encoded = TaskFunction.of(function, "the function of a map");
         // The items are read in this call only, so a List is read as it is; others are copied first.
         List<?> list = items instanceof List<?> given && given instanceof java.util.RandomAccess ? given
                 : items instanceof Collection<?> collection ? new ArrayList<>(collection) : read(items);
@@ -107,7 +107,7 @@ public final class PoolCalls {
     }
 
     /** The payload of a unit of {@code items}, the first of which is item {@code first} of the input. */
-    private static byte[] payload(byte kind, byte[] function, List<?> items, long first) {
+    private static Frames.Payload payload(byte kind, TaskFunction function, List<?> items, long first) {
         if (kind != Frames.PAIRS) {
             return Frames.payload(kind, function, items, "item", first);
         }

@@ -63,7 +63,7 @@ public final class PoolEngine {
     /**
      * How the pool runs.
      *
-     * @param initializer the initializer's bytes ({@link #encodeFunction}), or null
+     * @param initializer the initializer's bytes ({@link #encodeInitializer}), or null
      * @param maxTasksPerChild units a worker runs before it is replaced; 0 for no limit
      * @param taskTimeout how long one item may run before its worker is killed; null for no limit
      */
@@ -136,9 +136,9 @@ public final class PoolEngine {
         collector.start();
     }
 
-    /** The bytes of a task's function, initializer or callable, for {@link Frames#payload}. */
-    public static byte[] encodeFunction(Object function, String what) {
-        return TaskFunctions.encode(function, what);
+    /** The bytes of a pool's initializer, as {@link Settings#initializer} takes them. */
+    public static byte[] encodeInitializer(Object initializer, String what) {
+        return TaskFunction.of(initializer, what).standalone();
     }
 
     public int processes() {
@@ -561,7 +561,9 @@ public final class PoolEngine {
             want = Math.min(want, settings.maxTasksPerChild() - worker.unitsSent);
         }
         List<Unit> batch = new ArrayList<>();
-        List<byte[]> payloads = new ArrayList<>();
+        List<Frames.Payload> payloads = new ArrayList<>();
+        Set<Integer> newHeaders = new HashSet<>(); // known to the worker once this batch is in its ring
+        boolean[] withHeader = new boolean[Math.min(want, pending.size())];
         int bytes = 0;
         while (batch.size() < want && !pending.isEmpty()) {
             Unit unit = pending.peekFirst();
@@ -570,11 +572,17 @@ public final class PoolEngine {
                 inflight.remove(unit.id);
                 continue;
             }
-            int size = Frames.unitSize(unit.payload);
+            int header = unit.payload.function().headerId();
+            boolean sendHeader = header != 0 && !worker.knownHeaders.contains(header) && !newHeaders.contains(header);
+            int size = unit.payload.unitSize(sendHeader);
             if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
                 break;
             }
             pending.pollFirst();
+            withHeader[batch.size()] = sendHeader;
+            if (sendHeader) {
+                newHeaders.add(header);
+            }
             batch.add(unit);
             payloads.add(unit.payload);
             bytes += size;
@@ -588,7 +596,7 @@ public final class PoolEngine {
         }
         boolean sent;
         try {
-            sent = worker.tasks.put(Frames.batch(ids, payloads, bytes), Deadline.immediate());
+            sent = worker.tasks.put(Frames.batch(ids, payloads, withHeader, bytes), Deadline.immediate());
         } catch (InterruptedException e) { // a submitting thread that was interrupted: the result thread sends it
             Thread.currentThread().interrupt();
             sent = false;
@@ -599,6 +607,7 @@ public final class PoolEngine {
             }
             return false;
         }
+        worker.knownHeaders.addAll(newHeaders);
         for (Unit unit : batch) {
             unit.worker = worker;
             worker.assigned.add(unit);

@@ -37,15 +37,16 @@ public final class PoolTraining {
             }
         }, "mp4j-pool-training-worker");
         worker.start();
-        byte[] map = TaskFunctions.encode((SerializableFunction<Integer, Integer>) x -> x + 1, "training");
+        TaskFunction map = TaskFunction.of((SerializableFunction<Integer, Integer>) x -> x + 1, "training");
         List<Integer> items = IntStream.range(0, ITEMS).boxed().toList();
         for (int i = 0; i < rounds; i++) {
             int x = i;
-            byte[] call = TaskFunctions.encode((SerializableCallable<Integer>) () -> x * x, "training");
-            List<byte[]> payloads = List.of(Frames.payload(Frames.CALL, call, List.of(), "", 0),
+            TaskFunction call = TaskFunction.of((SerializableCallable<Integer>) () -> x * x, "training");
+            List<Frames.Payload> payloads = List.of(Frames.payload(Frames.CALL, call, List.of(), "", 0),
                     Frames.payload(Frames.EACH, map, items, "item", 0));
-            tasks.put(Frames.batch(new long[] {2L * i + 1, 2L * i + 2}, payloads,
-                    Frames.unitSize(payloads.get(0)) + Frames.unitSize(payloads.get(1))), Deadline.never());
+            boolean[] withHeaders = {i == 0, i == 0}; // as a pool sends a header once to each worker
+            tasks.put(Frames.batch(new long[] {2L * i + 1, 2L * i + 2}, payloads, withHeaders,
+                    payloads.get(0).unitSize(i == 0) + payloads.get(1).unitSize(i == 0)), Deadline.never());
             for (int units = 0; units < payloads.size(); ) {
                 ByteBuffer in = ByteBuffer.wrap(shared.results().take(Deadline.never()));
                 in.get(); // RESULTS

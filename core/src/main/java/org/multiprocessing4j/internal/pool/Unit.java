@@ -11,13 +11,13 @@ final class Unit {
     /** The index of its first item in the job's input. */
     final long first;
     final int items;
-    final byte[] payload;
+    final Frames.Payload payload;
     /** The worker it was sent to; null while pending. Guarded by the engine's lock. */
     Worker worker;
     /** True for the last unit of the batch it was sent in. Guarded by the engine's lock. */
     boolean lastOfBatch;
 
-    Unit(long id, Job job, long first, int items, byte[] payload) {
+    Unit(long id, Job job, long first, int items, Frames.Payload payload) {
         this.id = id;
         this.job = job;
         this.first = first;

@@ -1,6 +1,8 @@
 package org.multiprocessing4j.internal.pool;
 
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.internal.shm.MessageRing;
 import org.multiprocessing4j.internal.shm.SharedSegment;
@@ -18,6 +20,8 @@ final class Worker {
     final MessageRing tasks;
     /** Units sent and not answered, oldest first: the worker runs them in this order. */
     final ArrayDeque<Unit> assigned = new ArrayDeque<>();
+    /** The numbers of the lambda class headers sent to it ({@link TaskFunction}): later units name them only. */
+    final Set<Integer> knownHeaders = new HashSet<>();
     int batchesOut;
     int unitsSent;
     boolean tasksClosed;

@@ -6,8 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.multiprocessing4j.MaybeEncodingException;
 import org.multiprocessing4j.function.SerializableBiFunction;
@@ -30,12 +28,16 @@ import org.multiprocessing4j.internal.shm.MessageRing;
  */
 final class WorkerLoop {
     private static final Duration DYING_MESSAGE_WAIT = Duration.ofMillis(100);
+    private static final Object[] NO_ARGUMENTS = {};
 
     private final MessageRing results;
     private final ResultSender sender;
     private final WorkerSeat seat;
     private final long workerId;
     private final boolean timed;
+    private final FunctionReader functions = new FunctionReader();
+    /** The result of the unit being run; {@link ResultSender#add} copies it, so it is reused. */
+    private FrameBuffer unitResult = new FrameBuffer();
 
     private WorkerLoop(MessageRing results, WorkerSeat seat, long workerId, boolean timed) {
         this.results = results;
@@ -51,7 +53,7 @@ final class WorkerLoop {
      *
      * @param pool the pool's shared state ({@link PoolSegment#describe})
      * @param tasks this worker's task ring ({@link MessageRing#writeTo})
-     * @param initializer the initializer's bytes ({@link TaskFunctions}), or null
+     * @param initializer the initializer's bytes ({@link TaskFunction#standalone}), or null
      * @param maxTasks units to run before exiting; 0 for no limit
      * @param timed whether the pool times each item, so that the seat must say when each began
      */
@@ -74,7 +76,7 @@ final class WorkerLoop {
     /** Runs the initializer; if it throws, tells the pool, then dies of it (exit code 1). */
     private void initialize(byte[] initializer) throws Exception {
         try {
-            ((SerializableRunnable) TaskFunctions.decode(initializer)).run();
+            ((SerializableRunnable) functions.read(ByteBuffer.wrap(initializer), false)).run();
         } catch (Exception e) {
             results.put(Frames.startupFailed(workerId, Values.failure(e)), Deadline.never());
             throw e;
@@ -91,10 +93,10 @@ final class WorkerLoop {
                 return;
             }
             ByteBuffer in = ByteBuffer.wrap(batch);
-            Map<ByteBuffer, Object> functions = new HashMap<>(); // each function made once a batch
+            functions.newBatch();
             for (int units = Frames.count(in); units > 0; units--) {
                 long unit = in.getLong();
-                sender.add(runUnit(unit, ByteBuffer.wrap(Frames.bytes(in)), functions));
+                sender.add(runUnit(unit, Frames.slice(in)));
                 seat.idle();
                 done++;
             }
@@ -103,10 +105,14 @@ final class WorkerLoop {
     }
 
     /** Runs every item of one unit; returns its result: unit id, nanoseconds, outcomes ({@link Frames}). */
-    private FrameBuffer runUnit(long unit, ByteBuffer payload, Map<ByteBuffer, Object> functions) {
+    private FrameBuffer runUnit(long unit, ByteBuffer payload) {
         long began = System.nanoTime();
-        seat.beginUnit(unit, began);
-        FrameBuffer out = new FrameBuffer();
+        seat.beginUnit(unit, timed ? began : 0);
+        if (unitResult.capacity() > ResultSender.MAX_GATHERED_BYTES) { // a large result's room is not kept
+            unitResult = new FrameBuffer();
+        }
+        FrameBuffer out = unitResult;
+        out.clear();
         out.putLong(unit).putLong(0);
         if (seat.cancelled(unit)) { // its outcome goes to nobody: the pool only counts it done
             Values.writeOutcomes(out, new Object[1], new byte[][] {Values.failure(
@@ -118,9 +124,8 @@ final class WorkerLoop {
         byte kind;
         try {
             kind = payload.get();
-            byte[] functionBytes = Frames.bytes(payload);
-            arguments = kind == Frames.CALL ? new Object[0] : Values.read(payload);
-            function = kind == Frames.CALL ? TaskFunctions.decode(functionBytes) : functionOf(functionBytes, functions);
+            function = functions.read(payload, kind != Frames.CALL);
+            arguments = kind == Frames.CALL ? NO_ARGUMENTS : Values.read(payload);
         } catch (IOException | RuntimeException unreadable) { // one failure stands for every item
             Values.writeOutcomes(out, new Object[1], new byte[][] {Values.failure(unreadable)}, true);
             return out;
@@ -151,19 +156,6 @@ final class WorkerLoop {
         out.putLong(Long.BYTES, System.nanoTime() - began);
         Values.writeOutcomes(out, values, failures, anyFailed);
         return out;
-    }
-
-    /**
-     * The function of a map's chunk, made once a batch: the chunks of one map carry the same bytes.
-     * A task's callable is made every time, as each captures values of its own.
-     */
-    private static Object functionOf(byte[] bytes, Map<ByteBuffer, Object> functions) throws IOException {
-        Object function = functions.get(ByteBuffer.wrap(bytes));
-        if (function == null) {
-            function = TaskFunctions.decode(bytes);
-            functions.put(ByteBuffer.wrap(bytes), function);
-        }
-        return function;
     }
 
     @SuppressWarnings("unchecked")

@@ -10,12 +10,13 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
  * of it the worker runs, and since when. Only the worker writes it; the pool reads it when the
  * worker dies (which unit failed, which are still to run) and to find a task that overran.
  *
- * <p>Ordering: the worker writes the start time, then the item (and, for a new unit, the unit id),
- * each with release semantics; the pool reads unit, item, then start time, each with acquire
- * semantics. So a pool that sees an item sees a start time at least that item's, and a start time
- * it reads is never older than the item's: a stale look errs towards a task that began later, never
- * towards an overrun that did not happen. The item is set to {@link SharedLayout.Pool#IDLE} only
- * after the unit's result is in the result ring.
+ * <p>Ordering: the worker writes the start time (only when the pool times items; nothing else
+ * reads it), then the item (and, for a new unit, the unit id), each with release semantics; the
+ * pool reads unit, item, then start time, each with acquire semantics. So a pool that sees an item
+ * sees a start time at least that item's, and a start time it reads is never older than the
+ * item's: a stale look errs towards a task that began later, never towards an overrun that did not
+ * happen. The item is set to {@link SharedLayout.Pool#IDLE} only after the unit's result is in the
+ * result ring.
  */
 final class WorkerSeat {
     private final MemorySegment memory;
@@ -26,9 +27,11 @@ final class WorkerSeat {
         this.base = base;
     }
 
-    /** In the worker: it begins item 0 of unit {@code unit}. */
+    /** In the worker: it begins item 0 of unit {@code unit}; {@code now} is 0 when nobody times items. */
     void beginUnit(long unit, long now) {
-        Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_STARTED, now);
+        if (now != 0) {
+            Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_STARTED, now);
+        }
         Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_ITEM, 0L);
         Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_UNIT, unit);
     }

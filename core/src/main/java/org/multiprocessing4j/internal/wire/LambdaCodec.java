@@ -1,5 +1,6 @@
 package org.multiprocessing4j.internal.wire;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,12 +13,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serializable lambdas without {@link java.io.ObjectInputStream}: the fields of the lambda's
@@ -38,25 +41,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Layout, in {@link DataOutputStream}'s encodings: the length of the header, then the header: the
  * capturing class's binary name, the functional interface class, method name and signature, the
  * implementation method's kind, class, name and signature, the instantiated method type; then the
- * number of captured values, and each as its length and its {@link Codec} bytes. The header is the
- * same for every lambda of a class, so it is written once per class, and a reader that has seen
- * it before (a pool's worker, for every task) does not read it again.
+ * length of the captured values, then their number, and each as its length and its {@link Codec}
+ * bytes. The header is the same for every lambda of a class, so it is made once per class, and a
+ * reader that has seen it before does not read it again. A stream that carries many lambdas, such
+ * as a pool's to one worker, can send the two parts on their own ({@link #split}) and each header
+ * only once, by its number ({@link ClassHeader#id}).
  */
 public final class LambdaCodec {
     private static final String DESERIALIZE_LAMBDA = "$deserializeLambda$";
     private static final MethodType DESERIALIZE_TYPE = MethodType.methodType(Object.class, SerializedLambda.class);
     private static final String WRITE_REPLACE = "writeReplace";
-    /** Each lambda class's {@code writeReplace}, made accessible; null for a class without one. */
-    private static final ClassValue<Method> WRITE_REPLACES = new ClassValue<>() {
+    private static final MethodType WRITE_REPLACE_TYPE = MethodType.methodType(Object.class, Object.class);
+    /** Each class's {@link LambdaClass}; null for a class that is not a serializable lambda open to this library. */
+    private static final ClassValue<LambdaClass> LAMBDA_CLASSES = new ClassValue<>() {
         @Override
-        protected Method computeValue(Class<?> type) {
-            try {
-                Method writeReplace = type.getDeclaredMethod(WRITE_REPLACE);
-                writeReplace.setAccessible(true);
-                return writeReplace;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+        protected LambdaClass computeValue(Class<?> type) {
+            return LambdaClass.of(type);
         }
     };
     /**
@@ -81,13 +81,34 @@ public final class LambdaCodec {
 
     private LambdaCodec() {}
 
+    /** A lambda class's header: its bytes, and a number that no other lambda class's header has in this process. */
+    public record ClassHeader(int id, byte[] bytes) {}
+
+    /**
+     * A serializable lambda in its two parts: its class's header, the same for every lambda of the
+     * class, and its captured values (their count, then each as its length and its {@link Codec} bytes).
+     */
+    public record Parts(ClassHeader header, byte[] captured) {}
+
     /**
      * The bytes of {@code value}, or null if it is not a serializable lambda whose captured values
      * all have a compact form ({@link Codec#encodeCompact}: numbers, strings, arrays, the library's
      * handles), or if its class's package is not open to this library.
      */
     public static byte[] encode(Object value) {
-        SerializedLambda lambda = serializedForm(value);
+        Parts parts = split(value);
+        if (parts == null) {
+            return null;
+        }
+        byte[] header = parts.header().bytes();
+        return ByteBuffer.allocate(2 * Integer.BYTES + header.length + parts.captured().length)
+                .putInt(header.length).put(header).putInt(parts.captured().length).put(parts.captured()).array();
+    }
+
+    /** {@code value} in its two parts, or null where {@link #encode} returns null. */
+    public static Parts split(Object value) {
+        LambdaClass type = value == null ? null : LAMBDA_CLASSES.get(value.getClass());
+        SerializedLambda lambda = type == null ? null : type.serializedForm(value);
         if (lambda == null) {
             return null;
         }
@@ -100,35 +121,61 @@ public final class LambdaCodec {
             }
             size += Integer.BYTES + captured[i].length;
         }
-        byte[] header = HEADERS.get(value.getClass()).of(lambda);
-        ByteBuffer out = ByteBuffer.allocate(Integer.BYTES + header.length + size)
-                .putInt(header.length).put(header).putInt(captured.length);
+        ByteBuffer out = ByteBuffer.allocate(size).putInt(captured.length);
         for (byte[] arg : captured) {
             out.putInt(arg.length).put(arg);
         }
-        return out.array();
+        return new Parts(type.header(lambda), out.array());
     }
 
-    /** The header of a lambda class's encoding, the same for every lambda of the class, written once. */
-    private static final class HeaderOfClass {
-        private volatile byte[] header;
+    /**
+     * What writing a lambda of one class takes, found once per class: its {@code writeReplace}, as a
+     * method handle, which a fresh JVM calls with fewer steps than a reflective call, and its header,
+     * the same for every lambda of the class, made from the first one written.
+     */
+    private static final class LambdaClass {
+        private static final AtomicInteger HEADER_IDS = new AtomicInteger();
 
-        byte[] of(SerializedLambda lambda) {
-            byte[] known = header;
+        private final MethodHandle writeReplace;
+        private volatile ClassHeader header;
+
+        private LambdaClass(MethodHandle writeReplace) {
+            this.writeReplace = writeReplace;
+        }
+
+        /** {@code type} as a lambda class; null unless a serializable lambda of a package open to this library. */
+        static LambdaClass of(Class<?> type) {
+            if (!type.isSynthetic() || !type.getModule().isOpen(type.getPackageName(), LambdaCodec.class.getModule())) {
+                return null;
+            }
+            try {
+                Method writeReplace = type.getDeclaredMethod(WRITE_REPLACE);
+                writeReplace.setAccessible(true);
+                return new LambdaClass(MethodHandles.lookup().unreflect(writeReplace).asType(WRITE_REPLACE_TYPE));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        SerializedLambda serializedForm(Object value) {
+            try {
+                return (Object) writeReplace.invokeExact(value) instanceof SerializedLambda lambda ? lambda : null;
+            } catch (Error e) {
+                throw e;
+            } catch (Throwable e) { // a writeReplace of the class's own that fails: not a lambda this codec writes
+                return null;
+            }
+        }
+
+        ClassHeader header(SerializedLambda lambda) {
+            ClassHeader known = header;
             if (known == null) {
-                known = header(lambda);
+                known = new ClassHeader(HEADER_IDS.incrementAndGet(), LambdaCodec.header(lambda));
                 header = known;
             }
             return known;
         }
     }
-
-    private static final ClassValue<HeaderOfClass> HEADERS = new ClassValue<>() {
-        @Override
-        protected HeaderOfClass computeValue(Class<?> type) {
-            return new HeaderOfClass();
-        }
-    };
 
     private static byte[] header(SerializedLambda lambda) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -148,8 +195,12 @@ public final class LambdaCodec {
         return bytes.toByteArray();
     }
 
-    /** A header read and its capturing class loaded, kept for the next lambda of the same class. */
-    private record Header(Class<?> capturing, String capturingName, String interfaceClass, String interfaceMethod,
+    /**
+     * A header read and its capturing class loaded, what {@link #make} makes lambdas of. Its names
+     * are interned, so that the capturing class's {@code $deserializeLambda$}, which compares them
+     * with its string constants, finds each the same object as its constant and compares no characters.
+     */
+    public record Header(Class<?> capturing, String capturingName, String interfaceClass, String interfaceMethod,
             String interfaceSignature, int implKind, String implClass, String implMethod, String implSignature,
             String instantiatedType) {}
 
@@ -182,35 +233,77 @@ public final class LambdaCodec {
     }
 
     /**
-     * The lambda whose bytes these are, made by its capturing class, which is loaded by
-     * {@code loader}.
+     * The lambda whose bytes ({@link #encode}) these are, made by its capturing class, which is
+     * loaded by {@code loader}.
      *
      * @throws IOException if the bytes are malformed, the class is missing, or the class refuses
      *     the lambda
      */
     public static Object decode(DataInputStream in, ClassLoader loader) throws IOException {
-        int headerLength = in.readInt();
-        byte[] headerBytes = in.readNBytes(Math.max(0, headerLength));
-        if (headerLength < 0 || headerBytes.length != headerLength) {
-            throw new StreamCorruptedException("a lambda's header names " + headerLength + " bytes, and "
-                    + headerBytes.length + " follow");
-        }
+        byte[] headerBytes = lengthPrefixed(in, "header");
         HeaderKey key = new HeaderKey(headerBytes, loader);
         Header header = READ_HEADERS.get(key);
         if (header == null) {
-            header = readHeader(new DataInputStream(new java.io.ByteArrayInputStream(headerBytes)), loader);
+            header = readHeader(headerBytes, loader);
             if (READ_HEADERS.size() >= MAX_READ_HEADERS) {
                 READ_HEADERS.clear();
             }
             READ_HEADERS.put(key, header);
         }
-        Object[] captured = new Object[in.readInt()];
-        for (int i = 0; i < captured.length; i++) {
-            captured[i] = Codec.decode(in.readNBytes(in.readInt()));
+        return make(header, ByteBuffer.wrap(lengthPrefixed(in, "captured values")));
+    }
+
+    private static byte[] lengthPrefixed(DataInputStream in, String what) throws IOException {
+        int length = in.readInt();
+        byte[] bytes = in.readNBytes(Math.max(0, length));
+        if (length < 0 || bytes.length != length) {
+            throw new StreamCorruptedException("a lambda's " + what + " names " + length + " bytes, and "
+                    + bytes.length + " follow");
+        }
+        return bytes;
+    }
+
+    /**
+     * The header whose bytes ({@link ClassHeader#bytes}) these are, its capturing class loaded by {@code loader}.
+     *
+     * @throws IOException if the bytes are malformed or the class is missing
+     */
+    public static Header readHeader(byte[] bytes, ClassLoader loader) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        String capturingName = in.readUTF();
+        Class<?> capturing;
+        try {
+            capturing = Class.forName(capturingName, false, loader);
+        } catch (ClassNotFoundException e) {
+            throw new InvalidObjectException("the class " + capturingName + " of a lambda is not in this process");
+        }
+        return new Header(capturing, capturingName, in.readUTF().intern(), in.readUTF().intern(),
+                in.readUTF().intern(), in.readInt(), in.readUTF().intern(), in.readUTF().intern(),
+                in.readUTF().intern(), in.readUTF().intern());
+    }
+
+    /**
+     * A lambda of {@code header}'s class with the captured values ({@link Parts#captured}) that
+     * {@code captured} holds from its position on, made by its capturing class.
+     *
+     * @throws IOException if the values are malformed, or the class refuses the lambda
+     */
+    public static Object make(Header header, ByteBuffer captured) throws IOException {
+        Object[] values;
+        try {
+            values = new Object[captured.getInt()];
+            for (int i = 0; i < values.length; i++) {
+                byte[] value = new byte[captured.getInt()];
+                captured.get(value);
+                values[i] = Codec.decode(value);
+            }
+        } catch (BufferUnderflowException | NegativeArraySizeException | IndexOutOfBoundsException e) {
+            throw new StreamCorruptedException("the captured values of a lambda of " + header.capturingName()
+                    + " are cut short");
         }
         SerializedLambda lambda = new SerializedLambda(header.capturing(), header.interfaceClass(),
                 header.interfaceMethod(), header.interfaceSignature(), header.implKind(), header.implClass(),
-                header.implMethod(), header.implSignature(), header.instantiatedType(), captured);
+                header.implMethod(), header.implSignature(), header.instantiatedType(), values);
         MethodHandle deserialize;
         try {
             deserialize = DESERIALIZERS.get(header.capturing());
@@ -222,18 +315,6 @@ public final class LambdaCodec {
         } catch (Throwable e) {
             throw failure(header.capturingName(), header.implMethod(), e);
         }
-    }
-
-    private static Header readHeader(DataInputStream in, ClassLoader loader) throws IOException {
-        String capturingName = in.readUTF();
-        Class<?> capturing;
-        try {
-            capturing = Class.forName(capturingName, false, loader);
-        } catch (ClassNotFoundException e) {
-            throw new InvalidObjectException("the class " + capturingName + " of a lambda is not in this process");
-        }
-        return new Header(capturing, capturingName, in.readUTF(), in.readUTF(), in.readUTF(), in.readInt(),
-                in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF());
     }
 
     private static InvalidObjectException failure(String capturingName, String implMethod, Throwable cause) {
@@ -270,21 +351,7 @@ public final class LambdaCodec {
 
     /** The serialized form of a serializable lambda whose package this library may open; else null. */
     private static SerializedLambda serializedForm(Object value) {
-        if (value == null || !value.getClass().isSynthetic()) {
-            return null;
-        }
-        Class<?> type = value.getClass();
-        if (!type.getModule().isOpen(type.getPackageName(), LambdaCodec.class.getModule())) {
-            return null;
-        }
-        Method writeReplace = WRITE_REPLACES.get(type);
-        if (writeReplace == null) {
-            return null;
-        }
-        try {
-            return writeReplace.invoke(value) instanceof SerializedLambda lambda ? lambda : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
+        LambdaClass type = value == null ? null : LAMBDA_CLASSES.get(value.getClass());
+        return type == null ? null : type.serializedForm(value);
     }
 }

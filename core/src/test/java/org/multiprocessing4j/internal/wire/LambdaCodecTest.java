@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Timeout;
 class LambdaCodecTest {
     interface SerializableFunction extends Function<Integer, String>, Serializable {}
 
+    private static final ClassLoader LOADER = LambdaCodecTest.class.getClassLoader();
+
     private static Object decode(byte[] bytes) throws IOException {
-        return LambdaCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes)),
-                LambdaCodecTest.class.getClassLoader());
+        return LambdaCodec.decode(new DataInputStream(new ByteArrayInputStream(bytes)), LOADER);
     }
 
     @Test
@@ -58,6 +59,33 @@ class LambdaCodecTest {
             assertThat(one.apply(1)).isEqualTo("2");
             assertThat(hundred.apply(1)).isEqualTo("101");
         }
+    }
+
+    @Test
+    void aLambdaSplitsIntoItsClassHeaderNumberedOncePerClassAndItsOwnCaptures() throws Exception {
+        LambdaCodec.Parts one = LambdaCodec.split(adding(1));
+        LambdaCodec.Parts hundred = LambdaCodec.split(adding(100));
+        SerializableFunction other = x -> "other";
+        LambdaCodec.Parts ofAnotherClass = LambdaCodec.split(other);
+        assertThat(hundred.header()).isSameAs(one.header());
+        assertThat(ofAnotherClass.header().id()).isNotEqualTo(one.header().id());
+        LambdaCodec.Header header = LambdaCodec.readHeader(one.header().bytes(), LOADER);
+        @SuppressWarnings("unchecked")
+        Function<Integer, String> back = (Function<Integer, String>) LambdaCodec.make(header,
+                java.nio.ByteBuffer.wrap(hundred.captured()));
+        assertThat(back.apply(1)).isEqualTo("101");
+        assertThat(header.implMethod()).as("interned, for $deserializeLambda$'s comparisons")
+                .isSameAs(header.implMethod().intern());
+        assertThat(LambdaCodec.split("not a lambda")).isNull();
+    }
+
+    @Test
+    void capturedValuesCutShortAreReportedAsDamaged() throws Exception {
+        LambdaCodec.Parts parts = LambdaCodec.split(adding(1));
+        LambdaCodec.Header header = LambdaCodec.readHeader(parts.header().bytes(), LOADER);
+        byte[] cut = Arrays.copyOf(parts.captured(), parts.captured().length - 1);
+        assertThatThrownBy(() -> LambdaCodec.make(header, java.nio.ByteBuffer.wrap(cut)))
+                .isInstanceOf(java.io.StreamCorruptedException.class).hasMessageContaining("cut short");
     }
 
     @Test
