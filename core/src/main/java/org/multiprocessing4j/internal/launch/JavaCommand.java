@@ -24,10 +24,10 @@ final class JavaCommand {
         return JvmCommand.of(ChildMain.class, classPath, withDefaults(userOptions), List.of(controlSocket.toString()));
     }
 
-    /** A {@link Spares spare}'s command: a child's, told that it is a spare. */
+    /** A {@link Spares spare}'s command: a child's, told that it is a spare and which process is its parent. */
     static List<String> forSpare(String classPath, List<String> userOptions, Path controlSocket) {
         return JvmCommand.of(ChildMain.class, classPath, withDefaults(userOptions),
-                List.of(controlSocket.toString(), ChildMain.SPARE));
+                List.of(controlSocket.toString(), ChildMain.SPARE, Long.toString(ProcessHandle.current().pid())));
     }
 
     private static List<String> withDefaults(List<String> userOptions) {
