@@ -573,7 +573,8 @@ public final class PoolEngine {
                 continue;
             }
             int header = unit.payload.function().headerId();
-            boolean sendHeader = header != 0 && !worker.knownHeaders.contains(header) && !newHeaders.contains(header);
+            boolean sendHeader = header != 0 && !worker.knownHeaders.contains(header)
+                    && !newHeaders.contains(header);
             int size = unit.payload.unitSize(sendHeader);
             if (!batch.isEmpty() && bytes + size > MAX_BATCH_BYTES) {
                 break;
