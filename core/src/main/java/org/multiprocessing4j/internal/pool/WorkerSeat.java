@@ -29,10 +29,7 @@ final class WorkerSeat {
 
     /** In the worker: it begins item 0 of unit {@code unit}; {@code now} is 0 when nobody times items. */
     void beginUnit(long unit, long now) {
-        if (now != 0) {
-            Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_STARTED, now);
-        }
-        Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_ITEM, 0L);
+        beginItem(0, now);
         Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_UNIT, unit);
     }
 
