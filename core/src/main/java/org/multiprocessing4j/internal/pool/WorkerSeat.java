@@ -15,8 +15,9 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
  * pool reads unit, item, then start time, each with acquire semantics. So a pool that sees an item
  * sees a start time at least that item's, and a start time it reads is never older than the
  * item's: a stale look errs towards a task that began later, never towards an overrun that did not
- * happen. The item is set to {@link SharedLayout.Pool#IDLE} only after the unit's result is in the
- * result ring.
+ * happen. The item is set to {@link SharedLayout.Pool#IDLE} only after the unit's result is handed
+ * to the worker's {@link ResultSender}, which may hold it up to a millisecond before it is in the
+ * result ring: a unit whose worker dies in that time is run again (see there).
  */
 final class WorkerSeat {
     private final MemorySegment memory;
@@ -41,7 +42,7 @@ final class WorkerSeat {
         Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_ITEM, (long) item);
     }
 
-    /** In the worker: the unit's result has been sent. */
+    /** In the worker: the unit's result has been handed to the {@link ResultSender}. */
     void idle() {
         Atomics.LONG.setRelease(memory, base + SharedLayout.Pool.SEAT_ITEM, SharedLayout.Pool.IDLE);
     }
