@@ -114,7 +114,11 @@ public final class SideBySide {
     /**
      * Large-message rows: cold, the child's start included, as CPython's script measures; warm, the
      * steady state from the first message on, in this JVM after it has received as many already,
-     * the best of {@link #WARM_LARGE_RUNS}, beside CPython's best of as many.
+     * the best of {@link #WARM_LARGE_RUNS}, beside CPython's best of as many; and the steady state:
+     * {@link #STEADY_STATE_FACTOR} times the messages, so that the producer's warm-up is a small
+     * part of the run, into a receiver whose heap is bounded ({@link BoundedReceiver}), so that its
+     * arrays land on pages it touched before, beside the same CPython figure (CPython's rate does
+     * not change with the run's length).
      */
     private static void largeRows(Path script, String name, int size, int n, boolean usePipe) throws Exception {
         String pythonArguments = size + ", " + n + ", " + (usePipe ? "True" : "False");
@@ -127,9 +131,13 @@ public final class SideBySide {
             cpython = Math.max(cpython, python(script, "large_messages_after_first(" + pythonArguments + ")"));
         }
         row(name + " (warm, after the first)", java, cpython, "MiB/s", true);
+        int steady = STEADY_STATE_FACTOR * n;
+        row(name + " (" + steady + " items, receiver " + BoundedReceiver.HEAP + ")",
+                BoundedReceiver.bestMebibytesPerSecond(size, steady, usePipe, WARM_LARGE_RUNS), cpython, "MiB/s", true);
     }
 
     private static final int WARM_LARGE_RUNS = 3;
+    private static final int STEADY_STATE_FACTOR = 10;
 
     /**
      * Pool rows. Cold: a fresh pool's first run in this JVM, as CPython's script runs each workload in
