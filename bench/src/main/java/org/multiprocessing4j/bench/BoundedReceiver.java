@@ -20,6 +20,11 @@ public final class BoundedReceiver {
 
     private BoundedReceiver() {}
 
+    /** {@link #HEAP}'s size, as a row's name gives it. */
+    static String heapSize() {
+        return HEAP.substring("-Xmx".length());
+    }
+
     /**
      * Arguments: message size in bytes, messages per run, {@code pipe} or {@code queue}, runs; prints
      * the best run's MiB/s, after one run more that is not counted, as the bench's own JVM has
