@@ -107,7 +107,7 @@ public final class LambdaCodec {
 
     /** {@code value} in its two parts, or null where {@link #encode} returns null. */
     public static Parts split(Object value) {
-        LambdaClass type = value == null ? null : LAMBDA_CLASSES.get(value.getClass());
+        LambdaClass type = lambdaClass(value);
         SerializedLambda lambda = type == null ? null : type.serializedForm(value);
         if (lambda == null) {
             return null;
@@ -351,7 +351,12 @@ public final class LambdaCodec {
 
     /** The serialized form of a serializable lambda whose package this library may open; else null. */
     private static SerializedLambda serializedForm(Object value) {
-        LambdaClass type = value == null ? null : LAMBDA_CLASSES.get(value.getClass());
+        LambdaClass type = lambdaClass(value);
         return type == null ? null : type.serializedForm(value);
+    }
+
+    /** {@code value}'s class as a {@link LambdaClass}; null for null and for any other value. */
+    private static LambdaClass lambdaClass(Object value) {
+        return value == null ? null : LAMBDA_CLASSES.get(value.getClass());
     }
 }
