@@ -3,7 +3,6 @@ package org.multiprocessing4j.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -48,10 +47,9 @@ public final class BoundedReceiver {
      * measured by a new JVM with a {@value #HEAP} heap and this JVM's class path.
      */
     static double bestMebibytesPerSecond(int size, int n, boolean usePipe, int runs) throws IOException, InterruptedException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                BoundedReceiver.class.getName(), Integer.toString(size), Integer.toString(n),
-                usePipe ? "pipe" : "queue", Integer.toString(runs));
+        List<String> command = Workloads.thisJava(List.of(HEAP, "--enable-native-access=ALL-UNNAMED"),
+                BoundedReceiver.class, Integer.toString(size), Integer.toString(n), usePipe ? "pipe" : "queue",
+                Integer.toString(runs));
         java.lang.Process receiver = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String output;
         try (InputStream out = receiver.getInputStream()) {

@@ -2,6 +2,7 @@ package org.multiprocessing4j.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.Context;
@@ -39,14 +40,23 @@ final class Workloads {
      * class path and the options a child gets: the floor under any child of start method SPAWN.
      */
     static double bareJvmMillis(int n) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"), EmptyMain.class.getName());
+        List<String> command = thisJava(List.of("-XX:-UsePerfData"), EmptyMain.class);
         new ProcessBuilder(command).inheritIO().start().waitFor();
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             new ProcessBuilder(command).inheritIO().start().waitFor();
         }
         return (System.nanoTime() - start) / 1e6 / n;
+    }
+
+    /** The command that runs {@code main} with {@code arguments} in a new JVM of this one's JDK and class path, with {@code options}. */
+    static List<String> thisJava(List<String> options, Class<?> main, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(options);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     /** The program that {@link #bareJvmMillis} runs. */
