@@ -74,10 +74,7 @@ public final class ResourceTracker {
                 return;
             }
             try {
-                List<String> command = new java.util.ArrayList<>();
-                if (Files.isExecutable(SETSID)) {
-                    command.add(SETSID.toString()); // its own session: a Ctrl-C or a group kill spares it
-                }
+                List<String> command = new java.util.ArrayList<>(detachedLauncher(Files.isExecutable(SETSID)));
                 command.addAll(JvmCommand.of(ResourceTracker.class, JvmCommand.libraryClassPath(), SMALL_JVM, List.of(tree)));
                 new ProcessBuilder(command)
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -89,6 +86,20 @@ public final class ResourceTracker {
                         + "stay in " + SharedSegment.DIRECTORY + ": " + e);
             }
         }
+    }
+
+    /**
+     * What the tracker's command starts with, so that it runs detached from this JVM, whose
+     * launcher returns at once. The JDK waits for every child it starts on a reaper thread that
+     * sits in native code, and a JVM that ends while a thread is in native code waits for that
+     * thread up to 300 ms (HotSpot's {@code VM_Exit::wait_for_threads_in_native_to_block}). The
+     * tracker outlives its tree's root by design, so as a direct child it would add 300 ms to the
+     * end of every program that used shared memory. {@code setsid --fork} also gives it a session
+     * of its own, which a Ctrl-C or a group kill spares; without setsid, a shell starts it in the
+     * background.
+     */
+    static List<String> detachedLauncher(boolean setsidAvailable) {
+        return setsidAvailable ? List.of(SETSID.toString(), "--fork") : List.of("/bin/sh", "-c", "\"$@\" &", "sh");
     }
 
     private static boolean recheckDue() {

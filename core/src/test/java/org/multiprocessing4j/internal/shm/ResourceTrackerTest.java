@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +9,12 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The resource tracker survives what it finds in /dev/shm, which every local user can write to, and
@@ -82,6 +86,41 @@ class ResourceTrackerTest {
         }
         assertThat(ResourceTracker.trackerAlive(tree)).as("a new tracker runs").isTrue();
         assertThat(awaitTracker(tree)).isNotEqualTo(tracker);
+    }
+
+    /**
+     * A JVM ends only after its threads in native code have left it, waiting up to 300 ms for them,
+     * and the JDK waits for each of its children on such a thread. The tracker outlives the tree's
+     * root, so it must not be one: a program that used shared memory would end 300 ms late.
+     */
+    @Test
+    void theTrackerIsNoDescendantOfTheProcessThatStartedIt() throws Exception {
+        String tree = SharedSegment.treeTag();
+        SharedSegment.create(SharedLayout.Header.KIND_EVENT, SharedLayout.Event.SIZE);
+        long tracker = awaitTracker(tree);
+        assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).doesNotContain(tracker);
+    }
+
+    @ParameterizedTest(name = "setsid available: {0}")
+    @ValueSource(booleans = {true, false})
+    void theLauncherReturnsWhileWhatItStartedRunsOnOutsideThisJvmsTree(boolean setsid) throws Exception {
+        assumeTrue(!setsid || Files.isExecutable(Path.of("/usr/bin/setsid")), "no setsid here");
+        Path pidFile = make(Files.createTempFile("mp4j-launcher-test", ".pid"));
+        List<String> command = new ArrayList<>(ResourceTracker.detachedLauncher(setsid));
+        command.addAll(List.of("/bin/sh", "-c", "echo $$ > " + pidFile + "; exec sleep 600"));
+        java.lang.Process launcher = new ProcessBuilder(command).start();
+        assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher has returned").isTrue();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Files.readString(pidFile).isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        ProcessHandle started = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
+        try {
+            assertThat(started.isAlive()).as("what it started runs on").isTrue();
+            assertThat(ProcessHandle.current().descendants()).doesNotContain(started);
+        } finally {
+            started.destroyForcibly();
+        }
     }
 
     /** The pid in the tree's lock file, once a tracker has written it. */
