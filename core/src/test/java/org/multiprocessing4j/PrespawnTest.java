@@ -222,6 +222,52 @@ class PrespawnTest {
         }
     }
 
+    /**
+     * Takes a spare for JVMs that pause at their start until the file {@code args[0]} is deleted
+     * (which nobody does), so that the stock of such spares is refilled; prints the pids of the two
+     * refills once they run, and returns while they are still paused, before their {@code main}.
+     */
+    public static class ProgramWithPausedSpares {
+        public static void main(String[] args) throws Exception {
+            List<String> paused = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
+                    "-XX:PauseAtStartupFile=" + args[0]);
+            Process taken = Multiprocessing.getContext(StartMethod.PRESPAWN).newProcess(() -> {}).setJvmOptions(paused);
+            taken.start();
+            taken.kill();
+            taken.join();
+            List<Long> refills = await().atMost(SPARES_READY).until(() -> ProcessHandle.current().children()
+                    .filter(child -> child.info().arguments().map(a -> List.of(a).contains("-XX:+PauseAtStartup")).orElse(false))
+                    .map(ProcessHandle::pid).toList(), pids -> pids.size() == 2);
+            System.out.println("SPARES " + refills.get(0) + " " + refills.get(1));
+        }
+    }
+
+    /**
+     * A spare that never reads its input (here: paused before its {@code main}) cannot be dismissed;
+     * the program's end kills it, and does not wait for it to boot.
+     */
+    @Test
+    void sparesThatNeverReadTheirInputAreKilledWhenTheirProgramEnds(@TempDir Path scratch) throws Exception {
+        Path pauseFile = scratch.resolve("paused");
+        List<Long> spares = List.of();
+        try (JavaProgram program = JavaProgram.start(ProgramWithPausedSpares.class, pauseFile.toString())) {
+            String line = program.nextLine(PROGRAM_LIMIT);
+            while (!line.startsWith("SPARES ")) {
+                line = program.nextLine(PROGRAM_LIMIT);
+            }
+            spares = pids(line.substring("SPARES ".length()));
+            assertThat(program.waitFor(PROGRAM_LIMIT)).isZero();
+            for (long pid : spares) {
+                Pids.awaitGone(pid, Duration.ofSeconds(1));
+            }
+            assertThat(controlDirectoriesOf(program.pid())).isEmpty();
+        } finally {
+            for (long pid : spares) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
     /** Prints the default start method and the start method of a process it starts. */
     public static class SaysItsStartMethod {
         public static void main(String[] args) throws Exception {

@@ -23,12 +23,15 @@ import org.multiprocessing4j.internal.shm.Deadline;
  * on the caller's path; a refill starts another in the background.
  *
  * <p>Invariants, all under this class's lock: a spare is in one stock or in none; once out, it is
- * handed a task or dismissed, never both and never twice. A spare is never reused: each Process gets
- * a JVM of its own. A spare that has waited {@link #idleTimeout()} is dismissed (its input closed,
- * so it exits 0), and a stock is not refilled until it is taken from again. A spare whose parent
- * dies sees its input end too, and exits within the second {@link ParentWatch} promises; at a normal
- * exit, a shutdown hook of its own dismisses the parent's spares and waits for them
- * ({@link #dismissAll}), whatever else the program's exit waits for.
+ * handed a task or let go (dismissed, or killed at the program's end), never two of these and never
+ * twice. A spare is never reused: each Process gets a JVM of its own. A spare that has waited
+ * {@link #idleTimeout()} is dismissed (its input closed, so it exits 0), and a stock is not refilled
+ * until it is taken from again. A spare whose parent dies sees its input end too, and exits within
+ * the second {@link ParentWatch} promises. At a normal exit, a shutdown hook of its own kills the
+ * parent's spares and waits for them ({@link #killAllAtExit}), and no spare starts after it: a spare
+ * has run nothing of the program's, and the program's JVM cannot end before its children have, so a
+ * spare still booting, which would read a dismissal only once booted, held up the program's end
+ * (DESIGN.md, PRESPAWN).
  *
  * <p>Refills and expiries run on one daemon thread, so a host that joins the program's non-daemon
  * threads never waits for it.
@@ -43,13 +46,15 @@ public final class Spares {
      * handed its task should have the machine to start on first.
      */
     static final Duration REFILL_DELAY = Duration.ofMillis(100);
-    /** How long {@link #dismissAll} waits for the dismissed spares to exit. */
+    /** How long {@link #dismissAll} and {@link #killAllAtExit} wait for the spares they let go to exit. */
     static final Duration DISMISS_WAIT = Duration.ofSeconds(2);
 
     private static final Map<Key, Deque<SpawnPopen>> STOCKS = new HashMap<>();
     private static int count = DEFAULT_COUNT;
     private static Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private static ScheduledExecutorService refiller;
+    /** Set by {@link #killAllAtExit}: the program is ending, and no spare starts any more. */
+    private static boolean ending;
 
     private Spares() {}
 
@@ -136,20 +141,40 @@ public final class Spares {
 
     /** Dismisses every waiting spare, and waits at most {@link #DISMISS_WAIT} for them to exit. */
     public static void dismissAll() {
-        List<SpawnPopen> dismissed = new ArrayList<>();
-        synchronized (Spares.class) {
-            for (Deque<SpawnPopen> stock : STOCKS.values()) {
-                for (SpawnPopen spare : stock) {
-                    spare.dismiss();
-                    dismissed.add(spare);
-                }
-            }
-            STOCKS.clear();
+        List<SpawnPopen> dismissed = takeAll();
+        for (SpawnPopen spare : dismissed) {
+            spare.dismiss();
         }
+        awaitExit(dismissed);
+    }
+
+    /** At the program's end: no spare starts any more, and every waiting one is killed and waited for. */
+    private static void killAllAtExit() {
+        synchronized (Spares.class) {
+            ending = true;
+        }
+        List<SpawnPopen> killed = takeAll();
+        for (SpawnPopen spare : killed) {
+            spare.kill();
+        }
+        awaitExit(killed);
+    }
+
+    private static synchronized List<SpawnPopen> takeAll() {
+        List<SpawnPopen> taken = new ArrayList<>();
+        for (Deque<SpawnPopen> stock : STOCKS.values()) {
+            taken.addAll(stock);
+        }
+        STOCKS.clear();
+        return taken;
+    }
+
+    /** Waits at most {@link #DISMISS_WAIT} in all for {@code spares} to exit. */
+    private static void awaitExit(List<SpawnPopen> spares) {
         long deadline = System.nanoTime() + DISMISS_WAIT.toNanos();
         try {
-            for (SpawnPopen popen : dismissed) {
-                popen.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            for (SpawnPopen spare : spares) {
+                spare.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -167,7 +192,7 @@ public final class Spares {
         while (true) {
             Duration timeout;
             synchronized (Spares.class) {
-                if (STOCKS.getOrDefault(key, new ArrayDeque<>()).size() >= count) {
+                if (ending || STOCKS.getOrDefault(key, new ArrayDeque<>()).size() >= count) {
                     return;
                 }
                 timeout = idleTimeout;
@@ -179,8 +204,16 @@ public final class Spares {
                 Log.warning("could not start a spare JVM: " + e);
                 return;
             }
+            boolean late;
             synchronized (Spares.class) {
-                STOCKS.computeIfAbsent(key, k -> new ArrayDeque<>()).add(spare);
+                late = ending;
+                if (!late) {
+                    STOCKS.computeIfAbsent(key, k -> new ArrayDeque<>()).add(spare);
+                }
+            }
+            if (late) {
+                spare.kill(); // started as the program's end began: its exit hook has not seen it
+                return;
             }
             refiller().schedule(() -> expire(key, spare), Deadline.nanos(timeout), TimeUnit.NANOSECONDS);
         }
@@ -202,7 +235,7 @@ public final class Spares {
                     runnable -> Thread.ofPlatform().daemon().name("mp4j-spares").unstarted(runnable));
             executor.setRemoveOnCancelPolicy(true);
             refiller = executor;
-            Runtime.getRuntime().addShutdownHook(new Thread(Spares::dismissAll, "mp4j-spares-exit"));
+            Runtime.getRuntime().addShutdownHook(new Thread(Spares::killAllAtExit, "mp4j-spares-exit"));
         }
         return refiller;
     }
