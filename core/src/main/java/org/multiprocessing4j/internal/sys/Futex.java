@@ -53,6 +53,8 @@ public final class Futex {
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
     /** How long a wait parks, at most, while the downcall is being linked. */
     private static final long POLL_WHILE_LINKING_NANOS = 200_000;
+    /** How long a wait parks, at most, once this JVM has begun to end ({@link Sleepers}). */
+    private static final long POLL_WHILE_ENDING_NANOS = 1_000_000;
     private static final AtomicBoolean BACKGROUND_LINK_STARTED = new AtomicBoolean();
     /** Set once the linking thread has linked the downcall (or failed to: calls then link again and throw). */
     private static volatile boolean linkingDone;
@@ -101,6 +103,59 @@ public final class Futex {
         }
 
         private Downcall() {}
+    }
+
+    /**
+     * The words this JVM's threads sleep on now, so that its end can wake them. HotSpot's exit
+     * waits, in steps of 10 ms and for up to 300 ms, for every thread in native code, and a thread
+     * in a futex sleep is one: a JVM that ended while a daemon thread slept on a queue or a lock
+     * ended up to a slice later (measured 30-45 ms). A shutdown hook sets {@link #ending} and wakes
+     * every sleeper; from then on a wait parks, a poll at a time, as while the downcall is linked.
+     * A sleeper registers before it looks at {@link #ending}, and the hook sets it before it looks
+     * at the sleepers, so each sees the other, but for a wake that comes between a sleeper's look
+     * and its entry into the kernel: that sleeper sleeps on to the end of its slice, as before.
+     */
+    private static final class Sleepers {
+        static final Map<Thread, MemorySegment> WORDS = new ConcurrentHashMap<>();
+        static volatile boolean ending;
+
+        static {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(new WakeAtExit(), "mp4j-futex-exit"));
+            } catch (IllegalStateException shuttingDown) {
+                ending = true;
+            }
+        }
+
+        private Sleepers() {}
+    }
+
+    private static final class WakeAtExit implements Runnable {
+        @Override
+        public void run() {
+            wakeSleepersForExit();
+        }
+    }
+
+    /**
+     * What this JVM's end does (public for its test, which cannot end a JVM in the middle): every
+     * thread sleeping on a futex is woken, and later waits park in polls of at most a millisecond
+     * instead of sleeping in the kernel.
+     */
+    public static void wakeSleepersForExit() {
+        Sleepers.ending = true;
+        for (MemorySegment word : Sleepers.WORDS.values()) {
+            try {
+                wakeAll(word);
+            } catch (IllegalStateException unmapped) {
+                // its sleeper woke and let the mapping go meanwhile: nobody is left to wake there
+            }
+        }
+    }
+
+    /** Whether {@code thread} is in a wait that {@link #wakeSleepersForExit} would wake (for tests). */
+    static boolean registeredAsSleeper(Thread thread) {
+        return Sleepers.WORDS.containsKey(thread);
     }
 
     /**
@@ -241,6 +296,13 @@ public final class Futex {
             LockSupport.parkNanos(Math.min(Math.max(0, timeout.toNanos()), POLL_WHILE_LINKING_NANOS));
             return Wake.WOKEN;
         }
+        Thread self = Thread.currentThread();
+        Sleepers.WORDS.put(self, word);
+        if (Sleepers.ending) {
+            Sleepers.WORDS.remove(self);
+            LockSupport.parkNanos(Math.min(Math.max(0, timeout.toNanos()), POLL_WHILE_ENDING_NANOS));
+            return Wake.WOKEN;
+        }
         Scratch scratch = Downcall.SCRATCH.get();
         MemorySegment timespec = scratch.timespec;
         MemorySegment state = scratch.state;
@@ -264,6 +326,8 @@ public final class Futex {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("futex wait failed", t);
+        } finally {
+            Sleepers.WORDS.remove(self);
         }
     }
 
