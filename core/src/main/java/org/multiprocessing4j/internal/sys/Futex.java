@@ -293,15 +293,13 @@ public final class Futex {
      */
     public static Wake await(MemorySegment word, int expected, Duration timeout) {
         if (linking()) {
-            LockSupport.parkNanos(Math.min(Math.max(0, timeout.toNanos()), POLL_WHILE_LINKING_NANOS));
-            return Wake.WOKEN;
+            return poll(timeout, POLL_WHILE_LINKING_NANOS);
         }
         Thread self = Thread.currentThread();
         Sleepers.WORDS.put(self, word);
         if (Sleepers.ending) {
             Sleepers.WORDS.remove(self);
-            LockSupport.parkNanos(Math.min(Math.max(0, timeout.toNanos()), POLL_WHILE_ENDING_NANOS));
-            return Wake.WOKEN;
+            return poll(timeout, POLL_WHILE_ENDING_NANOS);
         }
         Scratch scratch = Downcall.SCRATCH.get();
         MemorySegment timespec = scratch.timespec;
@@ -329,6 +327,12 @@ public final class Futex {
         } finally {
             Sleepers.WORDS.remove(self);
         }
+    }
+
+    /** A wait that parks instead of sleeping in the kernel: at most {@code pollNanos}, then a spurious wake-up. */
+    private static Wake poll(Duration timeout, long pollNanos) {
+        LockSupport.parkNanos(Math.min(Math.max(0, timeout.toNanos()), pollNanos));
+        return Wake.WOKEN;
     }
 
     /**
