@@ -17,13 +17,18 @@ public final class Pids {
      */
     public static boolean isRunning(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // pid (comm) STATE ...; comm may hold spaces and parentheses, so split after the last ')'
-            char state = stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
+            char state = state(Path.of("/proc", Long.toString(pid), "stat"));
             return state != 'Z' && state != 'X';
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The state letter (R, S, D, Z, ...) in a process's or thread's {@code stat} file. */
+    public static char state(Path stat) throws IOException {
+        String line = Files.readString(stat);
+        // pid (comm) STATE ...; comm may hold spaces and parentheses, so split after the last ')'
+        return line.substring(line.lastIndexOf(')') + 2).charAt(0);
     }
 
     /** Waits until {@code pid} is gone; throws AssertionError if it still runs after {@code limit}. */

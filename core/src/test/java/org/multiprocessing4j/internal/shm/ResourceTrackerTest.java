@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -110,10 +111,7 @@ class ResourceTrackerTest {
         command.addAll(List.of("/bin/sh", "-c", "echo $$ > " + pidFile + "; exec sleep 600"));
         java.lang.Process launcher = new ProcessBuilder(command).start();
         assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).as("the launcher has returned").isTrue();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Files.readString(pidFile).isBlank() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Files.readString(pidFile).isBlank());
         ProcessHandle started = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).orElseThrow();
         try {
             assertThat(started.isAlive()).as("what it started runs on").isTrue();

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.testing.JavaProgram;
+import org.multiprocessing4j.testing.Pids;
 
 /**
  * A JVM's end wakes its threads that sleep on a futex, and later waits no longer sleep in the
@@ -44,17 +45,12 @@ class FutexExitTest {
                 wakes.add(Futex.await(word, 0, LONG_SLEEP));
                 wakes.add(Futex.await(word, 0, LONG_SLEEP));
             });
+            // Registered, the thread can sleep only in the futex call.
             await().atMost(PROGRAM_LIMIT).until(() -> Futex.registeredAsSleeper(sleeper)
-                    && asleep(Path.of("/proc").resolve(sleeperTask[0])));
+                    && Pids.state(Path.of("/proc").resolve(sleeperTask[0]).resolve("stat")) == 'S');
             Futex.wakeSleepersForExit();
             sleeper.join(PROGRAM_LIMIT);
             System.out.println("WAKES " + wakes);
-        }
-
-        /** Whether the OS thread of this task directory is asleep: registered, it can only be in the futex sleep. */
-        private static boolean asleep(Path task) throws IOException {
-            String stat = Files.readString(task.resolve("stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("S");
         }
     }
 
