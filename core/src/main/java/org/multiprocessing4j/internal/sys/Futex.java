@@ -109,7 +109,7 @@ public final class Futex {
      * The words this JVM's threads sleep on now, so that its end can wake them. HotSpot's exit
      * waits, in steps of 10 ms and for up to 300 ms, for every thread in native code, and a thread
      * in a futex sleep is one: a JVM that ended while a daemon thread slept on a queue or a lock
-     * ended up to a slice later (measured 30-45 ms). A shutdown hook sets {@link #ending} and wakes
+     * ended up to a slice later (measured 30-47 ms). A shutdown hook sets {@link #ending} and wakes
      * every sleeper; from then on a wait parks, a poll at a time, as while the downcall is linked.
      * A sleeper registers before it looks at {@link #ending}, and the hook sets it before it looks
      * at the sleepers, so each sees the other, but for a wake that comes between a sleeper's look
