@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What becomes of a segment's mapping and file in this process once no handle here uses it, as
  * Python frees a shared object when its last reference goes.
  *
- * <p>A {@link SharedSegment} is mapped through a {@code MappedByteBuffer}, so the JVM unmaps it once
- * nothing refers to its memory. Before that, this cleaning action runs when the segment object becomes
+ * <p>A {@link SharedSegment} is mapped into an automatic arena, so the JVM unmaps it once nothing
+ * refers to its memory. Before that, this cleaning action runs when the segment object becomes
  * unreachable: the process leaves the segment's user slots, and if no live user is left, it deletes
  * the file. A segment whose descriptor this process has written ({@link #pin}: into a queue, a
  * pipe, a child's task) stays registered until the process exits, since some process may attach to

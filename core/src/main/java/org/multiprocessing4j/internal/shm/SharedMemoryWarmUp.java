@@ -14,9 +14,8 @@ import org.multiprocessing4j.internal.sys.Futex;
  * value) does not pay it when it comes: it calls each access mode of the {@link Atomics} var
  * handles once, on private memory, with the types the primitives call them with, maps a page of a
  * file as a segment is mapped, and links the futex downcall. A fresh JVM otherwise does all three
- * on the way to such a target, and the AOT cache keeps none of what they generate (the first
- * {@code FileChannel.map} alone makes some twenty-five classes, the downcall some fifty), so each
- * JVM makes it anew. Measured: a spare's target that only captured a value started 100-150 ms
+ * on the way to such a target, and the AOT cache keeps none of what they generate (the downcall
+ * alone makes some thirty classes), so each JVM makes it anew. Measured: a spare's target that only captured a value started 100-150 ms
  * later than an empty one; with this, some 5 ms.
  */
 public final class SharedMemoryWarmUp {
@@ -77,7 +76,7 @@ public final class SharedMemoryWarmUp {
                 StandardOpenOption.READ)) {
             long length = Math.min(runtimeImage.size(), PAGE);
             if (length > 0) {
-                MemorySegment.ofBuffer(runtimeImage.map(FileChannel.MapMode.READ_ONLY, 0, length));
+                runtimeImage.map(FileChannel.MapMode.READ_ONLY, 0, length, Arena.ofAuto());
             }
         } catch (IOException | UnsupportedOperationException e) {
             // nothing to warm up on here: the first segment mapped pays for it

@@ -7,6 +7,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.ref.WeakReference;
@@ -247,16 +248,11 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
-     * Maps {@code size} bytes of {@code channel}. Through a {@code MappedByteBuffer}: the segment of
-     * a buffer lives in an arena that is always alive and keeps the buffer reachable, so accesses
-     * make no liveness check (an automatic arena's cost a lock's fast path a tenth of its speed),
-     * and the JVM still unmaps the buffer once nothing refers to the segment.
+     * Maps {@code size} bytes of {@code channel} in an automatic arena: the JVM unmaps it once
+     * nothing refers to the segment or a slice of it.
      */
     private static MemorySegment mapped(FileChannel channel, long size) throws IOException {
-        if (size > Integer.MAX_VALUE) {
-            throw new IOException("a segment of " + size + " bytes is larger than one mapping holds");
-        }
-        return MemorySegment.ofBuffer(channel.map(FileChannel.MapMode.READ_WRITE, 0, size));
+        return channel.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.ofAuto());
     }
 
     /**
