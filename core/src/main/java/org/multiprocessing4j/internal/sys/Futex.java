@@ -49,8 +49,13 @@ public final class Futex {
     private static final int ETIMEDOUT = 110;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
+    /**
+     * {@code struct timespec} on a 64-bit Linux: two longs. Offsets rather than a {@code StructLayout},
+     * which a fresh child would build on its way to its first handle, generating classes for it.
+     */
+    private static final long TIMESPEC_SECONDS_OFFSET = 0;
+    private static final long TIMESPEC_NANOS_OFFSET = Long.BYTES;
+    private static final long TIMESPEC_SIZE = 2 * Long.BYTES;
     /** How long a wait parks, at most, while the downcall is being linked. */
     private static final long POLL_WHILE_LINKING_NANOS = 200_000;
     /** How long a wait parks, at most, once this JVM has begun to end ({@link Sleepers}). */
@@ -270,7 +275,7 @@ public final class Futex {
 
         Scratch() {
             Arena arena = Arena.ofAuto();
-            timespec = arena.allocate(TIMESPEC);
+            timespec = arena.allocate(TIMESPEC_SIZE, Long.BYTES);
             state = arena.allocate(Downcall.CALL_STATE);
         }
     }
@@ -306,8 +311,8 @@ public final class Futex {
         MemorySegment state = scratch.state;
         try {
             long nanos = Math.max(0, timeout.toNanos());
-            timespec.set(ValueLayout.JAVA_LONG, 0, nanos / NANOS_PER_SECOND);
-            timespec.set(ValueLayout.JAVA_LONG, Long.BYTES, nanos % NANOS_PER_SECOND);
+            timespec.set(ValueLayout.JAVA_LONG, TIMESPEC_SECONDS_OFFSET, nanos / NANOS_PER_SECOND);
+            timespec.set(ValueLayout.JAVA_LONG, TIMESPEC_NANOS_OFFSET, nanos % NANOS_PER_SECOND);
             long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timespec,
                     MemorySegment.NULL, 0);
             if (result == 0) {
