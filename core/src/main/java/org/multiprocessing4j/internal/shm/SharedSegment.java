@@ -83,6 +83,7 @@ public final class SharedSegment implements Serializable {
      * @throws UncheckedIOException if /dev/shm cannot hold it
      */
     public static SharedSegment create(int kind, long bodySize) {
+        // A process that makes shared memory waits or wakes on it: the link starts now.
         Futex.linkInBackground();
         String name = newFileName();
         long size = roundUpToPage(SharedLayout.Header.SIZE + bodySize);
@@ -226,8 +227,8 @@ public final class SharedSegment implements Serializable {
     }
 
     private static SharedSegment map(String name) {
-        // A process that maps shared memory is about to wait or wake on it.
-        Futex.linkInBackground();
+        // Not linked here but at this process's first wait or wake, which a child that only sets a value never makes.
+        Futex.checkPlatform();
         if (!name.startsWith(PREFIX) || name.contains("/")) {
             throw new IllegalArgumentException("not a multiprocessing4j segment name: " + name);
         }

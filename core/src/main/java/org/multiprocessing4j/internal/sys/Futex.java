@@ -27,9 +27,11 @@ import java.util.function.BiFunction;
  * memory, which matters most in a fresh child, whose first thousands of calls run interpreted, and
  * where a sleeping consumer makes every put to a queue a wake.
  *
- * <p>Linking the downcall costs a fresh JVM tens of milliseconds (it generates some twenty
- * classes), so a process that maps shared memory links it on a thread of its own
- * ({@link #linkInBackground}), and nothing waits for that: until it is linked, a wait polls (it
+ * <p>Linking the downcall costs a fresh JVM tens of milliseconds (it generates some thirty
+ * classes), so it is linked on a thread of its own ({@link #linkInBackground}): from the moment a
+ * process makes its first segment (it will wait or wake on it), or else from its first wait or
+ * wake, so that a child that only attaches to shared memory and reads or writes it (a target that
+ * sets a value) never links it. Nothing waits for the link: until it is linked, a wait polls (it
  * parks for at most {@link #POLL_WHILE_LINKING_NANOS} and reports a spurious wake-up, which every
  * caller is ready for), and a wake is handed to the linking thread, which makes it as soon as it
  * can. A sleeper is then woken no later than if the waker had linked the call itself, and the waker
@@ -158,6 +160,11 @@ public final class Futex {
         }
     }
 
+    /** Whether this process has begun to link the downcall, or linked it (for tests). */
+    static boolean linkStarted() {
+        return linkingDone || BACKGROUND_LINK_STARTED.get();
+    }
+
     /** Whether {@code thread} is in a wait that {@link #wakeSleepersForExit} would wake (for tests). */
     static boolean registeredAsSleeper(Thread thread) {
         return Sleepers.WORDS.containsKey(thread);
@@ -189,11 +196,22 @@ public final class Futex {
     }
 
     /**
-     * True while the linking thread is still linking: calls must not wait for it. A caller that
-     * finds no linking thread started links the downcall itself.
+     * True while the linking thread is still linking: calls must not wait for it. The first call
+     * starts that thread; if it cannot be started, the call links the downcall itself, which
+     * reports what fails.
      */
     private static boolean linking() {
-        return !linkingDone && BACKGROUND_LINK_STARTED.get();
+        if (linkingDone) {
+            return false;
+        }
+        if (!BACKGROUND_LINK_STARTED.get()) {
+            try {
+                linkInBackground();
+            } catch (RuntimeException | Error e) {
+                return false;
+            }
+        }
+        return !linkingDone;
     }
 
     /**
@@ -251,7 +269,7 @@ public final class Futex {
 
     /**
      * Links the downcall on the calling thread, now, for a caller that can wait for it (a spare JVM
-     * preparing while it waits for its task): no linking thread is started, and no call polls later.
+     * preparing while it waits for its task): no linking thread is started, and no call polls.
      *
      * @throws UnsupportedOperationException as {@link #checkPlatform}
      * @throws LinkageError if the downcall cannot be linked here
@@ -263,6 +281,7 @@ public final class Futex {
         } catch (IllegalAccessException impossible) {
             throw new AssertionError(impossible); // a class's own nested class
         }
+        linkingDone = true;
     }
 
     /**
