@@ -15,8 +15,8 @@ import org.multiprocessing4j.internal.sys.Futex;
  * handles once, on private memory, with the types the primitives call them with, maps a page of a
  * file as a segment is mapped, and links the futex downcall. A fresh JVM otherwise does all three
  * on the way to such a target, and the AOT cache keeps none of what they generate (the downcall
- * alone makes some thirty classes), so each JVM makes it anew. Measured: a spare's target that only captured a value started 100-150 ms
- * later than an empty one; with this, some 5 ms.
+ * alone makes some thirty classes), so each JVM makes it anew. Measured: a spare's target that
+ * only captured a value started 100-150 ms later than an empty one; with this, some 5 ms.
  */
 public final class SharedMemoryWarmUp {
     private static final long PAGE = 4096;

@@ -227,7 +227,8 @@ public final class SharedSegment implements Serializable {
     }
 
     private static SharedSegment map(String name) {
-        // Not linked here but at this process's first wait or wake, which a child that only sets a value never makes.
+        // The futex call is linked at this process's first wait or wake, not here: a child that
+        // only sets a value never needs it.
         Futex.checkPlatform();
         if (!name.startsWith(PREFIX) || name.contains("/")) {
             throw new IllegalArgumentException("not a multiprocessing4j segment name: " + name);

@@ -63,7 +63,10 @@ public final class Futex {
     /** How long a wait parks, at most, once this JVM has begun to end ({@link Sleepers}). */
     private static final long POLL_WHILE_ENDING_NANOS = 1_000_000;
     private static final AtomicBoolean BACKGROUND_LINK_STARTED = new AtomicBoolean();
-    /** Set once the linking thread has linked the downcall (or failed to: calls then link again and throw). */
+    /**
+     * Set once the downcall is linked, by {@link #link} or by the linking thread, which sets it
+     * also when it failed to link (calls then link again, and throw).
+     */
     private static volatile boolean linkingDone;
     /**
      * Wakes made before the downcall was linked, for the linking thread to make: one per futex
