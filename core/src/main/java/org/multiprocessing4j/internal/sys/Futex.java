@@ -200,8 +200,8 @@ public final class Futex {
 
     /**
      * True while the linking thread is still linking: calls must not wait for it. The first call
-     * starts that thread; if it cannot be started, the call links the downcall itself, which
-     * reports what fails.
+     * starts that thread; if it cannot be started, the call links the downcall itself, once for
+     * the process ({@link #link} marks it done), and throws what fails.
      */
     private static boolean linking() {
         if (linkingDone) {
@@ -210,7 +210,8 @@ public final class Futex {
         if (!BACKGROUND_LINK_STARTED.get()) {
             try {
                 linkInBackground();
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException | Error noThread) {
+                link();
                 return false;
             }
         }
