@@ -76,7 +76,7 @@ public final class SharedMemoryWarmUp {
                 StandardOpenOption.READ)) {
             long length = Math.min(runtimeImage.size(), PAGE);
             if (length > 0) {
-                runtimeImage.map(FileChannel.MapMode.READ_ONLY, 0, length, Arena.ofAuto());
+                SharedSegment.mapped(runtimeImage, FileChannel.MapMode.READ_ONLY, length);
             }
         } catch (IOException | UnsupportedOperationException e) {
             // nothing to warm up on here: the first segment mapped pays for it

@@ -94,7 +94,7 @@ public final class SharedSegment implements Serializable {
                     StandardOpenOption.READ, StandardOpenOption.WRITE),
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 channel.write(ByteBuffer.allocate(1), size - 1);
-                segment = new SharedSegment(name, mapped(channel, size));
+                segment = new SharedSegment(name, mapped(channel, FileChannel.MapMode.READ_WRITE, size));
             }
             publish(segment.memory, kind, bodySize, name);
             MAPPED.put(name, new WeakReference<>(segment));
@@ -235,7 +235,7 @@ public final class SharedSegment implements Serializable {
         }
         Path path = DIRECTORY.resolve(name);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MemorySegment memory = mapped(channel, channel.size());
+            MemorySegment memory = mapped(channel, FileChannel.MapMode.READ_WRITE, channel.size());
             if (memory.byteSize() < SharedLayout.Header.SIZE
                     || memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET) != SharedLayout.Header.MAGIC) {
                 throw new IOException("not a multiprocessing4j segment");
@@ -250,11 +250,14 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
-     * Maps {@code size} bytes of {@code channel} in an automatic arena: the JVM unmaps it once
-     * nothing refers to the segment or a slice of it.
+     * Maps the first {@code size} bytes of {@code channel} as this package maps every file (a
+     * segment, a spill file's header, the page a spare maps to warm up): in an automatic arena, so
+     * the JVM unmaps it once nothing refers to the segment or a slice of it. Not through a
+     * {@code MappedByteBuffer}, which the JDK makes through a reflective constructor whose first
+     * call generates classes the AOT cache cannot keep (see DESIGN.md).
      */
-    private static MemorySegment mapped(FileChannel channel, long size) throws IOException {
-        return channel.map(FileChannel.MapMode.READ_WRITE, 0, size, Arena.ofAuto());
+    static MemorySegment mapped(FileChannel channel, FileChannel.MapMode mode, long size) throws IOException {
+        return channel.map(mode, 0, size, Arena.ofAuto());
     }
 
     /**

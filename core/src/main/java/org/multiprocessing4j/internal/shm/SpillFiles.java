@@ -2,7 +2,6 @@ package org.multiprocessing4j.internal.shm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -198,7 +197,7 @@ final class SpillFiles {
 
     /** The header of the spill file open as {@code channel}, mapped; unmapped once nothing refers to it. */
     private static MemorySegment header(FileChannel channel) throws IOException {
-        return channel.map(FileChannel.MapMode.READ_WRITE, 0, SharedLayout.Spill.MESSAGE, Arena.ofAuto());
+        return SharedSegment.mapped(channel, FileChannel.MapMode.READ_WRITE, SharedLayout.Spill.MESSAGE);
     }
 
     /** A call on a channel, which an interrupt may cut short by closing the channel. */
