@@ -27,15 +27,32 @@ import org.multiprocessing4j.internal.shm.Liveness;
 public final class ManagerClient {
     static final Duration LOOK = Duration.ofMillis(100);
     private static final Map<ManagerAddress, ManagerClient> CLIENTS = new ConcurrentHashMap<>();
-    /** The server whose call is being written on this thread: a proxy of its own goes without the key. */
-    private static final ThreadLocal<ManagerAddress> ENCODING_FOR = new ThreadLocal<>();
-    /** The server whose reply, or whose own call, is being read on this thread: a proxy without a key takes its key. */
-    private static final ThreadLocal<ManagerAddress> DECODING_FROM = new ThreadLocal<>();
+    /**
+     * What this thread is encoding for and decoding from, as fields that a call sets and restores
+     * rather than thread-locals it sets and removes (why: DESIGN.md, Managers).
+     */
+    private static final ThreadLocal<Marks> MARKS = ThreadLocal.withInitial(Marks::new);
 
     private final ManagerAddress address;
-    private final ThreadLocal<Channel> channels = new ThreadLocal<>();
-    /** Per thread: whether its channel's first reply came, after which the channel itself reports a dead server. */
-    private final ThreadLocal<Boolean> answered = ThreadLocal.withInitial(() -> false);
+    /** Each thread's channel to the server, made at its first call. */
+    private final ThreadLocal<Session> sessions = new ThreadLocal<>();
+
+    private static final class Marks {
+        /** The server whose call is being written on this thread: a proxy of its own goes without the key. */
+        ManagerAddress encodingFor;
+        /** The server whose reply, or whose own call, is being read on this thread: a proxy without a key takes its key. */
+        ManagerAddress decodingFrom;
+    }
+
+    /** A thread's channel, and whether its first reply came, after which the channel itself reports a dead server. */
+    private static final class Session {
+        final Channel channel;
+        boolean answered;
+
+        Session(Channel channel) {
+            this.channel = channel;
+        }
+    }
 
     private ManagerClient(ManagerAddress address) {
         this.address = address;
@@ -47,11 +64,11 @@ public final class ManagerClient {
     }
 
     static ManagerAddress encodingFor() {
-        return ENCODING_FOR.get();
+        return MARKS.get().encodingFor;
     }
 
     static ManagerAddress decodingFrom() {
-        return DECODING_FROM.get();
+        return MARKS.get().decodingFrom;
     }
 
     /**
@@ -62,34 +79,26 @@ public final class ManagerClient {
      *     a proxy written into a call first counts itself with a call of its own
      */
     static ManagerAddress decodingFrom(ManagerAddress server) {
-        return mark(DECODING_FROM, server);
+        Marks marks = MARKS.get();
+        ManagerAddress before = marks.decodingFrom;
+        marks.decodingFrom = server;
+        return before;
     }
 
     static void doneDecoding(ManagerAddress before) {
-        restore(DECODING_FROM, before);
+        MARKS.get().decodingFrom = before;
     }
 
     /** Until {@link #doneEncoding}, this thread writes a call to {@code server}; returns the mark before, as {@link #decodingFrom}. */
     static ManagerAddress encodingFor(ManagerAddress server) {
-        return mark(ENCODING_FOR, server);
-    }
-
-    static void doneEncoding(ManagerAddress before) {
-        restore(ENCODING_FOR, before);
-    }
-
-    private static ManagerAddress mark(ThreadLocal<ManagerAddress> local, ManagerAddress server) {
-        ManagerAddress before = local.get();
-        local.set(server);
+        Marks marks = MARKS.get();
+        ManagerAddress before = marks.encodingFor;
+        marks.encodingFor = server;
         return before;
     }
 
-    private static void restore(ThreadLocal<ManagerAddress> local, ManagerAddress before) {
-        if (before == null) {
-            local.remove();
-        } else {
-            local.set(before);
-        }
+    static void doneEncoding(ManagerAddress before) {
+        MARKS.get().encodingFor = before;
     }
 
     /**
@@ -107,15 +116,15 @@ public final class ManagerClient {
         } finally {
             doneEncoding(encodingBefore);
         }
-        Channel channel = channel();
+        Session session = session();
         byte[] reply;
         try {
-            channel.send(request);
-            if (!answered.get() && channel instanceof Channel.OverPipe pipe) {
+            session.channel.send(request);
+            if (!session.answered && session.channel instanceof Channel.OverPipe pipe) {
                 awaitFirstReply(pipe.end());
             }
-            reply = channel.receive();
-            answered.set(true);
+            reply = session.channel.receive();
+            session.answered = true;
         } catch (IOException e) {
             forgetChannel();
             throw gone(e);
@@ -147,21 +156,20 @@ public final class ManagerClient {
     }
 
     private void forgetChannel() {
-        Channel channel = channels.get();
-        channels.remove();
-        answered.remove();
-        if (channel != null) {
-            channel.close();
+        Session session = sessions.get();
+        sessions.remove();
+        if (session != null) {
+            session.channel.close();
         }
     }
 
-    private Channel channel() {
-        Channel channel = channels.get();
-        if (channel == null) {
-            channel = open();
-            channels.set(channel);
+    private Session session() {
+        Session session = sessions.get();
+        if (session == null) {
+            session = new Session(open());
+            sessions.set(session);
         }
-        return channel;
+        return session;
     }
 
     private Channel open() {
