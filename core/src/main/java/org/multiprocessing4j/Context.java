@@ -143,6 +143,17 @@ public final class Context {
     }
 
     /**
+     * Starts a manager whose server is started with this context's start method; Python's
+     * {@code ctx.Manager()}. {@link Manager#builder()} with {@link Manager.Builder#context} sets more.
+     *
+     * @return the manager, started
+     * @throws ManagerException if the server process could not start
+     */
+    public Manager newManager() {
+        return Manager.builder().context(this).start();
+    }
+
+    /**
      * A new lock, as {@link Lock#Lock()}.
      *
      * @return an unlocked lock

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.function.SerializableCallable;
+import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.manager.Calls;
 import org.multiprocessing4j.internal.manager.ManagerAddress;
 import org.multiprocessing4j.internal.manager.ManagerClient;
@@ -75,13 +76,15 @@ public final class Manager implements AutoCloseable {
 
     /**
      * Starts a manager's server process for this machine, Python's {@code Manager()}: a daemon child,
-     * ended by {@link #shutdown()} or {@link #close()}, and at the latest with this program.
+     * ended by {@link #shutdown()} or {@link #close()}, and at the latest with this program. It is
+     * started with the default context's start method; {@link #builder()} chooses another, the
+     * server's JVM options, and an initializer.
      *
      * @return the manager, started
      * @throws ManagerException if the server process could not start
      */
     public static Manager start() {
-        return launch(null, null);
+        return builder().start();
     }
 
     /**
@@ -95,8 +98,107 @@ public final class Manager implements AutoCloseable {
      * @throws IllegalArgumentException if the key is empty
      */
     public static Manager serve(InetSocketAddress address, byte[] authkey) {
-        Objects.requireNonNull(address, "address");
-        return launch(address, checkedKey(authkey));
+        return builder().serve(address, authkey);
+    }
+
+    /**
+     * A builder of managers whose server is started otherwise than by default:
+     * {@code Manager.builder().context(Multiprocessing.getContext(StartMethod.PRESPAWN)).start()}.
+     *
+     * @return a builder with Python's defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * How a manager's server process is started; Python's {@code BaseManager(ctx=...)} and
+     * {@code start(initializer, initargs)}, with the server's JVM options besides.
+     */
+    public static final class Builder {
+        private Context context = Multiprocessing.getContext();
+        private List<String> jvmOptions = List.of();
+        private SerializableRunnable initializer;
+        private Class<?> classPathOf;
+
+        private Builder() {}
+
+        /**
+         * The context whose start method starts the server; Python's {@code ctx}. Under
+         * {@link StartMethod#PRESPAWN} a spare JVM becomes the server, so {@code start()} does not
+         * wait for a JVM to start.
+         *
+         * @param context the context
+         * @return this builder
+         */
+        public Builder context(Context context) {
+            this.context = Objects.requireNonNull(context, "context");
+            return this;
+        }
+
+        /**
+         * Extra options for the server's JVM, as {@link Process#setJvmOptions}: {@code -Xmx2g} for a
+         * server that holds much, {@code -XX:TieredStopAtLevel=1} for one that lives briefly.
+         *
+         * @param options the options, one per element
+         * @return this builder
+         */
+        public Builder jvmOptions(List<String> options) {
+            this.jvmOptions = List.copyOf(options);
+            return this;
+        }
+
+        /**
+         * What the server process runs once before it serves; Python's {@code initializer} (capture
+         * what would be its {@code initargs}). If it throws, {@code start()} throws.
+         *
+         * @param initializer the initializer, serializable
+         * @return this builder
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            this.initializer = Objects.requireNonNull(initializer, "initializer");
+            return this;
+        }
+
+        /**
+         * The server gets the class path of {@code application}'s loader, as
+         * {@link Process#setClassPathOf}: it reads the values clients store, and makes the objects
+         * of registered types. By default it gets that of the class that starts the manager.
+         *
+         * @param application a class of the application whose objects the manager holds
+         * @return this builder
+         */
+        public Builder classPathOf(Class<?> application) {
+            this.classPathOf = Objects.requireNonNull(application, "application");
+            return this;
+        }
+
+        /**
+         * Starts the server for this machine, as {@link Manager#start()}.
+         *
+         * @return the manager, started
+         * @throws ManagerException if the server process could not start, or its initializer threw
+         *     (the initializer's exception is the cause)
+         * @throws IllegalArgumentException if the initializer cannot be serialized, naming its class
+         */
+        public Manager start() {
+            return launch(this, null, null);
+        }
+
+        /**
+         * Starts the server listening on {@code address} too, as {@link Manager#serve}.
+         *
+         * @param address where to listen; port 0 picks a free port, which {@link #address()} then tells
+         * @param authkey the key clients must hold
+         * @return the manager, started and listening
+         * @throws ManagerException if the server process could not start or bind the address, or its
+         *     initializer threw (the initializer's exception is the cause)
+         * @throws IllegalArgumentException if the key is empty, or the initializer cannot be serialized
+         */
+        public Manager serve(InetSocketAddress address, byte[] authkey) {
+            Objects.requireNonNull(address, "address");
+            return launch(this, address, checkedKey(authkey));
+        }
     }
 
     /**
@@ -124,14 +226,22 @@ public final class Manager implements AutoCloseable {
         return authkey.clone();
     }
 
-    private static Manager launch(InetSocketAddress tcp, byte[] key) {
+    private static Manager launch(Builder settings, InetSocketAddress tcp, byte[] key) {
         // The server reads the values its clients store, so it loads classes as the program that made it does.
-        Class<?> application = Process.callerOutside(Manager.class);
+        Class<?> application = settings.classPathOf != null ? settings.classPathOf
+                : Process.callerOutside(Manager.class, Builder.class, Context.class);
         String serverId = RandomBytes.hex(8);
         Queue<Connection> accept = new Queue<>();
         Queue<Object> started = new Queue<>();
-        Process server = new Process(() -> ManagerServer.serve(serverId, accept, tcp, key, started), "SyncManager");
+        SerializableRunnable initializer = settings.initializer;
+        Process server = settings.context.newProcess(() -> {
+            if (initializer != null && !initialized(initializer, started)) {
+                return;
+            }
+            ManagerServer.serve(serverId, accept, tcp, key, started);
+        }, "SyncManager");
         server.setDaemon(true);
+        server.setJvmOptions(settings.jvmOptions);
         server.setClassPathOf(application).start();
         Object report;
         try {
@@ -141,6 +251,12 @@ public final class Manager implements AutoCloseable {
                             + server.exitCode().orElse(0) + " before it served", null);
                 }
             }
+            if (report instanceof InitializerFailed failed) {
+                if (!server.join(SHUTDOWN_GRACE)) {
+                    server.kill();
+                }
+                throw new ManagerException("the manager's initializer threw " + failed.thrown(), failed.thrown());
+            }
         } catch (InterruptedException e) {
             server.kill();
             Thread.currentThread().interrupt();
@@ -149,6 +265,27 @@ public final class Manager implements AutoCloseable {
         long pid = server.pid().orElseThrow();
         ManagerAddress.Local local = new ManagerAddress.Local(serverId, accept, pid, Liveness.startTime(pid));
         return new Manager(local, server, report instanceof InetSocketAddress bound ? bound : null);
+    }
+
+    /**
+     * What a server whose initializer threw reports instead of its address, and then ends.
+     *
+     * @param thrown what the initializer threw
+     */
+    private record InitializerFailed(Throwable thrown) implements java.io.Serializable {}
+
+    /**
+     * Runs the initializer in the server process; if it throws, reports that to the starter and
+     * returns false, so the server ends without serving.
+     */
+    private static boolean initialized(SerializableRunnable initializer, Queue<Object> started) throws InterruptedException {
+        try {
+            initializer.run();
+            return true;
+        } catch (Exception | Error e) {
+            started.put(new InitializerFailed(e));
+            return false;
+        }
     }
 
     /**
