@@ -5,12 +5,22 @@ import java.io.Serializable;
 
 /**
  * What a {@link SharedMemory} or a {@link ShareableList} is on the wire: its block's name, attached
- * where it is read, as Python pickles both.
- *
- * @param name the block's name
- * @param list whether it holds a ShareableList, to be attached as one
+ * where it is read, as Python pickles both. A class, not a record, as every type this library sends
+ * by Java serialization (docs/DESIGN.md, "Start-up cost").
  */
-record BlockName(String name, boolean list) implements Serializable {
+final class BlockName implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    /** The block's name. */
+    private final String name;
+    /** Whether it holds a ShareableList, to be attached as one. */
+    private final boolean list;
+
+    BlockName(String name, boolean list) {
+        this.name = name;
+        this.list = list;
+    }
+
     @Serial
     private Object readResolve() {
         return list ? ShareableList.attach(name) : SharedMemory.attach(name);

@@ -268,11 +268,22 @@ public final class Manager implements AutoCloseable {
     }
 
     /**
-     * What a server whose initializer threw reports instead of its address, and then ends.
-     *
-     * @param thrown what the initializer threw
+     * What a server whose initializer threw reports instead of its address, and then ends. A class,
+     * not a record, as every type this library sends by Java serialization (docs/DESIGN.md, "Start-up cost").
      */
-    private record InitializerFailed(Throwable thrown) implements java.io.Serializable {}
+    private static final class InitializerFailed implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final Throwable thrown;
+
+        InitializerFailed(Throwable thrown) {
+            this.thrown = thrown;
+        }
+
+        Throwable thrown() {
+            return thrown;
+        }
+    }
 
     /**
      * Runs the initializer in the server process; if it throws, reports that to the starter and

@@ -19,9 +19,58 @@ public sealed interface ManagerAddress extends Serializable {
 
     /**
      * A server on this machine: a client puts one end of a new duplex pipe on {@code accept}; the
-     * server's pid and start time let a client tell that it is gone before it took the pipe.
+     * server's pid and start time let a client tell that it is gone before it took the pipe. A
+     * class, not a record, as every type this library sends by Java serialization (docs/DESIGN.md, "Start-up cost").
      */
-    record Local(String serverId, Queue<Connection> accept, long serverPid, long serverStart) implements ManagerAddress {}
+    final class Local implements ManagerAddress {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String serverId;
+        private final Queue<Connection> accept;
+        private final long serverPid;
+        private final long serverStart;
+
+        public Local(String serverId, Queue<Connection> accept, long serverPid, long serverStart) {
+            this.serverId = serverId;
+            this.accept = accept;
+            this.serverPid = serverPid;
+            this.serverStart = serverStart;
+        }
+
+        @Override
+        public String serverId() {
+            return serverId;
+        }
+
+        public Queue<Connection> accept() {
+            return accept;
+        }
+
+        public long serverPid() {
+            return serverPid;
+        }
+
+        public long serverStart() {
+            return serverStart;
+        }
+
+        /** The same server, however its queue handle came here: one client per server in a process. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Local other && serverId.equals(other.serverId) && accept.equals(other.accept)
+                    && serverPid == other.serverPid && serverStart == other.serverStart;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(serverId, accept, serverPid, serverStart);
+        }
+
+        @Override
+        public String toString() {
+            return "process " + serverPid + " (manager " + serverId + ")";
+        }
+    }
 
     /**
      * A server reached over TCP with a key. The key goes with a proxy written for another process of

@@ -218,8 +218,20 @@ public final class SharedSegment implements Serializable {
         return new Descriptor(name);
     }
 
-    /** What a segment is on the wire: its name. */
-    private record Descriptor(String name) implements Serializable {
+    /**
+     * What a segment is on the wire: its name. A class, not a record: Java serialization reads a
+     * record through its canonical constructor as a method handle, which a fresh JVM generates
+     * classes for (docs/DESIGN.md, "Start-up cost").
+     */
+    private static final class Descriptor implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        Descriptor(String name) {
+            this.name = name;
+        }
+
         @Serial
         private Object readResolve() {
             return SharedSegment.attach(name);
