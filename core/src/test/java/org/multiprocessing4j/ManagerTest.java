@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.multiprocessing4j.internal.wire.Codec;
 
 /** Python's _TestContainers, test_namespace, test_nested_queue, TestSyncManagerTypes and _TestMyManager, on one manager. */
 @Timeout(60)
@@ -227,6 +228,39 @@ class ManagerTest {
                 .hasMessageContaining("knows no type 'Nope'");
         assertThatThrownBy(() -> manager.register("x", RealFooBar.class, RealFooBar::new))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an interface");
+    }
+
+    @Test
+    void aChildsTaskHoldingTheManagersOwnProxiesIsCompactAndReachesTheSameObjects() throws Exception {
+        Map<String, Integer> d = manager.dict();
+        List<String> l = manager.list();
+        Namespace ns = manager.namespace();
+        ManagedValue<Integer> v = manager.value(0);
+        Process child = new Process(() -> {
+            d.put("k", 1);
+            l.add("x");
+            ns.set("a", 2);
+            v.set(3);
+        });
+        byte[] launch = new ChildLaunch(child, "MainProcess", ProcessHandle.current().pid()).encode();
+        assertThat(launch[0]).as("read in the child without ObjectInputStream").isEqualTo(Codec.COMPACT_OBJECT);
+        Codec.decode(launch); // read, so the counts its proxies took are given back once collected
+
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(d).containsExactly(Map.entry("k", 1));
+        assertThat(l).containsExactly("x");
+        assertThat(ns.get("a")).isEqualTo(2);
+        assertThat(v.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aProxyOfARegisteredInterfaceGoesByJavaSerialization() throws Exception {
+        manager.register("FooBarToo", FooBar.class, RealFooBar::new);
+        FooBar foo = manager.create("FooBarToo", FooBar.class);
+        assertThat(Codec.encodeCompact(foo)).as("the library's loader may not see the interface").isNull();
+        assertThat(((FooBar) Codec.decode(Codec.encode(foo, "a proxy"))).f()).isEqualTo("f()");
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.multiprocessing4j.internal.manager;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.reflect.InvocationHandler;
@@ -11,8 +15,13 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.multiprocessing4j.Connection;
+import org.multiprocessing4j.ManagedValue;
 import org.multiprocessing4j.ManagerException;
 import org.multiprocessing4j.Namespace;
+import org.multiprocessing4j.Queue;
+import org.multiprocessing4j.internal.wire.CompactForms;
 
 /**
  * What a proxy does with a call: sends it to the object {@link #objectId} on the manager's server,
@@ -26,8 +35,13 @@ import org.multiprocessing4j.Namespace;
  * must be atomic ({@link #ATOMIC_DEFAULTS}), which run on the server under the object's lock. A
  * list's iterators are here too, and live: each step reads the list on the server, as Python's do.
  * A {@link Namespace}'s names that begin with {@code _} stay on the proxy, as in Python.
+ *
+ * <p>A proxy of a dict, list, namespace or value of a server on this machine has a compact form
+ * ({@link CompactForms}): a child whose task holds one reads it without {@code ObjectInputStream},
+ * whose first use costs a fresh JVM some 35 ms. Others (a registered interface, which the library's
+ * loader may not see; a server reached by TCP, whose key travels with care) go by Java serialization.
  */
-public final class ProxyHandler implements InvocationHandler, Serializable {
+public final class ProxyHandler implements InvocationHandler, Serializable, CompactForms.Resolving {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final Set<String> ATOMIC_DEFAULTS = Set.of("getOrDefault", "putIfAbsent", "remove", "replace",
@@ -36,6 +50,9 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     /** The manager's operations that count proxies of an object up and down. */
     static final String RETAIN = "retain";
     static final String RELEASE = "release";
+    /** The interfaces of the manager's own objects, whose proxies have a compact form. */
+    private static final Set<Class<?>> COMPACT_TYPES = Set.of(ConcurrentMap.class, List.class, Namespace.class,
+            ManagedValue.class);
 
     /** How this process reaches the server: rebound, when read, to the way the proxy came (see {@link #readObject}). */
     private ManagerAddress address;
@@ -55,8 +72,74 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     /** A proxy of object {@code objectId} of the server at {@code address}, implementing {@code type}. */
     @SuppressWarnings("unchecked")
     static <T> T proxy(ManagerAddress address, long objectId, Class<T> type) {
-        return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new ProxyHandler(address, objectId, type));
+        return (T) new ProxyHandler(address, objectId, type).resolve();
+    }
+
+    /** A proxy whose calls this handler makes: what its compact form reads back as. */
+    @Override
+    public Object resolve() {
+        return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, this);
+    }
+
+    /**
+     * Reads what {@link #writeCompact} wrote, as {@link #readObject} reads what Java serialization
+     * wrote.
+     *
+     * @throws InvalidClassException if the bytes name another interface than the manager's own
+     */
+    ProxyHandler(DataInputStream in) throws IOException {
+        String serverId = in.readUTF();
+        if (!(CompactForms.decode(in) instanceof Queue<?> accept)) {
+            throw new java.io.StreamCorruptedException("a manager's address without its queue of connections");
+        }
+        @SuppressWarnings("unchecked")
+        Queue<Connection> connections = (Queue<Connection>) accept;
+        long serverPid = in.readLong();
+        long serverStart = in.readLong();
+        this.objectId = in.readLong();
+        this.type = compactType(in.readUTF());
+        this.address = new ManagerAddress.Local(serverId, connections, serverPid, serverStart);
+        bindAsRead();
+    }
+
+    /** One of {@link #COMPACT_TYPES} by name; a loop, not a stream, whose lambdas a fresh child would spin. */
+    private static Class<?> compactType(String name) throws InvalidClassException {
+        for (Class<?> type : COMPACT_TYPES) {
+            if (type.getName().equals(name)) {
+                return type;
+            }
+        }
+        throw new InvalidClassException(name, "not the interface of a manager's own objects");
+    }
+
+    /**
+     * The compact form, for a proxy of the manager's own types on this machine; counts one more
+     * proxy for the reader, as {@link #writeObject}. If the server cannot count it, there is no
+     * compact form, and Java serialization reports why.
+     */
+    @SuppressWarnings("unused") // called by CompactForms
+    private boolean writeCompact(DataOutputStream out) throws IOException {
+        if (!(address instanceof ManagerAddress.Local local) || !COMPACT_TYPES.contains(type)) {
+            return false;
+        }
+        byte[] accept = CompactForms.encode(local.accept());
+        if (accept == null) {
+            return false;
+        }
+        try {
+            count(address, objectId, RETAIN);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable notCounted) {
+            return false;
+        }
+        out.writeUTF(local.serverId());
+        out.write(accept);
+        out.writeLong(local.serverPid());
+        out.writeLong(local.serverStart());
+        out.writeLong(objectId);
+        out.writeUTF(type.getName());
+        return true;
     }
 
     @Override
@@ -175,6 +258,11 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     @Serial
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
+        bindAsRead();
+    }
+
+    /** What reading a proxy does, in either form: see {@link #readObject}. */
+    private void bindAsRead() {
         ManagerAddress from = ManagerClient.decodingFrom();
         if (from != null && from.serverId().equals(address.serverId())) {
             address = from;
