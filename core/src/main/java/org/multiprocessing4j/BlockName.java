@@ -5,8 +5,8 @@ import java.io.Serializable;
 
 /**
  * What a {@link SharedMemory} or a {@link ShareableList} is on the wire: its block's name, attached
- * where it is read, as Python pickles both. A class, not a record, as every type this library sends
- * by Java serialization (docs/DESIGN.md, "Start-up cost").
+ * where it is read, as Python pickles both. A class, not a record, as every type of the library that
+ * goes by Java serialization (docs/DESIGN.md, "Start-up cost").
  */
 final class BlockName implements Serializable {
     @Serial
