@@ -289,7 +289,8 @@ public final class Manager implements AutoCloseable {
      * Runs the initializer in the server process; if it throws, reports that to the starter and
      * returns false, so the server ends without serving.
      */
-    private static boolean initialized(SerializableRunnable initializer, Queue<Object> started) throws InterruptedException {
+    private static boolean initialized(SerializableRunnable initializer, Queue<Object> started)
+            throws InterruptedException {
         try {
             initializer.run();
             return true;
@@ -337,7 +338,8 @@ public final class Manager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public <K, V> ConcurrentMap<K, V> dict(Map<? extends K, ? extends V> initial) {
-        // An empty one goes as null: a fresh server reads a HashMap by Java serialization, whose first use costs it 20-30 ms.
+        // An empty one goes as null: a fresh server would read a HashMap by Java serialization,
+        // whose first use costs it 20-30 ms.
         return (ConcurrentMap<K, V>) make("dict", initial.isEmpty() ? null : new java.util.HashMap<>(initial));
     }
 
