@@ -269,7 +269,8 @@ public final class Manager implements AutoCloseable {
 
     /**
      * What a server whose initializer threw reports instead of its address, and then ends. A class,
-     * not a record, as every type of the library that goes by Java serialization (docs/DESIGN.md, "Start-up cost").
+     * not a record, as every type of the library that goes by Java serialization (docs/DESIGN.md,
+     * "Start-up cost").
      */
     private static final class InitializerFailed implements java.io.Serializable {
         @java.io.Serial

@@ -20,7 +20,8 @@ public sealed interface ManagerAddress extends Serializable {
     /**
      * A server on this machine: a client puts one end of a new duplex pipe on {@code accept}; the
      * server's pid and start time let a client tell that it is gone before it took the pipe. A
-     * class, not a record, as every type of the library that goes by Java serialization (docs/DESIGN.md, "Start-up cost").
+     * class, not a record, as every type of the library that goes by Java serialization
+     * (docs/DESIGN.md, "Start-up cost").
      */
     final class Local implements ManagerAddress {
         @Serial
