@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A table of processes in shared memory: slots of (long pid, long start time), 0 pid meaning
- * free. A process registers itself once, in a free slot or in the slot of a dead process; the
- * table tells whether any registered process is still alive. Segments use one for their users,
+ * free. A process registers itself once (a segment's user: once per mapping), in a free slot or in
+ * the slot of a dead process; the table tells whether any registered process is still alive. Segments use one for their users,
  * message rings for the holders of their sending end.
  *
  * <p>A slot is claimed by a CAS on its pid and completed by a volatile store of the start time; a
@@ -26,6 +26,31 @@ final class ProcessSlots {
      */
     static boolean register(MemorySegment memory, long offset, int count) {
         return register(memory, offset, count, Liveness.selfPid(), Liveness.selfStartTime());
+    }
+
+    /**
+     * Registers this process for one mapping of its own, in a slot of its own, without looking
+     * for a slot it holds already: a segment's users ({@link SharedSegment}), where each mapping
+     * registers once and leaves its one slot once ({@link SegmentLifetime}). So a mapping made while
+     * a forgotten one of the same segment is still leaving keeps a slot of its own. A slot never
+     * taken is claimed before the slot of a dead process, whose death costs {@code /proc} reads to
+     * tell. Neither reads the whole table: a child attaches its target's handles on its way to the
+     * target, and in this machine's virtual memory every page of a table first touched costs it a
+     * fault of a few hundred microseconds.
+     *
+     * @return false if every slot is held by a live process
+     */
+    static boolean registerMapping(MemorySegment memory, long offset, int count) {
+        long process = Liveness.selfPid();
+        long startTime = Liveness.selfStartTime();
+        for (int i = 0; i < count; i++) {
+            long slot = offset + (long) i * SLOT_SIZE;
+            if ((long) Atomics.LONG.getVolatile(memory, slot) == 0 && Atomics.LONG.compareAndSet(memory, slot, 0L, process)) {
+                Atomics.LONG.setVolatile(memory, slot + START_TIME, startTime);
+                return true;
+            }
+        }
+        return claimADeadProcessSlot(memory, offset, count, process, startTime);
     }
 
     /**
@@ -50,6 +75,12 @@ final class ProcessSlots {
                 return true;
             }
         }
+        return claimADeadProcessSlot(memory, offset, count, process, startTime);
+    }
+
+    /** Claims the first slot that is free or held by a dead process; false if there is none. */
+    private static boolean claimADeadProcessSlot(MemorySegment memory, long offset, int count, long process,
+            long startTime) {
         for (int i = 0; i < count; i++) {
             long slot = offset + (long) i * SLOT_SIZE;
             long pid = (long) Atomics.LONG.getVolatile(memory, slot);

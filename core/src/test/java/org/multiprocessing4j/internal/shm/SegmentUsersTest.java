@@ -2,6 +2,7 @@ package org.multiprocessing4j.internal.shm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,5 +53,58 @@ class SegmentUsersTest {
         ProcessSlots.register(header, slot, 1, Liveness.selfPid(), 0); // a live process registering now
         assertThat(SharedSegment.hasLiveUser(header)).isTrue();
         Atomics.LONG.setVolatile(header, slot, 0L);
+    }
+
+    /** A table of {@code slots} slots, all never taken. */
+    private static MemorySegment table(int slots) {
+        return Arena.ofAuto().allocate((long) slots * ProcessSlots.SLOT_SIZE, Long.BYTES);
+    }
+
+    private static long pidIn(MemorySegment table, int slot) {
+        return (long) Atomics.LONG.getVolatile(table, (long) slot * ProcessSlots.SLOT_SIZE);
+    }
+
+    /** The pid of a process that ran and has ended. */
+    private static long anEndedProcess() throws Exception {
+        java.lang.Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        return ended.pid();
+    }
+
+    @Test
+    void aMappingTakesASlotNeverTakenBeforeOneThatADeadProcessLeft() throws Exception {
+        MemorySegment table = table(3);
+        long dead = anEndedProcess();
+        ProcessSlots.register(table, 0, 1, dead, 1);
+
+        assertThat(ProcessSlots.registerMapping(table, 0, 3)).isTrue();
+
+        assertThat(pidIn(table, 0)).isEqualTo(dead); // no /proc read was needed to register
+        assertThat(pidIn(table, 1)).isEqualTo(Liveness.selfPid());
+    }
+
+    @Test
+    void aSecondMappingInOneProcessHasASlotOfItsOwnSoThatTheFirstLeavingKeepsTheProcessAUser() {
+        MemorySegment table = table(4);
+        ProcessSlots.registerMapping(table, 0, 4); // a mapping that is being forgotten
+        ProcessSlots.registerMapping(table, 0, 4); // the segment mapped again meanwhile
+
+        ProcessSlots.unregister(table, 0, 4); // the forgotten mapping leaves
+
+        assertThat(ProcessSlots.state(table, 0, 4)).isEqualTo(ProcessSlots.State.ALIVE);
+    }
+
+    @Test
+    void withNoSlotNeverTakenAMappingTakesTheSlotADeadProcessLeft() throws Exception {
+        MemorySegment table = table(2);
+        long init = 1;
+        ProcessSlots.register(table, 0, 1, anEndedProcess(), 1);
+        ProcessSlots.register(table, ProcessSlots.SLOT_SIZE, 1, init, Liveness.startTime(init));
+
+        assertThat(ProcessSlots.registerMapping(table, 0, 2)).isTrue();
+
+        assertThat(pidIn(table, 0)).isEqualTo(Liveness.selfPid());
+        assertThat(pidIn(table, 1)).isEqualTo(init);
+        assertThat(ProcessSlots.registerMapping(table, 0, 2)).isFalse(); // both held by live processes
     }
 }
