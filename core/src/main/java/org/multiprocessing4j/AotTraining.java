@@ -5,7 +5,9 @@ import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.manager.ManagerTraining;
 import org.multiprocessing4j.internal.pool.PoolTraining;
+import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.internal.wire.JavaSerialization;
+import org.multiprocessing4j.internal.wire.PreparedLambdas;
 
 /**
  * What the child that trains the AOT cache runs: the library's hot paths, within the one process,
@@ -65,6 +67,12 @@ final class AotTraining {
         SerializableRunnable capturesAnObject = applicationObject::size;
         ChildLaunch launch = new ChildLaunch(new Process(capturesAnObject), "MainProcess", ProcessHandle.current().pid());
         JavaSerialization.fromBytes(JavaSerialization.toBytes(launch, "the training task"));
+        // A spare reads its targets' class files to prepare their lambdas, and makes them with what
+        // it prepared: give the class-file API's classes and that path's to the cache too.
+        SerializableRunnable prepared = () -> { };
+        PreparedLambdas.record(prepared);
+        PreparedLambdas.prepare(PreparedLambdas.recent());
+        Codec.decode(new ChildLaunch(new Process(prepared), "MainProcess", ProcessHandle.current().pid()).encode());
     }
 
     /** Values, arrays and the other primitives, as targets that capture them use them. */

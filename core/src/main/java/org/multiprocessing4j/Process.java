@@ -20,6 +20,7 @@ import org.multiprocessing4j.internal.launch.PrespawnPopen;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
 import org.multiprocessing4j.internal.launch.UserThreads;
 import org.multiprocessing4j.internal.wire.LambdaCodec;
+import org.multiprocessing4j.internal.wire.PreparedLambdas;
 
 /**
  * A task run in a child process, as Python's {@code multiprocessing.Process}: either a
@@ -182,8 +183,11 @@ public class Process implements Serializable {
         try {
             started = switch (startMethod()) {
                 case SPAWN -> SpawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch);
-                case PRESPAWN -> PrespawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch,
-                        Process::spareWarmUp);
+                case PRESPAWN -> {
+                    PreparedLambdas.record(target);
+                    yield PrespawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch,
+                            Process::spareWarmUp);
+                }
             };
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
@@ -489,17 +493,14 @@ public class Process implements Serializable {
 
     /**
      * What a spare JVM decodes and {@link ChildLaunch#prepare prepares} while it waits for its task
-     * ({@link StartMethod#PRESPAWN}): the launch of a process whose target does nothing, in the
-     * compact form most targets take.
+     * ({@link StartMethod#PRESPAWN}): the launch of a process, in the compact form most targets take,
+     * whose target prepares the lambdas of the targets this process started last ({@link PreparedLambdas}).
      */
     static byte[] spareWarmUp() {
-        return SpareWarmUp.LAUNCH.clone();
-    }
-
-    private static final class SpareWarmUp {
-        private static final SerializableRunnable NOTHING = () -> { };
-        static final byte[] LAUNCH = new ChildLaunch(new Process(NOTHING, "SpareWarmUp", new int[0], false),
-                "MainProcess", ProcessHandle.current().pid()).encode();
+        byte[] recentTargets = PreparedLambdas.recent();
+        SerializableRunnable prepareLambdas = () -> PreparedLambdas.prepare(recentTargets);
+        return new ChildLaunch(new Process(prepareLambdas, "SpareWarmUp", new int[0], false), "MainProcess",
+                ProcessHandle.current().pid()).encode();
     }
 
     /** The training task of {@link #trainingLaunch()}, for the given application classes. */

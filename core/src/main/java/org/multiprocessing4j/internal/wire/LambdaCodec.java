@@ -128,6 +128,13 @@ public final class LambdaCodec {
         return new Parts(type.header(lambda), out.array());
     }
 
+    /** The header of {@code value}'s class ({@link Parts#header}), or null where {@link #encode} returns null for any captured values. */
+    public static ClassHeader headerOf(Object value) {
+        LambdaClass type = lambdaClass(value);
+        SerializedLambda lambda = type == null ? null : type.serializedForm(value);
+        return lambda == null ? null : type.header(lambda);
+    }
+
     /**
      * What writing a lambda of one class takes, found once per class: its {@code writeReplace}, as a
      * method handle, which a fresh JVM calls with fewer steps than a reflective call, and its header,
@@ -240,7 +247,12 @@ public final class LambdaCodec {
      *     the lambda
      */
     public static Object decode(DataInputStream in, ClassLoader loader) throws IOException {
-        byte[] headerBytes = lengthPrefixed(in, "header");
+        Header header = readAndRemember(lengthPrefixed(in, "header"), loader);
+        return make(header, ByteBuffer.wrap(lengthPrefixed(in, "captured values")));
+    }
+
+    /** {@link #readHeader}, once per header and loader among the last {@value #MAX_READ_HEADERS} read. */
+    static Header readAndRemember(byte[] headerBytes, ClassLoader loader) throws IOException {
         HeaderKey key = new HeaderKey(headerBytes, loader);
         Header header = READ_HEADERS.get(key);
         if (header == null) {
@@ -250,7 +262,7 @@ public final class LambdaCodec {
             }
             READ_HEADERS.put(key, header);
         }
-        return make(header, ByteBuffer.wrap(lengthPrefixed(in, "captured values")));
+        return header;
     }
 
     private static byte[] lengthPrefixed(DataInputStream in, String what) throws IOException {
@@ -284,7 +296,8 @@ public final class LambdaCodec {
 
     /**
      * A lambda of {@code header}'s class with the captured values ({@link Parts#captured}) that
-     * {@code captured} holds from its position on, made by its capturing class.
+     * {@code captured} holds from its position on, made by its capturing class, or by the factory a
+     * spare prepared for it ({@link PreparedLambdas}).
      *
      * @throws IOException if the values are malformed, or the class refuses the lambda
      */
@@ -300,6 +313,14 @@ public final class LambdaCodec {
         } catch (BufferUnderflowException | NegativeArraySizeException | IndexOutOfBoundsException e) {
             throw new StreamCorruptedException("the captured values of a lambda of " + header.capturingName()
                     + " are cut short");
+        }
+        MethodHandle prepared = PreparedLambdas.factory(header);
+        if (prepared != null) {
+            try {
+                return (Object) prepared.invokeExact(values);
+            } catch (Throwable e) {
+                throw failure(header.capturingName(), header.implMethod(), e);
+            }
         }
         SerializedLambda lambda = new SerializedLambda(header.capturing(), header.interfaceClass(),
                 header.interfaceMethod(), header.interfaceSignature(), header.implKind(), header.implClass(),
