@@ -35,8 +35,8 @@ final class ProcessSlots {
      * a forgotten one of the same segment is still leaving keeps a slot of its own. A slot never
      * taken is claimed before the slot of a dead process, whose death costs {@code /proc} reads to
      * tell. Neither reads the whole table: a child attaches its target's handles on its way to the
-     * target, and in this machine's virtual memory every page of a table first touched costs it a
-     * fault of a few hundred microseconds.
+     * target, still interpreted, and reading the 1,024 slots of a segment's users (four pages of
+     * it, first touched) cost a PRESPAWN child 1.7-2.6 ms there, against 0.1 ms for this.
      *
      * @return false if every slot is held by a live process
      */
