@@ -5,8 +5,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * A table of processes in shared memory: slots of (long pid, long start time), 0 pid meaning
  * free. A process registers itself once (a segment's user: once per mapping), in a free slot or in
- * the slot of a dead process; the table tells whether any registered process is still alive. Segments use one for their users,
- * message rings for the holders of their sending end.
+ * the slot of a dead process; the table tells whether any registered process is still alive.
+ * Segments use one for their users, message rings for the holders of their sending end.
  *
  * <p>A slot is claimed by a CAS on its pid and completed by a volatile store of the start time; a
  * reader that sees a pid with start time 0 counts it alive while a process of that pid runs, since
@@ -34,9 +34,10 @@ final class ProcessSlots {
      * registers once and leaves its one slot once ({@link SegmentLifetime}). So a mapping made while
      * a forgotten one of the same segment is still leaving keeps a slot of its own. A slot never
      * taken is claimed before the slot of a dead process, whose death costs {@code /proc} reads to
-     * tell. Neither reads the whole table: a child attaches its target's handles on its way to the
-     * target, still interpreted, and reading the 1,024 slots of a segment's users (four pages of
-     * it, first touched) cost a PRESPAWN child 1.7-2.6 ms there, against 0.1 ms for this.
+     * tell. The table is not read whole first, as {@link #register} reads it: a child attaches its
+     * target's handles on its way to the target, still interpreted, and reading the 1,024 slots of a
+     * segment's users (four pages, first touched) cost a PRESPAWN child 1.7-2.6 ms there, against
+     * 0.1 ms for this.
      *
      * @return false if every slot is held by a live process
      */
@@ -45,7 +46,8 @@ final class ProcessSlots {
         long startTime = Liveness.selfStartTime();
         for (int i = 0; i < count; i++) {
             long slot = offset + (long) i * SLOT_SIZE;
-            if ((long) Atomics.LONG.getVolatile(memory, slot) == 0 && Atomics.LONG.compareAndSet(memory, slot, 0L, process)) {
+            if ((long) Atomics.LONG.getVolatile(memory, slot) == 0
+                    && Atomics.LONG.compareAndSet(memory, slot, 0L, process)) {
                 Atomics.LONG.setVolatile(memory, slot + START_TIME, startTime);
                 return true;
             }

@@ -311,7 +311,8 @@ public final class SharedSegment implements Serializable {
      *     could see the file deleted under it once those end
      */
     private void register() {
-        if (!ProcessSlots.registerMapping(memory, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS)) {
+        if (!ProcessSlots.registerMapping(memory, SharedLayout.Header.USER_SLOTS_OFFSET,
+                SharedLayout.Header.USER_SLOTS)) {
             throw new IllegalStateException("shared segment " + name + " is used by " + SharedLayout.Header.USER_SLOTS
                     + " live processes already, the most it records; process " + Liveness.selfPid() + " cannot use it too");
         }

@@ -67,12 +67,7 @@ public final class LambdaCodec {
         @Override
         protected MethodHandle computeValue(Class<?> capturing) {
             try {
-                Module self = LambdaCodec.class.getModule();
-                if (!self.canRead(capturing.getModule())) {
-                    self.addReads(capturing.getModule());
-                }
-                return MethodHandles.privateLookupIn(capturing, MethodHandles.lookup())
-                        .findStatic(capturing, DESERIALIZE_LAMBDA, DESERIALIZE_TYPE);
+                return privateLookupIn(capturing).findStatic(capturing, DESERIALIZE_LAMBDA, DESERIALIZE_TYPE);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -80,6 +75,15 @@ public final class LambdaCodec {
     };
 
     private LambdaCodec() {}
+
+    /** A lookup with private access in {@code capturing}, whose module this library's is made to read. */
+    static MethodHandles.Lookup privateLookupIn(Class<?> capturing) throws IllegalAccessException {
+        Module self = LambdaCodec.class.getModule();
+        if (!self.canRead(capturing.getModule())) {
+            self.addReads(capturing.getModule());
+        }
+        return MethodHandles.privateLookupIn(capturing, MethodHandles.lookup());
+    }
 
     /** A lambda class's header: its bytes, and a number that no other lambda class's header has in this process. */
     public record ClassHeader(int id, byte[] bytes) {}
@@ -128,7 +132,10 @@ public final class LambdaCodec {
         return new Parts(type.header(lambda), out.array());
     }
 
-    /** The header of {@code value}'s class ({@link Parts#header}), or null where {@link #encode} returns null for any captured values. */
+    /**
+     * The header of {@code value}'s class ({@link Parts#header}), or null where {@link #encode}
+     * returns null whatever the values captured.
+     */
     public static ClassHeader headerOf(Object value) {
         LambdaClass type = lambdaClass(value);
         SerializedLambda lambda = type == null ? null : type.serializedForm(value);

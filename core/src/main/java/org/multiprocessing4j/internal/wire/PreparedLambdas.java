@@ -54,7 +54,8 @@ public final class PreparedLambdas {
     static final int RECENT_LIMIT = 4;
     private static final String METAFACTORY_OWNER = "java/lang/invoke/LambdaMetafactory";
     private static final String ALT_METAFACTORY = "altMetafactory";
-    /** {@code altMetafactory}'s static arguments: the erased interface method type, the implementation, the instantiated type, the flags. */
+    // altMetafactory's static arguments: the erased interface method type, the implementation, the
+    // instantiated type, the flags, and then what the flags call for (marker interfaces, bridges).
     private static final int INTERFACE_TYPE_ARGUMENT = 0;
     private static final int IMPLEMENTATION_ARGUMENT = 1;
     private static final int INSTANTIATED_TYPE_ARGUMENT = 2;
@@ -68,7 +69,7 @@ public final class PreparedLambdas {
 
     private PreparedLambdas() {}
 
-    /** Notes the header of {@code target}, a target about to be handed to a spare; nothing if it is not a serializable lambda. */
+    /** Notes the header of {@code target}, about to go to a spare; nothing if it is not a serializable lambda. */
     public static void record(Object target) {
         LambdaCodec.ClassHeader classHeader = LambdaCodec.headerOf(target);
         if (classHeader == null) {
@@ -160,7 +161,7 @@ public final class PreparedLambdas {
             if (entry instanceof InvokeDynamicEntry site && site.name().equalsString(header.interfaceMethod())
                     && site.type().stringValue().endsWith(")L" + header.interfaceClass() + ";")
                     && isCallSiteOf(site.bootstrap(), header)) {
-                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(capturing, MethodHandles.lookup());
+                MethodHandles.Lookup lookup = LambdaCodec.privateLookupIn(capturing);
                 List<LoadableConstantEntry> arguments = site.bootstrap().arguments();
                 Object[] resolved = new Object[arguments.size()];
                 for (int i = 0; i < resolved.length; i++) {
@@ -168,7 +169,8 @@ public final class PreparedLambdas {
                 }
                 MethodType factoryType = MethodType.fromMethodDescriptorString(site.type().stringValue(),
                         capturing.getClassLoader());
-                CallSite made = LambdaMetafactory.altMetafactory(lookup, header.interfaceMethod(), factoryType, resolved);
+                CallSite made = LambdaMetafactory.altMetafactory(lookup, header.interfaceMethod(), factoryType,
+                        resolved);
                 return made.getTarget().asSpreader(Object[].class, factoryType.parameterCount()).asType(SPREAD);
             }
         }
