@@ -67,8 +67,9 @@ public final class Context {
      * Sets how many spare JVMs {@link StartMethod#PRESPAWN} keeps ready for each class path and set
      * of JVM options, from the next start on. Each spare is a JVM that has started and waits, idle,
      * for a task: it costs memory (see the README's performance section) and no CPU. Zero keeps none,
-     * dismisses those waiting now, and makes every start begin a JVM on the caller's path, as SPAWN
-     * does.
+     * dismisses those waiting now and those still starting, cancels the refills already scheduled
+     * (a count set again starts spares from the next start on), and makes every start begin a JVM on
+     * the caller's path, as SPAWN does.
      *
      * @param spares how many, at least 0
      * @return this context

@@ -65,6 +65,14 @@ class PrespawnTest {
         assertThat(p.startMethod()).isEqualTo(StartMethod.PRESPAWN);
     }
 
+    @Test
+    void sparesSetToZeroCancelAFillAlreadyScheduledThoughTheCountIsRaisedAgainAtOnce() throws Exception {
+        prespawn.setSpares(0);
+        Multiprocessing.getContext(StartMethod.PRESPAWN); // schedules a fill of the spares, for a moment later
+        prespawn.setSpares(0).setSpares(Spares.DEFAULT_COUNT);
+        await().during(Duration.ofSeconds(1)).atMost(SPARES_READY).until(Prespawn::waitingSpares, List::isEmpty);
+    }
+
     /** A JVM that ran a task before would have counted further. */
     static final class TasksRunHere {
         static int count;

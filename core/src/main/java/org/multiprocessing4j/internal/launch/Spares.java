@@ -55,6 +55,8 @@ public final class Spares {
     private static ScheduledExecutorService refiller;
     /** Set by {@link #killAllAtExit}: the program is ending, and no spare starts any more. */
     private static boolean ending;
+    /** How many times the count was set to 0: a refill scheduled before the last of them starts nothing. */
+    private static long zeroings;
 
     private Spares() {}
 
@@ -67,8 +69,9 @@ public final class Spares {
     }
 
     /**
-     * Sets how many spares each stock keeps from its next refill on; 0 keeps none and dismisses
-     * those waiting now.
+     * Sets how many spares each stock keeps from its next refill on; 0 keeps none, dismisses those
+     * waiting now, and cancels the refills scheduled or under way, so that a count set again at once
+     * starts spares only from the next take (or the next request for the context) on.
      *
      * @throws IllegalArgumentException if {@code spares} is negative
      */
@@ -78,6 +81,9 @@ public final class Spares {
         }
         synchronized (Spares.class) {
             count = spares;
+            if (spares == 0) {
+                zeroings++;
+            }
         }
         if (spares == 0) {
             dismissAll();
@@ -183,16 +189,21 @@ public final class Spares {
 
     private static synchronized void refillLater(Key key, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload) {
         if (count > 0) {
-            refiller().schedule(() -> refill(key, trainingPayload, warmUpPayload), REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            long since = zeroings;
+            refiller().schedule(() -> refill(key, trainingPayload, warmUpPayload, since), REFILL_DELAY.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Starts spares until the stock holds {@link #count()}; each is dismissed once it has waited too long. */
-    private static void refill(Key key, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload) {
+    /**
+     * Starts spares until the stock holds {@link #count()}, unless the count has been set to 0 since
+     * {@code since} zeroings; each is dismissed once it has waited too long.
+     */
+    private static void refill(Key key, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload, long since) {
         while (true) {
             Duration timeout;
             synchronized (Spares.class) {
-                if (ending || STOCKS.getOrDefault(key, new ArrayDeque<>()).size() >= count) {
+                if (ending || zeroings != since || STOCKS.getOrDefault(key, new ArrayDeque<>()).size() >= count) {
                     return;
                 }
                 timeout = idleTimeout;
@@ -205,14 +216,20 @@ public final class Spares {
                 return;
             }
             boolean late;
+            boolean cancelled;
             synchronized (Spares.class) {
                 late = ending;
-                if (!late) {
+                cancelled = zeroings != since;
+                if (!late && !cancelled) {
                     STOCKS.computeIfAbsent(key, k -> new ArrayDeque<>()).add(spare);
                 }
             }
             if (late) {
                 spare.kill(); // started as the program's end began: its exit hook has not seen it
+                return;
+            }
+            if (cancelled) {
+                spare.dismiss(); // the count was set to 0 while it started
                 return;
             }
             refiller().schedule(() -> expire(key, spare), Deadline.nanos(timeout), TimeUnit.NANOSECONDS);

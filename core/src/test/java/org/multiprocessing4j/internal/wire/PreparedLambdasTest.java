@@ -3,7 +3,6 @@ package org.multiprocessing4j.internal.wire;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
-import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.lang.reflect.Method;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +28,6 @@ import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.Value;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.Spares;
-import org.multiprocessing4j.testing.Prespawn;
 
 /** A spare makes its task's lambda with a factory it prepared from the class file, running none of the class's code. */
 @Timeout(60)
@@ -38,7 +35,6 @@ public class PreparedLambdasTest {
     // Public, for the copy of Capturing, which another loader defines in another runtime package.
     /** The class loaders of the copies of {@link Capturing} whose static initializers have run. */
     public static final List<ClassLoader> INITIALIZED = new CopyOnWriteArrayList<>();
-    private static final Duration SPARE_READY = Duration.ofSeconds(30);
 
     public interface SerializableOperator extends IntUnaryOperator, Serializable {}
 
@@ -166,9 +162,6 @@ public class PreparedLambdasTest {
             assertThat(p.exitCode()).hasValue(0);
         }
         assertThat(madeByAFactory.get()).isEqualTo(1);
-        // The refill after the last start, so that it comes before the dismissal after this test
-        // rather than after it, when the count is back to its default.
-        await().atMost(SPARE_READY).until(() -> Prespawn.waitingSpares().size() == 1);
     }
 
     /** Defines {@link Capturing} anew from its class file, and leaves every other class to its parent. */
