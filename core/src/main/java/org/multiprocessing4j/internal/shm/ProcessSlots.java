@@ -4,9 +4,11 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * A table of processes in shared memory: slots of (long pid, long start time), 0 pid meaning
- * free. A process registers itself once (a segment's user: once per mapping), in a free slot or in
- * the slot of a dead process; the table tells whether any registered process is still alive.
- * Segments use one for their users, message rings for the holders of their sending end.
+ * free. A process is its pid and its start time together, never its pid alone, which outlives it
+ * for the next process to be given it. A process registers itself once (a segment's user: once
+ * per mapping), in a free slot or in the slot of a dead process; the table tells whether any
+ * registered process is still alive. Segments use one for their users, message rings for the
+ * holders of their sending end.
  *
  * <p>A slot is claimed by a CAS on its pid and completed by a volatile store of the start time; a
  * reader that sees a pid with start time 0 counts it alive while a process of that pid runs, since
@@ -67,17 +69,26 @@ final class ProcessSlots {
 
     /**
      * Registers process {@code pid}, which started at {@code startTime} ({@link Liveness#NOT_RUNNING}
-     * if it has already ended), unless it is there.
+     * if it has already ended), unless it is there: in a slot of that pid and that start time. A slot
+     * of that pid and another start time is an ended process's whose pid was reused, which this one
+     * may take like any dead process's slot, and must not count as its own: a table that held only
+     * that slot would read as all dead while this process runs.
      *
      * @return false if every slot is held by a live process
      */
     static boolean register(MemorySegment memory, long offset, int count, long process, long startTime) {
         for (int i = 0; i < count; i++) {
-            if ((long) Atomics.LONG.getVolatile(memory, offset + (long) i * SLOT_SIZE) == process) {
+            if (holds(memory, offset + (long) i * SLOT_SIZE, process, startTime)) {
                 return true;
             }
         }
         return claimADeadProcessSlot(memory, offset, count, process, startTime);
+    }
+
+    /** Whether the slot at {@code slot} holds the process of that pid and that start time. */
+    private static boolean holds(MemorySegment memory, long slot, long process, long startTime) {
+        return (long) Atomics.LONG.getVolatile(memory, slot) == process
+                && (long) Atomics.LONG.getVolatile(memory, slot + START_TIME) == startTime;
     }
 
     /** Claims the first slot that is free or held by a dead process; false if there is none. */
@@ -95,15 +106,18 @@ final class ProcessSlots {
     }
 
     /**
-     * Removes this process from the {@code count} slots at {@code offset}, if it is there. The start
+     * Removes this process from the {@code count} slots at {@code offset}, if it is there: from one
+     * slot of its pid and its start time, not from an ended process's slot of the same pid. The start
      * time goes first, so that a reader never pairs this pid's slot with a later claimer's pid.
      */
     static void unregister(MemorySegment memory, long offset, int count) {
+        long process = Liveness.selfPid();
+        long startTime = Liveness.selfStartTime();
         for (int i = 0; i < count; i++) {
             long slot = offset + (long) i * SLOT_SIZE;
-            if ((long) Atomics.LONG.getVolatile(memory, slot) == Liveness.selfPid()) {
+            if (holds(memory, slot, process, startTime)) {
                 Atomics.LONG.setVolatile(memory, slot + START_TIME, 0L);
-                Atomics.LONG.compareAndSet(memory, slot, Liveness.selfPid(), 0L);
+                Atomics.LONG.compareAndSet(memory, slot, process, 0L);
                 return;
             }
         }

@@ -107,4 +107,30 @@ class SegmentUsersTest {
         assertThat(pidIn(table, 1)).isEqualTo(init);
         assertThat(ProcessSlots.registerMapping(table, 0, 2)).isFalse(); // both held by live processes
     }
+
+    /** A start time no process of this pid has: that of an ended process to which this pid once belonged. */
+    private static final long AN_EARLIER_START = 1;
+
+    @Test
+    void aSlotOfThisPidWithAnotherStartTimeBelongsToAnEndedProcessNotToThisOne() {
+        MemorySegment table = table(2);
+        ProcessSlots.register(table, 0, 1, Liveness.selfPid(), AN_EARLIER_START); // this pid, reused
+
+        assertThat(ProcessSlots.register(table, 0, 2)).isTrue();
+
+        assertThat(ProcessSlots.state(table, 0, 2)).isEqualTo(ProcessSlots.State.ALIVE);
+    }
+
+    @Test
+    void aProcessLeavesItsOwnSlotNotTheOneOfAnEndedProcessWithItsPid() {
+        MemorySegment table = table(2);
+        ProcessSlots.register(table, 0, 1, Liveness.selfPid(), AN_EARLIER_START);
+        ProcessSlots.register(table, ProcessSlots.SLOT_SIZE, 1, Liveness.selfPid(), Liveness.selfStartTime());
+
+        ProcessSlots.unregister(table, 0, 2);
+
+        assertThat(pidIn(table, 0)).isEqualTo(Liveness.selfPid());
+        assertThat(pidIn(table, 1)).isZero();
+        assertThat(ProcessSlots.state(table, 0, 2)).isEqualTo(ProcessSlots.State.ALL_DEAD);
+    }
 }
