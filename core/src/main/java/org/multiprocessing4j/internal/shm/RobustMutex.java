@@ -36,8 +36,9 @@ public final class RobustMutex implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final int SELF = (int) Liveness.selfPid();
+    private static final long SELF_START = Liveness.selfStartTime();
     /** This process as an owner stamp: its start time above its pid. */
-    private static final long SELF_STAMP = stamp(Liveness.selfPid(), Liveness.selfStartTime());
+    private static final long SELF_STAMP = stamp(SELF, SELF_START);
 
     private final SharedSegment segment;
     private final long state;
@@ -183,9 +184,16 @@ public final class RobustMutex implements Serializable {
         return (int) Atomics.INT.getVolatile(segment.memory(), state) & SharedLayout.Mutex.PID_MASK;
     }
 
-    /** True if held by a thread of this process. */
+    /**
+     * True if held by a thread of this process: the word has this pid, and the stamp beside it is not
+     * that of an ended process this pid belonged to before (see {@link #takeOverFromDeadOwner}).
+     */
     public boolean heldByThisProcess() {
-        return ownerPid() == SELF;
+        if (ownerPid() != SELF) {
+            return false;
+        }
+        long stamp = (long) Atomics.LONG.getVolatile(segment.memory(), ownerStamp);
+        return stamp == SELF_STAMP || (stamp & SharedLayout.Mutex.STAMP_PID_MASK) != SELF;
     }
 
     /** True if the current holder took it over from a process that died holding it. */
@@ -204,15 +212,18 @@ public final class RobustMutex implements Serializable {
      * pid but another start time is either a dead owner's whose pid was reused, or, for the few
      * instructions between a new owner's CAS and its stamp, the stamp of an earlier process with the
      * same pid: so that mismatch must be seen twice, a slice apart, before the mutex is taken over.
+     * The owner's pid may be this process's: then the owner is this process if the stamp is this
+     * process's or another pid's (this process's own CAS, not yet stamped), and an ended process
+     * whose pid this one was given if the stamp has this pid and another start time, twice.
      */
     private boolean takeOverFromDeadOwner(MemorySegment memory) {
         int current = (int) Atomics.INT.getVolatile(memory, state);
         int owner = current & SharedLayout.Mutex.PID_MASK;
-        if (current == SharedLayout.Mutex.FREE || owner == SELF) {
+        if (current == SharedLayout.Mutex.FREE) {
             return false;
         }
         long stamp = (long) Atomics.LONG.getVolatile(memory, ownerStamp);
-        long running = Liveness.startTime(owner);
+        long running = owner == SELF ? SELF_START : Liveness.startTime(owner);
         if (running != Liveness.NOT_RUNNING) {
             boolean stampIsTheOwners = (stamp & SharedLayout.Mutex.STAMP_PID_MASK) == owner;
             if (!stampIsTheOwners || stamp == stamp(owner, running)) {

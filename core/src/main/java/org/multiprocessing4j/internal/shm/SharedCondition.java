@@ -136,7 +136,8 @@ public final class SharedCondition implements Serializable {
         for (int i = 0; i < SharedLayout.Condition.WAITER_SLOTS; i++) {
             long slot = slotOffset(i);
             long value = (long) Atomics.LONG.getVolatile(memory, slot);
-            if ((value >>> Integer.SIZE) == SELF) {
+            long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Condition.WAITER_START);
+            if (isSelf(value >>> Integer.SIZE, start)) {
                 Atomics.LONG.setVolatile(memory, slot, value + delta);
                 return slot;
             }
@@ -174,13 +175,18 @@ public final class SharedCondition implements Serializable {
             }
             long pid = value >>> Integer.SIZE;
             long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Condition.WAITER_START);
-            if (pid == SELF || Liveness.isAlive(pid, start)) {
+            if (isSelf(pid, start) || Liveness.isAlive(pid, start)) {
                 waiters += (int) (value & COUNT_MASK);
             } else {
                 Atomics.LONG.setVolatile(memory, slot, 0L); // a dead waiter counts for nothing
             }
         }
         return waiters;
+    }
+
+    /** A pid of this process's with another start time is an ended process's, whose pid this one was given. */
+    private static boolean isSelf(long pid, long start) {
+        return pid == SELF && start == SELF_START;
     }
 
     private long slotOffset(int i) {

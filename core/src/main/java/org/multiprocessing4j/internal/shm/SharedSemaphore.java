@@ -138,7 +138,7 @@ public final class SharedSemaphore implements Serializable {
         for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
             long slot = slotOffset(i);
             long value = (long) Atomics.LONG.getVolatile(memory, slot);
-            if ((value >>> Integer.SIZE) == SELF) {
+            if (isOwn(memory, slot, value)) {
                 long held = (value & COUNT_MASK) + delta;
                 long updated = held <= 0 ? 0 : (SELF << Integer.SIZE) | held;
                 if (Atomics.LONG.compareAndSet(memory, slot, value, updated)) {
@@ -199,7 +199,7 @@ public final class SharedSemaphore implements Serializable {
             long value = (long) Atomics.LONG.getVolatile(memory, slot);
             long pid = value >>> Integer.SIZE;
             int held = (int) (value & COUNT_MASK);
-            if (held == 0 || pid == SELF) {
+            if (held == 0 || isOwn(memory, slot, value)) {
                 continue;
             }
             long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Semaphore.HOLDER_START);
@@ -209,6 +209,15 @@ public final class SharedSemaphore implements Serializable {
             addUpToBound(memory, held);
             Futex.wake(segment.word(base + SharedLayout.Semaphore.PERMITS), held);
         }
+    }
+
+    /**
+     * Whether the slot holding {@code value} is this process's: its pid and its start time. A slot
+     * of this pid with another start time is an ended process's, whose pid this one was given.
+     */
+    private static boolean isOwn(MemorySegment memory, long slot, long value) {
+        return (value >>> Integer.SIZE) == SELF
+                && (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Semaphore.HOLDER_START) == SELF_START;
     }
 
     private void addUpToBound(MemorySegment memory, int permits) {

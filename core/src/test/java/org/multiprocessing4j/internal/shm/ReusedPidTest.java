@@ -36,10 +36,10 @@ class ReusedPidTest {
     private SharedSegment segment;
     private static final long BASE = SharedLayout.Header.SIZE;
 
-    /** A mutex whose word names the stranger's pid, with {@code stamp} beside it, as an owner left it. */
-    private RobustMutex mutexHeldBy(long stamp) {
+    /** A mutex whose word names {@code pid}, with {@code stamp} beside it, as an owner left it. */
+    private RobustMutex mutexHeldBy(long pid, long stamp) {
         segment = SharedSegment.create(SharedLayout.Header.KIND_LOCK, SharedLayout.Mutex.SIZE);
-        Atomics.INT.setVolatile(segment.memory(), BASE + SharedLayout.Mutex.STATE, (int) strangerPid);
+        Atomics.INT.setVolatile(segment.memory(), BASE + SharedLayout.Mutex.STATE, (int) pid);
         stamp(stamp);
         return new RobustMutex(segment, BASE);
     }
@@ -50,7 +50,7 @@ class ReusedPidTest {
 
     @Test
     void aMutexWhoseOwnersPidRunsAsAnotherProcessIsTakenOver() throws Exception {
-        RobustMutex mutex = mutexHeldBy(RobustMutex.stamp(strangerPid, strangerStart - 1));
+        RobustMutex mutex = mutexHeldBy(strangerPid, RobustMutex.stamp(strangerPid, strangerStart - 1));
         assertThat(mutex.acquire(Deadline.after(Duration.ofSeconds(5)))).isTrue();
         assertThat(mutex.ownerDied()).isTrue();
         assertThat(mutex.heldByThisProcess()).isTrue();
@@ -59,7 +59,7 @@ class ReusedPidTest {
 
     @Test
     void aMutexWhoseOwnerIsThatLiveProcessItselfIsNotTakenOver() throws Exception {
-        RobustMutex mutex = mutexHeldBy(RobustMutex.stamp(strangerPid, strangerStart));
+        RobustMutex mutex = mutexHeldBy(strangerPid, RobustMutex.stamp(strangerPid, strangerStart));
         assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
         stamp(RobustMutex.stamp(strangerPid + 1, 12345)); // an earlier owner's, of another pid: says nothing
         assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
@@ -79,5 +79,52 @@ class ReusedPidTest {
         Atomics.LONG.setVolatile(segment.memory(), slot, (strangerPid << Integer.SIZE) | 1);
         Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, strangerStart);
         assertThat(semaphore.value()).as("a live holder keeps its permit").isEqualTo(2);
+    }
+
+    // The same, when the pid an ended owner left behind is this process's own.
+
+    private static final long SELF = Liveness.selfPid();
+    private static final long EARLIER_START = Liveness.selfStartTime() - 1;
+
+    @Test
+    void aMutexLeftHeldByAnEndedProcessWithThisProcesssPidIsTakenOverByThisProcess() throws Exception {
+        RobustMutex mutex = mutexHeldBy(SELF, RobustMutex.stamp(SELF, EARLIER_START));
+        assertThat(mutex.heldByThisProcess()).isFalse();
+
+        assertThat(mutex.acquire(Deadline.after(Duration.ofSeconds(5)))).isTrue();
+
+        assertThat(mutex.ownerDied()).isTrue();
+        mutex.release();
+    }
+
+    @Test
+    void aMutexThisProcessHoldsIsNotTakenOverByItself() throws Exception {
+        RobustMutex mutex = mutexHeldBy(SELF, RobustMutex.stamp(SELF, Liveness.selfStartTime()));
+        assertThat(mutex.heldByThisProcess()).isTrue();
+
+        assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
+    }
+
+    @Test
+    void permitsOfAnEndedHolderWithThisProcesssPidAreGivenBack() {
+        segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
+        SharedSemaphore semaphore = new SharedSemaphore(segment, BASE);
+        semaphore.initialize(0, SharedLayout.Semaphore.UNBOUNDED);
+        long slot = BASE + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET;
+        Atomics.LONG.setVolatile(segment.memory(), slot, (SELF << Integer.SIZE) | 2);
+        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, EARLIER_START);
+
+        assertThat(semaphore.value()).isEqualTo(2);
+    }
+
+    @Test
+    void aWaiterOfAnEndedProcessWithThisProcesssPidCountsForNothing() {
+        segment = SharedSegment.create(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE);
+        SharedCondition condition = new SharedCondition(segment, BASE);
+        long slot = BASE + SharedLayout.Condition.WAITER_SLOTS_OFFSET;
+        Atomics.LONG.setVolatile(segment.memory(), slot, (SELF << Integer.SIZE) | 1);
+        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Condition.WAITER_START, EARLIER_START);
+
+        assertThat(condition.waiters()).isZero();
     }
 }
