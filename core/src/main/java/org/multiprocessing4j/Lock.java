@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.RobustMutex;
@@ -142,8 +143,15 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
         mutex.acquireUninterruptibly();
     }
 
+    /**
+     * Acquires, blocking until it can; as {@code java.util.concurrent.locks.Lock} requires, a thread
+     * whose interrupt status is set on entry gets {@link InterruptedException} even if the lock is free.
+     *
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is then not held
+     */
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        Deadline.checkInterrupt();
         acquire();
     }
 
@@ -152,8 +160,19 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
         return mutex.tryAcquire();
     }
 
+    /**
+     * Acquires within {@code time}, of any size; as {@code java.util.concurrent.locks.Lock}
+     * requires, a thread whose interrupt status is set on entry gets {@link InterruptedException}
+     * even if the lock is free.
+     *
+     * @return true if acquired, false if the time passed first
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is then not held
+     * @throws NullPointerException if {@code unit} is null
+     */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        Deadline.checkInterrupt();
         return mutex.tryAcquire() || mutex.acquire(Deadline.after(time, unit));
     }
 

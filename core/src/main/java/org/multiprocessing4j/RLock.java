@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.RecursiveMutex;
@@ -159,8 +160,15 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         mutex.acquireUninterruptibly();
     }
 
+    /**
+     * Acquires, blocking until it can; as {@code java.util.concurrent.locks.Lock} requires, a thread
+     * whose interrupt status is set on entry gets {@link InterruptedException} even if the lock is free.
+     *
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is then not held
+     */
     @Override
     public void lockInterruptibly() throws InterruptedException {
+        Deadline.checkInterrupt();
         acquire();
     }
 
@@ -169,8 +177,19 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
         return mutex.tryAcquire();
     }
 
+    /**
+     * Acquires within {@code time}, of any size; as {@code java.util.concurrent.locks.Lock}
+     * requires, a thread whose interrupt status is set on entry gets {@link InterruptedException}
+     * even if the lock is free.
+     *
+     * @return true if acquired, false if the time passed first
+     * @throws InterruptedException if interrupted on entry or while waiting; the lock is then not held
+     * @throws NullPointerException if {@code unit} is null
+     */
     @Override
     public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        Deadline.checkInterrupt();
         return mutex.acquire(Deadline.after(time, unit));
     }
 

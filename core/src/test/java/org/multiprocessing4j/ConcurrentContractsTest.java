@@ -33,6 +33,29 @@ class ConcurrentContractsTest {
     }
 
     @Test
+    void aThreadInterruptedOnEntryGetsInterruptedExceptionFromAFreeLocksInterruptibleAcquisitions() {
+        for (java.util.concurrent.locks.Lock lock : List.of(new Lock(), new RLock())) {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(lock::lockInterruptibly).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).as("the interrupt status is cleared").isFalse();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> lock.tryLock(1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).isFalse();
+            assertThat(lock.tryLock()).as("the lock was left free").isTrue();
+            lock.unlock();
+        }
+    }
+
+    @Test
+    void aLocksTimedTryLockRefusesANullUnitEvenWhenFree() {
+        for (java.util.concurrent.locks.Lock lock : List.of(new Lock(), new RLock())) {
+            assertThatThrownBy(() -> lock.tryLock(1, null)).isInstanceOf(NullPointerException.class);
+            assertThat(lock.tryLock()).isTrue();
+            lock.unlock();
+        }
+    }
+
+    @Test
     void timeoutsOfAnySizeWaitForEverInsteadOfOverflowing() throws Exception {
         Lock lock = new Lock();
         assertThat(lock.tryLock(Long.MAX_VALUE, TimeUnit.SECONDS)).isTrue();
