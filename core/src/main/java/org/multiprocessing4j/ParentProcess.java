@@ -2,6 +2,7 @@ package org.multiprocessing4j;
 
 import java.io.Serial;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
@@ -30,9 +31,19 @@ final class ParentProcess extends Process {
         return OptionalLong.of(pid);
     }
 
+    /**
+     * True while the process that started this one is still its parent. A process whose parent ends
+     * is handed to another (init, or a subreaper), so this holds however the parent ended, and a
+     * later process given the parent's pid cannot pass for it.
+     */
     @Override
     public boolean isAlive() {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return handle().isPresent();
+    }
+
+    /** The parent as the JDK sees it, while it is this process's parent; empty once it has ended. */
+    private Optional<ProcessHandle> handle() {
+        return ProcessHandle.current().parent().filter(parent -> parent.pid() == pid);
     }
 
     @Override
@@ -47,7 +58,7 @@ final class ParentProcess extends Process {
 
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        var handle = ProcessHandle.of(pid);
+        Optional<ProcessHandle> handle = handle();
         if (handle.isEmpty()) {
             return true;
         }
