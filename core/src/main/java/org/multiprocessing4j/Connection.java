@@ -10,6 +10,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
@@ -116,6 +117,22 @@ public final class Connection implements AutoCloseable, Serializable {
     }
 
     /**
+     * Sends {@code size} bytes of {@code bytes} from {@code offset} as one message; Python's
+     * {@code send_bytes(buf, offset, size)}. An empty message is allowed.
+     *
+     * @param bytes the array the message is in, copied
+     * @param offset where the message begins in it
+     * @param size how many bytes the message has
+     * @throws IndexOutOfBoundsException if {@code offset} or {@code size} is negative, or the range
+     *     ends past the array (Python's {@code ValueError}); nothing is sent
+     * @throws BrokenPipeException as {@link #send}
+     */
+    public void sendBytes(byte[] bytes, int offset, int size) throws BrokenPipeException {
+        Objects.checkFromIndexSize(offset, size, bytes.length);
+        sendBytes(offset == 0 && size == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + size));
+    }
+
+    /**
      * Blocks until a message arrives and returns it.
      *
      * @return the message
@@ -139,6 +156,30 @@ public final class Connection implements AutoCloseable, Serializable {
      */
     public byte[] recvBytes() throws EOFException {
         return Codec.rawBytes(read());
+    }
+
+    /**
+     * Receives a message, as {@link #recvBytes()}, into {@code buffer} from {@code offset} on;
+     * Python's {@code recv_bytes_into(buf, offset)}.
+     *
+     * @param buffer where the message goes
+     * @param offset where in {@code buffer} it begins
+     * @return the message's length in bytes
+     * @throws BufferTooShortException if it does not fit from {@code offset} on: it was received,
+     *     and the exception holds it, whole; {@code buffer} is not written
+     * @throws IndexOutOfBoundsException if {@code offset} is negative or past the end of
+     *     {@code buffer}; nothing is received
+     * @throws EOFException if the other end is closed and everything it sent has been read
+     */
+    public int recvBytesInto(byte[] buffer, int offset) throws EOFException, BufferTooShortException {
+        Objects.checkIndex(offset, buffer.length + 1);
+        byte[] message = recvBytes();
+        int room = buffer.length - offset;
+        if (message.length > room) {
+            throw new BufferTooShortException(message, room);
+        }
+        System.arraycopy(message, 0, buffer, offset, message.length);
+        return message.length;
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.multiprocessing4j.testing.Elapsed.NOT_FOR_EVER_MILLIS;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.EOFException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,6 +66,45 @@ class PipeTest {
         p.join();
         assertThat(p.exitCode()).hasValue(0);
         assertThatThrownBy(conn::recv).isInstanceOf(IllegalStateException.class).hasMessage("handle is closed");
+    }
+
+    /** The rest of Python's test_connection: send_bytes of a slice, and recv_bytes_into with and without room. */
+    @Test
+    void bytesGoFromASliceAndComeIntoABufferAtAnOffsetOrWholeInTheExceptionWhenTheyDoNotFit() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection conn = pipe.first();
+        Connection child = pipe.second();
+        Process p = new Process(() -> echo(child));
+        p.start();
+        byte[] msg = "abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
+
+        conn.sendBytes(msg, 2, 5);
+        assertThat(conn.recvBytes()).isEqualTo("cdefg".getBytes(StandardCharsets.US_ASCII));
+        conn.sendBytes(msg, msg.length, 0);
+        assertThat(conn.recvBytes()).isEmpty();
+        for (int[] wrong : new int[][] {{-1, 1}, {0, -1}, {msg.length + 1, 0}, {20, 7}}) {
+            assertThatThrownBy(() -> conn.sendBytes(msg, wrong[0], wrong[1])).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+
+        byte[] buffer = new byte[msg.length * 2];
+        conn.sendBytes(msg);
+        assertThat(conn.recvBytesInto(buffer, 0)).isEqualTo(msg.length);
+        assertThat(Arrays.copyOf(buffer, msg.length)).isEqualTo(msg);
+        conn.sendBytes(msg);
+        assertThat(conn.recvBytesInto(buffer, 8)).isEqualTo(msg.length);
+        assertThat(Arrays.copyOfRange(buffer, 8, 8 + msg.length)).isEqualTo(msg);
+
+        byte[] small = new byte[4];
+        conn.sendBytes(msg);
+        assertThatThrownBy(() -> conn.recvBytesInto(small, 0)).isInstanceOfSatisfying(BufferTooShortException.class,
+                e -> assertThat(e.message()).isEqualTo(msg));
+        assertThat(small).containsOnly(0);
+        assertThatThrownBy(() -> conn.recvBytesInto(small, 5)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(conn.poll()).as("no message was taken by the refused call, none sent by the refused sends").isFalse();
+
+        conn.close();
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
     }
 
     @Test
