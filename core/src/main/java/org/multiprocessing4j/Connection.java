@@ -117,6 +117,20 @@ public final class Connection implements AutoCloseable, Serializable {
     }
 
     /**
+     * Sends the bytes of {@code bytes} from {@code offset} to its end as one message; Python's
+     * {@code send_bytes(buf, offset)}.
+     *
+     * @param bytes the array the message is in, copied
+     * @param offset where the message begins in it
+     * @throws IndexOutOfBoundsException if {@code offset} is negative or past the end of the array;
+     *     nothing is sent
+     * @throws BrokenPipeException as {@link #send}
+     */
+    public void sendBytes(byte[] bytes, int offset) throws BrokenPipeException {
+        sendBytes(bytes, offset, bytes.length - Objects.checkIndex(offset, bytes.length + 1));
+    }
+
+    /**
      * Sends {@code size} bytes of {@code bytes} from {@code offset} as one message; Python's
      * {@code send_bytes(buf, offset, size)}. An empty message is allowed.
      *
@@ -180,6 +194,33 @@ public final class Connection implements AutoCloseable, Serializable {
         }
         System.arraycopy(message, 0, buffer, offset, message.length);
         return message.length;
+    }
+
+    /**
+     * Whether this end receives: Python's {@code readable}.
+     *
+     * @return true unless this is the sending end of a one-way pipe
+     */
+    public boolean isReadable() {
+        return in != null;
+    }
+
+    /**
+     * Whether this end sends: Python's {@code writable}.
+     *
+     * @return true unless this is the receiving end of a one-way pipe
+     */
+    public boolean isWritable() {
+        return out != null;
+    }
+
+    /**
+     * Whether this process has closed this end: Python's {@code closed}.
+     *
+     * @return true once {@link #close()} was called on it here
+     */
+    public boolean isClosed() {
+        return closed;
     }
 
     /**

@@ -68,7 +68,7 @@ class PipeTest {
         assertThatThrownBy(conn::recv).isInstanceOf(IllegalStateException.class).hasMessage("handle is closed");
     }
 
-    /** The rest of Python's test_connection: send_bytes of a slice, and recv_bytes_into with and without room. */
+    /** Python's test_sendbytes, and the rest of its test_connection: recv_bytes_into with and without room. */
     @Test
     void bytesGoFromASliceAndComeIntoABufferAtAnOffsetOrWholeInTheExceptionWhenTheyDoNotFit() throws Exception {
         Pipe pipe = Pipe.open();
@@ -78,11 +78,17 @@ class PipeTest {
         p.start();
         byte[] msg = "abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
 
-        conn.sendBytes(msg, 2, 5);
-        assertThat(conn.recvBytes()).isEqualTo("cdefg".getBytes(StandardCharsets.US_ASCII));
-        conn.sendBytes(msg, msg.length, 0);
+        conn.sendBytes(msg, 5);
+        assertThat(conn.recvBytes()).isEqualTo(Arrays.copyOfRange(msg, 5, msg.length));
+        conn.sendBytes(msg, 7, 8);
+        assertThat(conn.recvBytes()).isEqualTo(Arrays.copyOfRange(msg, 7, 15));
+        conn.sendBytes(msg, 26);
         assertThat(conn.recvBytes()).isEmpty();
-        for (int[] wrong : new int[][] {{-1, 1}, {0, -1}, {msg.length + 1, 0}, {20, 7}}) {
+        conn.sendBytes(msg, 26, 0);
+        assertThat(conn.recvBytes()).isEmpty();
+        assertThatThrownBy(() -> conn.sendBytes(msg, 27)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> conn.sendBytes(msg, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+        for (int[] wrong : new int[][] {{22, 5}, {26, 1}, {4, -1}}) {
             assertThatThrownBy(() -> conn.sendBytes(msg, wrong[0], wrong[1])).isInstanceOf(IndexOutOfBoundsException.class);
         }
 
@@ -102,7 +108,9 @@ class PipeTest {
         assertThatThrownBy(() -> conn.recvBytesInto(small, 5)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThat(conn.poll()).as("no message was taken by the refused call, none sent by the refused sends").isFalse();
 
+        assertThat(conn.isClosed()).isFalse();
         conn.close();
+        assertThat(conn.isClosed()).isTrue();
         p.join();
         assertThat(p.exitCode()).hasValue(0);
     }
@@ -157,6 +165,10 @@ class PipeTest {
         Pipe pipe = Pipe.open(false);
         Connection reader = pipe.first();
         Connection writer = pipe.second();
+        assertThat(reader.isReadable()).isTrue();
+        assertThat(reader.isWritable()).isFalse();
+        assertThat(writer.isReadable()).isFalse();
+        assertThat(writer.isWritable()).isTrue();
         assertThatThrownBy(() -> reader.send(1)).isInstanceOf(IllegalStateException.class)
                 .hasMessage("connection is read-only");
         assertThatThrownBy(writer::recv).isInstanceOf(IllegalStateException.class)
