@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.multiprocessing4j.AbstractPool;
 import org.multiprocessing4j.MaybeEncodingException;
@@ -143,6 +144,23 @@ public abstract class PoolScenarios {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("item 1").hasMessageContaining("java.lang.Object");
         assertThat(pool().apply(() -> 7)).isEqualTo(7);
+    }
+
+    @Test
+    void aNullFunctionOrNullItemsFailInTheCallerAndThePoolGoesOn() {
+        List<ThrowingCallable> calls = List.of(
+                () -> pool().map(null, range(3)),
+                () -> pool().map(PoolScenarios::square, null),
+                () -> pool().mapAsync(null, range(3), 1),
+                () -> pool().starmap(null, List.of(Map.entry(1, 2))),
+                () -> pool().starmap((Integer a, Integer b) -> a + b, null),
+                () -> pool().imap(null, range(3)),
+                () -> pool().imap(PoolScenarios::square, null),
+                () -> pool().imapUnordered(null, range(3)));
+        for (ThrowingCallable call : calls) {
+            assertThatThrownBy(call).isInstanceOf(NullPointerException.class);
+        }
+        assertThat(pool().map(PoolScenarios::square, range(3))).containsExactly(0, 1, 4);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.multiprocessing4j.ProgressListener;
@@ -61,6 +62,7 @@ public final class PoolCalls {
     public <T, R> Iterator<R> imap(Object function, Iterable<T> items, int chunksize, boolean ordered,
             ProgressListener progress) {
         checkChunksize(chunksize);
+        Objects.requireNonNull(items, "items");
         engine.checkRunning();
         TaskFunction encoded = TaskFunction.of(function, "the function of an imap");
         long total = items instanceof Collection<?> collection ? collection.size() : -1;
@@ -79,6 +81,7 @@ public final class PoolCalls {
         if (chunksize != 0) {
             checkChunksize(chunksize);
         }
+        Objects.requireNonNull(items, "items");
         engine.checkRunning();
         TaskFunction encoded = TaskFunction.of(function, "the function of a map");
         // The items are read in this call only, so a List is read as it is; others are copied first.

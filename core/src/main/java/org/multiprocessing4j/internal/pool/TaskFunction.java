@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.pool;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.internal.wire.LambdaCodec;
 
@@ -39,9 +40,12 @@ final class TaskFunction {
     /**
      * {@code function} encoded.
      *
+     * @param what what the function is, for the exceptions
+     * @throws NullPointerException naming {@code what} if {@code function} is null
      * @throws IllegalArgumentException naming the class if it cannot be serialized
      */
     static TaskFunction of(Object function, String what) {
+        Objects.requireNonNull(function, what);
         LambdaCodec.Parts lambda = LambdaCodec.split(function);
         return lambda != null ? new TaskFunction(lambda.header(), lambda.captured())
                 : new TaskFunction(null, Codec.encode(function, what));
