@@ -31,13 +31,22 @@ class PipeTest {
         }
     }
 
+    /** The near end of a pipe, and the child that echoes on its far end until the near end closes. */
+    private record EchoChild(Connection conn, Process p) {
+        static EchoChild start() {
+            Pipe pipe = Pipe.open();
+            Connection far = pipe.second();
+            Process p = new Process(() -> echo(far));
+            p.start();
+            return new EchoChild(pipe.first(), p);
+        }
+    }
+
     @Test
     void anEchoChildRoundTripsObjectsAndBytesAndSeesTheCloseAsEof() throws Exception {
-        Pipe pipe = Pipe.open();
-        Connection conn = pipe.first();
-        Connection child = pipe.second();
-        Process p = new Process(() -> echo(child));
-        p.start();
+        EchoChild echo = EchoChild.start();
+        Connection conn = echo.conn();
+        Process p = echo.p();
 
         List<Object> seq = Arrays.asList(1, 2.25, null);
         conn.send(seq);
@@ -71,11 +80,9 @@ class PipeTest {
     /** Python's test_sendbytes, and the rest of its test_connection: recv_bytes_into with and without room. */
     @Test
     void bytesGoFromASliceAndComeIntoABufferAtAnOffsetOrWholeInTheExceptionWhenTheyDoNotFit() throws Exception {
-        Pipe pipe = Pipe.open();
-        Connection conn = pipe.first();
-        Connection child = pipe.second();
-        Process p = new Process(() -> echo(child));
-        p.start();
+        EchoChild echo = EchoChild.start();
+        Connection conn = echo.conn();
+        Process p = echo.p();
         byte[] msg = "abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
 
         conn.sendBytes(msg, 5);
