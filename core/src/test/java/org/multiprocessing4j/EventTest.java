@@ -68,4 +68,32 @@ class EventTest {
             assertThat(w.exitCode()).hasValue(0);
         }
     }
+
+    /**
+     * A set wakes a sleeper only if the sleeper count has one: thousands of hand-overs between two
+     * processes, each waiting for the other's set, lose none (a lost wake-up would time out).
+     */
+    @Test
+    void twoProcessesHandOverThousandsOfTimesOnTwoEventsWithoutALostWakeUp() throws Exception {
+        Event ping = new Event();
+        Event pong = new Event();
+        int rounds = 2_000;
+        Process child = new Process(() -> {
+            for (int i = 0; i < rounds; i++) {
+                if (!ping.await(Duration.ofSeconds(30))) {
+                    System.exit(3);
+                }
+                ping.clear();
+                pong.set();
+            }
+        });
+        child.start();
+        for (int i = 0; i < rounds; i++) {
+            ping.set();
+            assertThat(pong.await(Duration.ofSeconds(30))).as("round %d", i).isTrue();
+            pong.clear();
+        }
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+    }
 }

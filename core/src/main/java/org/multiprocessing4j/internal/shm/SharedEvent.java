@@ -5,16 +5,21 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
-import org.multiprocessing4j.internal.sys.Futex;
 
 /**
- * An event's flag in shared memory ({@link SharedLayout.Event}): one word, 0 clear and 1 set.
+ * An event's flag in shared memory ({@link SharedLayout.Event}): a word, 0 clear and 1 set, and
+ * the count of its sleepers.
  *
- * <p>{@code set} stores 1 and wakes every sleeper; a waiter sleeps on the word while it reads 0, in
- * slices, looking at interruption between them. Memory ordering: the store and the waiter's load
- * are volatile, and the futex wait compares the word in the kernel against 0, so a set between the
- * waiter's look and its sleep makes the sleep return at once: no wake-up is lost.
+ * <p>{@code set} stores 1, and makes the futex call that wakes sleepers only if the count has any:
+ * setting an event nobody waits for is a store and a load, not a system call (which costs more
+ * here than CPython's whole {@code set}). A waiter sleeps on the word while it reads 0, in slices,
+ * looking at interruption between them. Memory ordering, as for every waiter of
+ * {@link SpinThenSleep#sleepUntil}: the sleeper reads the word, counts itself, looks at the flag a
+ * last time and sleeps only while the word is what it read; {@code set} stores the word, then reads
+ * the count. All four are volatile, so either the sleeper sees the flag set or {@code set} sees the
+ * sleeper counted, and the futex wait, which compares the word in the kernel, returns at once if
+ * the store came in between: no wake-up is lost. A waiter killed while counted leaves the count
+ * above zero, which costs later sets a futex call each, and nothing else.
  */
 public final class SharedEvent implements Serializable {
     @Serial
@@ -24,11 +29,13 @@ public final class SharedEvent implements Serializable {
 
     private final SharedSegment segment;
     private final long flag;
+    private final long sleepers;
 
     /** The event whose chunk is at {@code base} in {@code segment}. */
     public SharedEvent(SharedSegment segment, long base) {
         this.segment = segment;
         this.flag = base + SharedLayout.Event.FLAG;
+        this.sleepers = base + SharedLayout.Event.SLEEPERS;
     }
 
     /** Writes where this event is, for {@link #readFrom}. */
@@ -50,7 +57,7 @@ public final class SharedEvent implements Serializable {
     /** Sets the flag and wakes every thread of every process waiting for it. */
     public void set() {
         Atomics.INT.setVolatile(segment.memory(), flag, SET);
-        Futex.wakeAll(segment.word(flag));
+        SpinThenSleep.wakeSleepers(segment, flag, sleepers);
     }
 
     public void clear() {
@@ -64,16 +71,7 @@ public final class SharedEvent implements Serializable {
      * @throws InterruptedException if interrupted while waiting
      */
     public boolean await(Deadline deadline) throws InterruptedException {
-        MemorySegment memory = segment.memory();
-        MemorySegment word = segment.word(flag);
-        while ((int) Atomics.INT.getVolatile(memory, flag) != SET) {
-            if (deadline.passed()) {
-                return false;
-            }
-            Deadline.checkInterrupt();
-            Futex.await(word, CLEAR, deadline.slice());
-        }
-        return true;
+        return isSet() || SpinThenSleep.sleepUntil(segment, flag, sleepers, deadline, this::isSet, () -> false);
     }
 
     /** The same flag in the same segment. */

@@ -246,9 +246,18 @@ public final class SharedLayout {
         }
     }
 
-    /** An event: {@code 0 int flag} (0 clear, 1 set; futex word). */
+    /**
+     * An event.
+     *
+     * <pre>
+     *  0    int   flag: 0 clear, 1 set (futex word)
+     *  4    int   sleepers: waiters counted before they sleep, so that a set wakes only if there are any
+     *  8..  padding to a cache line
+     * </pre>
+     */
     public static final class Event {
         public static final int FLAG = 0;
+        public static final int SLEEPERS = FLAG + Integer.BYTES;
         public static final int SIZE = CACHE_LINE;
 
         private Event() {}
