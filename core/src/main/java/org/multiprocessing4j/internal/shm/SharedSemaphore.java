@@ -34,6 +34,10 @@ public final class SharedSemaphore implements Serializable {
 
     private final SharedSegment segment;
     private final long base;
+    /** The holder slot this handle used last, where this process's slot usually is: a hint, not a claim. */
+    private transient int lastSlot;
+    /** True once this very handle is the one {@link OrderlyExit} keeps for its semaphore, which it then keeps while the handle lives. */
+    private transient boolean remembered;
 
     public SharedSemaphore(SharedSegment segment, long base) {
         this.segment = segment;
@@ -133,19 +137,25 @@ public final class SharedSemaphore implements Serializable {
         return (int) Atomics.INT.getVolatile(segment.memory(), base + SharedLayout.Semaphore.PERMITS);
     }
 
-    /** Adjusts this process's holder slot by {@code delta}; a slot that reaches zero is freed. */
+    /**
+     * Adjusts this process's holder slot by {@code delta}; a slot that reaches zero is freed. The
+     * slot this handle used last is looked at first, and taken again if it is free: a process that
+     * acquires and releases in turn frees its slot at each release, and a scan of the 64 slots at
+     * each acquire made a semaphore slower than CPython's.
+     */
     private void recordHeld(MemorySegment memory, int delta) {
+        if (adjustedAt(memory, lastSlot, delta)) {
+            return;
+        }
         for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
             long slot = slotOffset(i);
             long value = (long) Atomics.LONG.getVolatile(memory, slot);
             if (isOwn(memory, slot, value)) {
-                long held = (value & COUNT_MASK) + delta;
-                long updated = held <= 0 ? 0 : (SELF << Integer.SIZE) | held;
-                if (Atomics.LONG.compareAndSet(memory, slot, value, updated)) {
+                if (adjustedAt(memory, i, delta)) {
+                    lastSlot = i;
                     return;
                 }
                 i = -1; // raced with ourselves from another thread, or with a recovery: look again
-                continue;
             }
         }
         if (delta <= 0) {
@@ -153,18 +163,43 @@ public final class SharedSemaphore implements Serializable {
             return;
         }
         for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
-            long slot = slotOffset(i);
-            // Claimed with a count of 0, which no recovery looks at, until the start time is written.
-            if (Atomics.LONG.compareAndSet(memory, slot, 0L, SELF << Integer.SIZE)) {
-                Atomics.LONG.setVolatile(memory, slot + SharedLayout.Semaphore.HOLDER_START, SELF_START);
-                OrderlyExit.remember(this);
-                if (!Atomics.LONG.compareAndSet(memory, slot, SELF << Integer.SIZE, (SELF << Integer.SIZE) | delta)) {
-                    recordHeld(memory, delta); // another thread of ours freed the empty slot meanwhile
-                }
+            if (claimed(memory, i, delta)) {
+                lastSlot = i;
                 return;
             }
         }
         // Every slot taken: this permit will not be given back if this process crashes holding it.
+    }
+
+    /**
+     * Adjusts slot {@code i} by {@code delta} if it is this process's, or claims it for an acquire
+     * if it is free; false if it is neither, or it changed meanwhile.
+     */
+    private boolean adjustedAt(MemorySegment memory, int i, int delta) {
+        long slot = slotOffset(i);
+        long value = (long) Atomics.LONG.getVolatile(memory, slot);
+        if (isOwn(memory, slot, value)) {
+            long held = (value & COUNT_MASK) + delta;
+            return Atomics.LONG.compareAndSet(memory, slot, value, held <= 0 ? 0 : (SELF << Integer.SIZE) | held);
+        }
+        return value == 0 && delta > 0 && claimed(memory, i, delta);
+    }
+
+    /** Claims slot {@code i} if it is free and counts {@code delta} permits in it; false if it was not free. */
+    private boolean claimed(MemorySegment memory, int i, int delta) {
+        long slot = slotOffset(i);
+        // Claimed with a count of 0, which no recovery looks at, until the start time is written.
+        if (!Atomics.LONG.compareAndSet(memory, slot, 0L, SELF << Integer.SIZE)) {
+            return false;
+        }
+        Atomics.LONG.setVolatile(memory, slot + SharedLayout.Semaphore.HOLDER_START, SELF_START);
+        if (!remembered) {
+            remembered = OrderlyExit.remember(this);
+        }
+        if (!Atomics.LONG.compareAndSet(memory, slot, SELF << Integer.SIZE, (SELF << Integer.SIZE) | delta)) {
+            recordHeld(memory, delta); // another thread of ours freed the empty slot meanwhile
+        }
+        return true;
     }
 
     /**
@@ -241,7 +276,7 @@ public final class SharedSemaphore implements Serializable {
         for (int i = 0; i < SharedLayout.Semaphore.HOLDER_SLOTS; i++) {
             long slot = slotOffset(i);
             long value = (long) Atomics.LONG.getVolatile(memory, slot);
-            if ((value >>> Integer.SIZE) == SELF) {
+            if (isOwn(memory, slot, value)) {
                 Atomics.LONG.compareAndSet(memory, slot, value, 0L);
             }
         }
@@ -262,11 +297,18 @@ public final class SharedSemaphore implements Serializable {
                 java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
         private static final java.util.concurrent.atomic.AtomicBoolean INSTALLED = new java.util.concurrent.atomic.AtomicBoolean();
 
-        static void remember(SharedSemaphore semaphore) {
-            TOUCHED.add(semaphore);
+        /**
+         * Remembers {@code semaphore} for the exit.
+         *
+         * @return true if this very handle is now the one kept, false if an equal one was kept
+         *     already, which may be collected before this one: the caller then remembers again
+         */
+        static boolean remember(SharedSemaphore semaphore) {
+            boolean added = TOUCHED.add(semaphore);
             if (INSTALLED.compareAndSet(false, true)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(new OrderlyExit(), "mp4j-semaphore-exit"));
             }
+            return added;
         }
 
         @Override

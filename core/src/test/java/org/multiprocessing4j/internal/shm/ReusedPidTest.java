@@ -118,6 +118,20 @@ class ReusedPidTest {
     }
 
     @Test
+    void anOrderlyExitLeavesTheSlotOfAnEndedProcessWithThisProcesssPidForItsPermitsToComeBack() {
+        segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
+        SharedSemaphore semaphore = new SharedSemaphore(segment, BASE);
+        semaphore.initialize(0, SharedLayout.Semaphore.UNBOUNDED);
+        long slot = BASE + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET;
+        Atomics.LONG.setVolatile(segment.memory(), slot, (SELF << Integer.SIZE) | 2);
+        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, EARLIER_START);
+
+        semaphore.forgetHeld(); // what this process's orderly exit does to its own slots
+
+        assertThat(semaphore.value()).isEqualTo(2);
+    }
+
+    @Test
     void aWaiterOfAnEndedProcessWithThisProcesssPidCountsForNothing() {
         segment = SharedSegment.create(SharedLayout.Header.KIND_CONDITION, SharedLayout.Condition.SIZE);
         SharedCondition condition = new SharedCondition(segment, BASE);
