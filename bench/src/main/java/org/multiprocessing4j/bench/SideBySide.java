@@ -21,7 +21,7 @@ import org.multiprocessing4j.Value;
  * org.multiprocessing4j.bench.SideBySide [runs [group]]}, where group is one of {@code lock}, {@code queue},
  * {@code pipe}, {@code large}, {@code pool}, {@code manager}, {@code shm} and {@code start} and runs only those rows. The Python script is
  * {@code bench/python/python_mp_bench.py}, or {@code -Dmp4j.python.bench=<path>}; the steady-state CPython figures
- * come from {@code python_mp_warm.py} beside it. {@link Report} runs every row and writes them as a table and a chart.
+ * come from {@code python_mp_warm.py} beside it, the other primitives' from {@code python_mp_primitives.py}. {@link Report} runs every row and writes them as a table and a chart.
  */
 public final class SideBySide {
     /** One workload's figures: Java's, CPython's, in {@code unit}; {@code ratio} is how many times better Java does. */
@@ -204,6 +204,15 @@ public final class SideBySide {
         row("lock_contended_2proc", contendedJava, contendedPython, "M/s", true);
         double steadyJava = Workloads.lockContendedSteadyMops(2_000_000);
         row("lock_contended (no start)", steadyJava, contendedPython, "M/s", true);
+        // The other primitives, uncontended, from bench/python/python_mp_primitives.py.
+        row("rlock_uncontended", Workloads.rlockUncontendedMops(10_000_000),
+                python(script, "rlock_uncontended(1_000_000) / 1e6"), "M/s", true);
+        row("semaphore_uncontended", Workloads.semaphoreUncontendedMops(10_000_000),
+                python(script, "semaphore_uncontended(1_000_000) / 1e6"), "M/s", true);
+        row("event_set_clear", Workloads.eventSetClearMops(10_000_000),
+                python(script, "event_set_clear(1_000_000) / 1e6"), "M/s", true);
+        row("condition_notify", Workloads.conditionNotifyMops(10_000_000),
+                python(script, "condition_notify(1_000_000) / 1e6"), "M/s", true);
     }
 
     /** One line; the ratio is how many times better Java is (>1 is better). */
@@ -241,6 +250,7 @@ public final class SideBySide {
                 "sys.path.insert(0, " + pythonString(script.toAbsolutePath().getParent().toString()) + ")",
                 "from python_mp_bench import *",
                 "from python_mp_warm import *",
+                "from python_mp_primitives import *",
                 "if __name__ == '__main__':",
                 "    print(" + expression + ")");
         return Double.parseDouble(python3("-c", program));

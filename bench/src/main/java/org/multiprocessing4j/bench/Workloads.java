@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.multiprocessing4j.Condition;
 import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.Context;
 import org.multiprocessing4j.Event;
@@ -12,6 +13,7 @@ import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Pipe;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.Queue;
+import org.multiprocessing4j.RLock;
 import org.multiprocessing4j.Semaphore;
 import org.multiprocessing4j.SharedLong;
 import org.multiprocessing4j.StartMethod;
@@ -77,6 +79,60 @@ final class Workloads {
             lock.release();
         }
         return n / ((System.nanoTime() - start) / 1e9) / 1e6;
+    }
+
+    /** A round of a primitive's operations, as {@link #millionsPerSecond} times it. */
+    private interface Round {
+        void run() throws Exception;
+    }
+
+    /** Millions of {@code round}s per second, the last {@code n} of {@code 2n}: the first let the JIT compile them. */
+    private static double millionsPerSecond(int n, Round round) throws Exception {
+        for (int i = 0; i < n; i++) {
+            round.run();
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            round.run();
+        }
+        return n / ((System.nanoTime() - start) / 1e9) / 1e6;
+    }
+
+    /** An RLock's acquire and release, uncontended: python_mp_primitives.py's rlock_uncontended. */
+    static double rlockUncontendedMops(int n) throws Exception {
+        RLock rlock = new RLock();
+        return millionsPerSecond(n, () -> {
+            rlock.acquire();
+            rlock.release();
+        });
+    }
+
+    /** A Semaphore's acquire and release, uncontended: python_mp_primitives.py's semaphore_uncontended. */
+    static double semaphoreUncontendedMops(int n) throws Exception {
+        Semaphore semaphore = new Semaphore(1);
+        return millionsPerSecond(n, () -> {
+            semaphore.acquire();
+            semaphore.release();
+        });
+    }
+
+    /** An Event's set and clear, nobody waiting: python_mp_primitives.py's event_set_clear. */
+    static double eventSetClearMops(int n) throws Exception {
+        Event event = new Event();
+        return millionsPerSecond(n, () -> {
+            event.set();
+            event.clear();
+        });
+    }
+
+    /** A Condition's notify under its lock, nobody waiting: python_mp_primitives.py's condition_notify. */
+    static double conditionNotifyMops(int n) throws Exception {
+        Condition condition = new Condition();
+        return millionsPerSecond(n, () -> {
+            condition.acquire();
+            condition.signal();
+            condition.release();
+        });
     }
 
     /**
