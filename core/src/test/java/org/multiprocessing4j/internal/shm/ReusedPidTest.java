@@ -65,19 +65,27 @@ class ReusedPidTest {
         assertThat(mutex.acquire(Deadline.after(Duration.ofMillis(200)))).isFalse();
     }
 
+    /** A semaphore with no permit left, whose first holder slot says that {@code pid}, started at {@code start}, holds {@code held}. */
+    private SharedSemaphore semaphoreHeldBy(long pid, long start, int held) {
+        segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
+        SharedSemaphore semaphore = new SharedSemaphore(segment, BASE);
+        semaphore.initialize(0, SharedLayout.Semaphore.UNBOUNDED);
+        holderSlot(pid, start, held);
+        return semaphore;
+    }
+
+    private void holderSlot(long pid, long start, int held) {
+        long slot = BASE + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET;
+        Atomics.LONG.setVolatile(segment.memory(), slot, (pid << Integer.SIZE) | held);
+        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, start);
+    }
+
     @Test
     void permitsOfASemaphoreHolderWhosePidRunsAsAnotherProcessAreGivenBack() {
-        SharedSegment segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
-        long base = SharedLayout.Header.SIZE;
-        SharedSemaphore semaphore = new SharedSemaphore(segment, base);
-        semaphore.initialize(0, SharedLayout.Semaphore.UNBOUNDED);
-        long slot = base + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET;
-        Atomics.LONG.setVolatile(segment.memory(), slot, (strangerPid << Integer.SIZE) | 2);
-        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, strangerStart - 1);
+        SharedSemaphore semaphore = semaphoreHeldBy(strangerPid, strangerStart - 1, 2);
         assertThat(semaphore.value()).isEqualTo(2);
 
-        Atomics.LONG.setVolatile(segment.memory(), slot, (strangerPid << Integer.SIZE) | 1);
-        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, strangerStart);
+        holderSlot(strangerPid, strangerStart, 1);
         assertThat(semaphore.value()).as("a live holder keeps its permit").isEqualTo(2);
     }
 
@@ -107,24 +115,14 @@ class ReusedPidTest {
 
     @Test
     void permitsOfAnEndedHolderWithThisProcesssPidAreGivenBack() {
-        segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
-        SharedSemaphore semaphore = new SharedSemaphore(segment, BASE);
-        semaphore.initialize(0, SharedLayout.Semaphore.UNBOUNDED);
-        long slot = BASE + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET;
-        Atomics.LONG.setVolatile(segment.memory(), slot, (SELF << Integer.SIZE) | 2);
-        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, EARLIER_START);
+        SharedSemaphore semaphore = semaphoreHeldBy(SELF, EARLIER_START, 2);
 
         assertThat(semaphore.value()).isEqualTo(2);
     }
 
     @Test
     void anOrderlyExitLeavesTheSlotOfAnEndedProcessWithThisProcesssPidForItsPermitsToComeBack() {
-        segment = SharedSegment.create(SharedLayout.Header.KIND_SEMAPHORE, SharedLayout.Semaphore.SIZE);
-        SharedSemaphore semaphore = new SharedSemaphore(segment, BASE);
-        semaphore.initialize(0, SharedLayout.Semaphore.UNBOUNDED);
-        long slot = BASE + SharedLayout.Semaphore.HOLDER_SLOTS_OFFSET;
-        Atomics.LONG.setVolatile(segment.memory(), slot, (SELF << Integer.SIZE) | 2);
-        Atomics.LONG.setVolatile(segment.memory(), slot + SharedLayout.Semaphore.HOLDER_START, EARLIER_START);
+        SharedSemaphore semaphore = semaphoreHeldBy(SELF, EARLIER_START, 2);
 
         semaphore.forgetHeld(); // what this process's orderly exit does to its own slots
 
