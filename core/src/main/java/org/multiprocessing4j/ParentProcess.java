@@ -8,6 +8,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.multiprocessing4j.internal.launch.ParentWatch;
 import org.multiprocessing4j.internal.shm.Deadline;
 
 /**
@@ -32,18 +33,12 @@ final class ParentProcess extends Process {
     }
 
     /**
-     * True while the process that started this one is still its parent. A process whose parent ends
-     * is handed to another (init, or a subreaper), so this holds however the parent ended, and a
-     * later process given the parent's pid cannot pass for it.
+     * True while the process that started this one is still its parent ({@link ParentWatch#parent}):
+     * a later process given the parent's pid cannot pass for it.
      */
     @Override
     public boolean isAlive() {
-        return handle().isPresent();
-    }
-
-    /** The parent as the JDK sees it, while it is this process's parent; empty once it has ended. */
-    private Optional<ProcessHandle> handle() {
-        return ProcessHandle.current().parent().filter(parent -> parent.pid() == pid);
+        return ParentWatch.parent(pid).isPresent();
     }
 
     @Override
@@ -58,7 +53,7 @@ final class ParentProcess extends Process {
 
     @Override
     public boolean join(Duration timeout) throws InterruptedException {
-        Optional<ProcessHandle> handle = handle();
+        Optional<ProcessHandle> handle = ParentWatch.parent(pid);
         if (handle.isEmpty()) {
             return true;
         }

@@ -16,7 +16,7 @@ import org.multiprocessing4j.internal.channel.ControlServer;
  * <p>Before halting, the child kills its own descendants, all at once, closes its own control
  * server, and removes the parent's control socket directory, which a dead parent cannot.
  */
-final class ParentWatch implements Runnable {
+public final class ParentWatch implements Runnable {
     /** How often the parent is looked for; well within the promised second. */
     static final long PERIOD_MILLIS = 100;
 
@@ -37,8 +37,15 @@ final class ParentWatch implements Runnable {
 
     /** True while the process that started this one is still its parent. */
     static boolean parentAlive(long parentPid) {
-        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        return parent.isPresent() && parent.get().pid() == parentPid;
+        return parent(parentPid).isPresent();
+    }
+
+    /**
+     * The process {@code parentPid} that started this one, while it is still this process's parent;
+     * empty once it has ended, whatever process has its pid by then.
+     */
+    public static Optional<ProcessHandle> parent(long parentPid) {
+        return ProcessHandle.current().parent().filter(parent -> parent.pid() == parentPid);
     }
 
     @Override
