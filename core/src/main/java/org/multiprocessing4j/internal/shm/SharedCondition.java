@@ -136,8 +136,7 @@ public final class SharedCondition implements Serializable {
         for (int i = 0; i < SharedLayout.Condition.WAITER_SLOTS; i++) {
             long slot = slotOffset(i);
             long value = (long) Atomics.LONG.getVolatile(memory, slot);
-            long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Condition.WAITER_START);
-            if (isSelf(value >>> Integer.SIZE, start)) {
+            if (isOwn(memory, slot, value)) {
                 Atomics.LONG.setVolatile(memory, slot, value + delta);
                 return slot;
             }
@@ -175,7 +174,8 @@ public final class SharedCondition implements Serializable {
             }
             long pid = value >>> Integer.SIZE;
             long start = (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Condition.WAITER_START);
-            if (isSelf(pid, start) || Liveness.isAlive(pid, start)) {
+            // A slot of this pid is this process's only with its start time; with another, an ended one's.
+            if (pid == SELF ? start == SELF_START : Liveness.isAlive(pid, start)) {
                 waiters += (int) (value & COUNT_MASK);
             } else {
                 Atomics.LONG.setVolatile(memory, slot, 0L); // a dead waiter counts for nothing
@@ -184,9 +184,14 @@ public final class SharedCondition implements Serializable {
         return waiters;
     }
 
-    /** A pid of this process's with another start time is an ended process's, whose pid this one was given. */
-    private static boolean isSelf(long pid, long start) {
-        return pid == SELF && start == SELF_START;
+    /**
+     * Whether the slot holding {@code value} is this process's: its pid and its start time, the
+     * latter read only for a slot of its pid. A slot of this pid with another start time is an ended
+     * process's, whose pid this one was given.
+     */
+    private static boolean isOwn(MemorySegment memory, long slot, long value) {
+        return (value >>> Integer.SIZE) == SELF
+                && (long) Atomics.LONG.getVolatile(memory, slot + SharedLayout.Condition.WAITER_START) == SELF_START;
     }
 
     private long slotOffset(int i) {
