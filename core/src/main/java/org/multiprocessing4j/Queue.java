@@ -109,10 +109,16 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         ring.writeTo(out);
     }
 
-    /** Blocks until there is room, then adds {@code e}. */
+    /**
+     * Blocks until there is room, then adds {@code e}.
+     *
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing is added
+     */
     @Override
     public void put(E e) throws InterruptedException {
-        put(encode(e), Deadline.never());
+        Codec.Parts item = encode(e);
+        Deadline.checkInterrupt();
+        put(item, Deadline.never());
     }
 
     /** Adds {@code e} if there is room now; never blocks. */
@@ -126,33 +132,52 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         }
     }
 
-    /** Adds {@code e}, waiting at most {@code timeout} for room; false if there was none. */
+    /**
+     * Adds {@code e}, waiting at most {@code timeout} for room; false if there was none.
+     *
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing is added
+     */
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-        return put(encode(e), Deadline.after(timeout, unit));
+        Codec.Parts item = encode(e);
+        Deadline deadline = Deadline.after(timeout, unit);
+        Deadline.checkInterrupt();
+        return put(item, deadline);
     }
 
-    /** Blocks until an item is there and removes it. */
+    /**
+     * Blocks until an item is there and removes it.
+     *
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing is removed
+     */
     @Override
     public E take() throws InterruptedException {
+        Deadline.checkInterrupt();
         return decode(read(Deadline.never(), true));
     }
 
-    /** Removes an item if there is one now, else returns null. */
+    /** Removes an item if there is one now, else returns null; never blocks, and ignores the interrupt status. */
     @Override
     public E poll() {
         try {
-            return poll(0, TimeUnit.NANOSECONDS);
+            Object message = read(Deadline.immediate(), true);
+            return message == null ? null : decode(message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
     }
 
-    /** Removes an item, waiting at most {@code timeout} for one; null if none came. */
+    /**
+     * Removes an item, waiting at most {@code timeout} for one; null if none came.
+     *
+     * @throws InterruptedException if the thread is interrupted on entry or while waiting; nothing is removed
+     */
     @Override
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
-        Object message = read(Deadline.after(timeout, unit), true);
+        Deadline deadline = Deadline.after(timeout, unit);
+        Deadline.checkInterrupt();
+        Object message = read(deadline, true);
         return message == null ? null : decode(message);
     }
 

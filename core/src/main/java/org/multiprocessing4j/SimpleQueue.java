@@ -39,7 +39,7 @@ public class SimpleQueue<E> implements Serializable {
      * Adds {@code item}; blocks only while the shared ring is full.
      *
      * @param item the item; not null
-     * @throws InterruptedException if interrupted while waiting for room; nothing is added
+     * @throws InterruptedException if interrupted on entry or while waiting for room; nothing is added
      */
     public void put(E item) throws InterruptedException {
         queue.put(item);
@@ -49,7 +49,7 @@ public class SimpleQueue<E> implements Serializable {
      * Blocks until an item is there and removes it.
      *
      * @return the item
-     * @throws InterruptedException if interrupted while waiting; nothing is removed
+     * @throws InterruptedException if interrupted on entry or while waiting; nothing is removed
      */
     public E take() throws InterruptedException {
         return queue.take();

@@ -47,6 +47,36 @@ class ConcurrentContractsTest {
     }
 
     @Test
+    void aThreadInterruptedOnEntryGetsInterruptedExceptionFromAQueuesBlockingCallsEvenWhenTheyNeedNotWait() throws Exception {
+        for (Queue<String> queue : List.of(new Queue<String>(), new JoinableQueue<String>())) {
+            queue.put("waiting");
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(queue::take).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).as("the interrupt status is cleared").isFalse();
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> queue.poll(1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> queue.put("lost")).isInstanceOf(InterruptedException.class);
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> queue.offer("lost", 1, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).isFalse();
+            Thread.currentThread().interrupt();
+            assertThat(queue.poll()).as("the non-blocking poll takes what is there").isEqualTo("waiting");
+            assertThat(Thread.interrupted()).as("and leaves the interrupt status set").isTrue();
+            assertThat(queue.poll()).as("nothing was added by the interrupted puts").isNull();
+        }
+    }
+
+    @Test
+    void aQueuesBlockingCallsRefuseANullUnitOrItemBeforeLookingAtTheInterrupt() {
+        Queue<String> queue = new Queue<>();
+        Thread.currentThread().interrupt();
+        assertThatThrownBy(() -> queue.offer(null, 1, TimeUnit.SECONDS)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> queue.poll(1, null)).isInstanceOf(NullPointerException.class);
+        assertThat(Thread.interrupted()).isTrue();
+    }
+
+    @Test
     void aLocksTimedTryLockRefusesANullUnitEvenWhenFree() {
         for (java.util.concurrent.locks.Lock lock : List.of(new Lock(), new RLock())) {
             assertThatThrownBy(() -> lock.tryLock(1, null)).isInstanceOf(NullPointerException.class);
