@@ -80,8 +80,13 @@ public final class Manager implements AutoCloseable {
      * started with the default context's start method; {@link #builder()} chooses another, the
      * server's JVM options, and an initializer.
      *
+     * <p>Blocks until the server serves, which takes about as long as a child's start. A thread
+     * interrupted before or during that wait gets a {@link ManagerException} whose cause is the
+     * {@link InterruptedException}, with its interrupt status kept, and the server is killed: no
+     * server is left that nobody holds.
+     *
      * @return the manager, started
-     * @throws ManagerException if the server process could not start
+     * @throws ManagerException if the server process could not start, or the thread was interrupted
      */
     public static Manager start() {
         return builder().start();
@@ -94,7 +99,8 @@ public final class Manager implements AutoCloseable {
      * @param address where to listen; port 0 picks a free port, which {@link #address()} then tells
      * @param authkey the key clients must hold
      * @return the manager, started and listening
-     * @throws ManagerException if the server process could not start or bind the address
+     * @throws ManagerException if the server process could not start or bind the address, or the
+     *     thread was interrupted, as for {@link #start()}
      * @throws IllegalArgumentException if the key is empty
      */
     public static Manager serve(InetSocketAddress address, byte[] authkey) {

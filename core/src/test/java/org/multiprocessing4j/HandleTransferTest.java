@@ -116,4 +116,53 @@ class HandleTransferTest {
         cond.release();
         p.join();
     }
+
+    @Test
+    void aThreadWhoseInterruptIsSetMakesSharedObjectsAndAttachesHandlesAndKeepsItsStatus() throws Exception {
+        Thread.currentThread().interrupt();
+        try {
+            Queue<String> queue = new Queue<>();
+            Pipe pipe = Pipe.open();
+            JoinableQueue<String> joinable = new JoinableQueue<>();
+            assertThat(queue.offer("made")).isTrue();
+            assertThat(joinable.offer("made")).isTrue();
+            assertThat(Thread.currentThread().isInterrupted()).as("the status is kept").isTrue();
+            Thread.interrupted();
+            pipe.first().close();
+        } finally {
+            Thread.interrupted();
+        }
+        // A handle read by an interrupted thread in another process maps its segment there.
+        Queue<String> fresh = new Queue<>();
+        byte[] form = javaSerialized(fresh);
+        SharedInt outcome = Value.ofInt(0);
+        Process child = new Process(() -> {
+            Thread.currentThread().interrupt();
+            @SuppressWarnings("unchecked")
+            Queue<String> attached = (Queue<String>) javaDeserialized(form);
+            boolean offered = attached.offer("attached");
+            outcome.set(offered && Thread.currentThread().isInterrupted() ? 1 : 2);
+        });
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(outcome.get()).as("1: attached and the status kept").isEqualTo(1);
+        assertThat(fresh.poll()).isEqualTo("attached");
+    }
+
+    private static byte[] javaSerialized(Object handle) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(handle);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object javaDeserialized(byte[] form) {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(form))) {
+            return in.readObject();
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

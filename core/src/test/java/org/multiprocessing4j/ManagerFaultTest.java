@@ -151,6 +151,28 @@ class ManagerFaultTest {
     }
 
     @Test
+    void aStartInterruptedFailsNamingTheInterruptKeepsTheStatusAndLeavesNoServer() {
+        List<Long> childrenBefore = childJvms();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(Manager::start).isInstanceOf(ManagerException.class)
+                    .hasCauseInstanceOf(InterruptedException.class);
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt status is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(childJvms()).as("no server that was starting").isSubsetOf(childrenBefore));
+    }
+
+    /** This JVM's live children that run a process's bootstrap: not the tracker or an AOT trainer. */
+    private static List<Long> childJvms() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(child -> child.info().commandLine().orElse("").contains("ChildMain"))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    @Test
     void aClientThatDiesHoldingAManagersLockDoesNotKeepIt() throws Exception {
         try (Manager manager = Manager.start()) {
             Lock lock = manager.lock();

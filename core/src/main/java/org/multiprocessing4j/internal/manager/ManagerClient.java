@@ -181,7 +181,7 @@ public final class ManagerClient {
                         throw new IOException("its process " + local.serverPid() + " has ended");
                     }
                     Pipe pipe = Pipe.open(true);
-                    local.accept().put(pipe.second());
+                    offerToServer(local, pipe.second());
                     yield new Channel.OverPipe(pipe.first());
                 }
                 case ManagerAddress.Remote remote -> connect(remote);
@@ -191,6 +191,23 @@ public final class ManagerClient {
             throw new ManagerException("interrupted while connecting to the manager at " + describe(), e);
         } catch (IOException e) {
             throw gone(e);
+        }
+    }
+
+    /**
+     * Puts this thread's new pipe end on the server's accept queue. A call such as {@code Map.get}
+     * has no interruption in its contract, so an interrupt status set before it does not refuse the
+     * connection, as the queue's {@code put} would; it is kept for the caller. An interrupt while the
+     * queue is full (the server not taking) is thrown.
+     */
+    private static void offerToServer(ManagerAddress.Local local, Connection end) throws InterruptedException {
+        boolean interruptedBefore = Thread.interrupted();
+        try {
+            local.accept().put(end);
+        } finally {
+            if (interruptedBefore) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

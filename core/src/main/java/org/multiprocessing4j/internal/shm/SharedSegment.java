@@ -85,8 +85,19 @@ public final class SharedSegment implements Serializable {
     public static SharedSegment create(int kind, long bodySize) {
         // A process that makes shared memory waits or wakes on it: the link starts now.
         Futex.linkInBackground();
-        String name = newFileName();
         long size = roundUpToPage(SharedLayout.Header.SIZE + bodySize);
+        try {
+            SharedSegment segment = Uninterruptibly.onChannel(() -> tryCreate(kind, bodySize, size), () -> { });
+            MAPPED.put(segment.name, new WeakReference<>(segment));
+            return segment;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create shared memory in " + DIRECTORY + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One attempt of {@link #create}, under a new name; leaves no file behind when it fails. */
+    private static SharedSegment tryCreate(int kind, long bodySize, long size) throws IOException {
+        String name = newFileName();
         Path creating = creatingPath(name);
         try {
             SharedSegment segment;
@@ -97,7 +108,6 @@ public final class SharedSegment implements Serializable {
                 segment = new SharedSegment(name, mapped(channel, FileChannel.MapMode.READ_WRITE, size));
             }
             publish(segment.memory, kind, bodySize, name);
-            MAPPED.put(name, new WeakReference<>(segment));
             return segment;
         } catch (IOException e) {
             try {
@@ -105,7 +115,7 @@ public final class SharedSegment implements Serializable {
             } catch (IOException ignored) {
                 // nothing more to do
             }
-            throw new UncheckedIOException("cannot create shared memory in " + DIRECTORY + ": " + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -246,18 +256,25 @@ public final class SharedSegment implements Serializable {
             throw new IllegalArgumentException("not a multiprocessing4j segment name: " + name);
         }
         Path path = DIRECTORY.resolve(name);
+        try {
+            return new SharedSegment(name, Uninterruptibly.onChannel(() -> mapOurs(path), () -> { }));
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("shared segment " + name
+                    + " no longer exists: every process that used it has ended", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map shared segment " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The whole file at {@code path}, mapped, if it is a segment of this library's. */
+    private static MemorySegment mapOurs(Path path) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             MemorySegment memory = mapped(channel, FileChannel.MapMode.READ_WRITE, channel.size());
             if (memory.byteSize() < SharedLayout.Header.SIZE
                     || memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.MAGIC_OFFSET) != SharedLayout.Header.MAGIC) {
                 throw new IOException("not a multiprocessing4j segment");
             }
-            return new SharedSegment(name, memory);
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("shared segment " + name
-                    + " no longer exists: every process that used it has ended", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot map shared segment " + name + ": " + e.getMessage(), e);
+            return memory;
         }
     }
 

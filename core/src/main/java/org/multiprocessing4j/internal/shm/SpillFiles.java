@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -82,7 +81,7 @@ final class SpillFiles {
                 int chunk = Math.min(CHUNK, length - done);
                 ByteBuffer from = ByteBuffer.wrap(bytes, offset + done, chunk);
                 long at = SharedLayout.Spill.MESSAGE + position + done;
-                done += uninterrupted(() -> channel.write(from, at), this::reopen);
+                done += Uninterruptibly.onChannel(() -> channel.write(from, at), this::reopen);
             }
         }
 
@@ -97,7 +96,7 @@ final class SpillFiles {
                 int chunk = Math.min(CHUNK, length - done);
                 ByteBuffer into = ByteBuffer.wrap(bytes, offset + done, chunk);
                 long at = SharedLayout.Spill.MESSAGE + position + done;
-                int read = uninterrupted(() -> channel.read(into, at), this::reopen);
+                int read = Uninterruptibly.onChannel(() -> channel.read(into, at), this::reopen);
                 if (read <= 0) {
                     throw new CorruptFrameException("corrupt queue frame: its spill file ends " + (length - done)
                             + " bytes short of its message");
@@ -135,7 +134,7 @@ final class SpillFiles {
      */
     static Opened create(String name, long capacity, int state) {
         try {
-            return uninterrupted(() -> tryCreate(name, capacity, state), () -> delete(name));
+            return Uninterruptibly.onChannel(() -> tryCreate(name, capacity, state), () -> delete(name));
         } catch (IOException e) {
             delete(name);
             throw new UncheckedIOException("cannot make a spill file for a large message in "
@@ -173,7 +172,7 @@ final class SpillFiles {
      * @throws CorruptFrameException if it is gone, or too short to be one
      */
     static Opened open(String name) throws IOException {
-        return uninterrupted(() -> tryOpen(name), () -> { });
+        return Uninterruptibly.onChannel(() -> tryOpen(name), () -> { });
     }
 
     private static Opened tryOpen(String name) throws IOException {
@@ -198,39 +197,6 @@ final class SpillFiles {
     /** The header of the spill file open as {@code channel}, mapped; unmapped once nothing refers to it. */
     private static MemorySegment header(FileChannel channel) throws IOException {
         return SharedSegment.mapped(channel, FileChannel.MapMode.READ_WRITE, SharedLayout.Spill.MESSAGE);
-    }
-
-    /** A call on a channel, which an interrupt may cut short by closing the channel. */
-    private interface ChannelCall<T> {
-        T call() throws IOException;
-    }
-
-    /** What makes a call possible again after an interrupt closed its channel. */
-    private interface Recovery {
-        void recover() throws IOException;
-    }
-
-    /**
-     * Makes {@code call} with the thread's interrupt status cleared; if an interrupt closed its
-     * channel all the same, {@code recovery}, then the call again; sets the status again before it
-     * returns (see {@link Opened}).
-     */
-    private static <T> T uninterrupted(ChannelCall<T> call, Recovery recovery) throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
-            while (true) {
-                try {
-                    return call.call();
-                } catch (ClosedByInterruptException e) {
-                    interrupted |= Thread.interrupted();
-                    recovery.recover();
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Deletes a spill file, once it is read or will never be. */
