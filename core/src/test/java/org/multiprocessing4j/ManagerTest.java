@@ -139,24 +139,6 @@ class ManagerTest {
     }
 
     @Test
-    void aThreadWhoseInterruptIsSetStillUsesADictFromItsFirstCallAndKeepsTheInterrupt() throws Exception {
-        Map<String, Integer> d = manager.dict();
-        java.util.concurrent.CompletableFuture<Object> outcome = new java.util.concurrent.CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-            Thread.currentThread().interrupt(); // before this thread's first call opens its channel
-            try {
-                d.put("k", 1);
-                outcome.complete(List.of(d.get("k"), Thread.currentThread().isInterrupted()));
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        });
-        caller.start();
-        caller.join();
-        assertThat(outcome.get()).isEqualTo(List.of(1, true));
-    }
-
-    @Test
     void aQueueStoredInAListStillWorks() throws Exception {
         List<Object> l = manager.list();
         l.add(manager.queue());
