@@ -160,8 +160,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     @Override
     public E poll() {
         try {
-            Object message = read(Deadline.immediate(), true);
-            return message == null ? null : decode(message);
+            return itemOrNull(Deadline.immediate(), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -177,16 +176,14 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     public E poll(long timeout, TimeUnit unit) throws InterruptedException {
         Deadline deadline = Deadline.after(timeout, unit);
         Deadline.checkInterrupt();
-        Object message = read(deadline, true);
-        return message == null ? null : decode(message);
+        return itemOrNull(deadline, true);
     }
 
     /** The head item without removing it, or null if the queue is empty. */
     @Override
     public E peek() {
         try {
-            Object message = read(Deadline.immediate(), false);
-            return message == null ? null : decode(message);
+            return itemOrNull(Deadline.immediate(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
@@ -277,6 +274,12 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /** The next item, decoded, or null if none came by the deadline. */
+    private E itemOrNull(Deadline deadline, boolean consume) throws InterruptedException {
+        Object message = read(deadline, consume);
+        return message == null ? null : decode(message);
     }
 
     @SuppressWarnings("unchecked")
