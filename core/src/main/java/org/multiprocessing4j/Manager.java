@@ -521,7 +521,10 @@ public final class Manager implements AutoCloseable {
      * {@link #create} then makes an object with {@code factory} on the server, and returns a proxy
      * that exposes the methods of {@code type}, an interface. The server calls those methods from
      * each client's thread at once, as Python's does, so the object guards its own state. The
-     * interface and the factory's class must be on the server's class path.
+     * interface and the factory's class must be on the server's class path. A method of
+     * {@code type} that declares {@link InterruptedException} is interruptible: interrupting the
+     * thread that calls it interrupts the server's thread that runs it; a proxy's other methods
+     * wait for their reply and keep the caller's interrupt status.
      *
      * @param typeid the name {@link #create} takes
      * @param type the interface the proxy implements

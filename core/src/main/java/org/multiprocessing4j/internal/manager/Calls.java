@@ -23,12 +23,16 @@ import org.multiprocessing4j.internal.wire.Codec;
  * <pre>
  * call:  long object id | UTF method key ({@link #key}) | int argument count | per argument: int length, Codec bytes
  * reply: byte VALUE or THROWN | Codec bytes of the value or of the exception
+ * first message on a channel, unanswered: long {@link #SESSION} | long the session's id
  * </pre>
  * Object id {@link #MANAGER} is the manager itself ({@link ManagerServer}'s own operations).
  */
 public final class Calls {
     /** The id that names the manager itself rather than one of its objects. */
     public static final long MANAGER = 0;
+    /** What the first message on a channel begins with, where a call has an object id. */
+    static final long SESSION = -1;
+    private static final int SESSION_MESSAGE = 2 * Long.BYTES;
     static final byte VALUE = 0;
     static final byte THROWN = 1;
     /** The most arguments a call carries: more is a damaged or hostile frame. */
@@ -141,6 +145,24 @@ public final class Calls {
         }
         in.position(from + length);
         return new String(frame, from, length, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The first message on a channel: the id by which the client names its session to the server. */
+    static byte[] session(long id) {
+        return ByteBuffer.allocate(SESSION_MESSAGE).putLong(SESSION).putLong(id).array();
+    }
+
+    /**
+     * The session id a channel's first message names.
+     *
+     * @throws StreamCorruptedException if it is not a session's first message
+     */
+    static long readSession(byte[] message) throws StreamCorruptedException {
+        ByteBuffer in = ByteBuffer.wrap(message);
+        if (message.length != SESSION_MESSAGE || in.getLong() != SESSION) {
+            throw new StreamCorruptedException("a channel to a manager that does not begin by naming its session");
+        }
+        return in.getLong();
     }
 
     static byte[] reply(byte status, byte[] encoded) {

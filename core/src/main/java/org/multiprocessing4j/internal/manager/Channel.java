@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.manager;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import jdk.net.ExtendedSocketOptions;
 import org.multiprocessing4j.BrokenPipeException;
@@ -41,14 +42,38 @@ interface Channel extends AutoCloseable {
     }
 
     /**
-     * The next message.
+     * What a client's thread does while its call waits on the channel, each time the wait is cut
+     * short by an interrupt or has lasted {@link ManagerClient#LOOK}: takes the interrupt status
+     * and checks on the server (see {@link ManagerClient}).
+     */
+    @FunctionalInterface
+    interface Idle {
+        /** Runs between two waits; throws if the server is gone. */
+        void run() throws IOException;
+
+        /** Whether it must also run every {@link ManagerClient#LOOK} without an interrupt, to see a server that is gone. */
+        default boolean looksAtServer() {
+            return false;
+        }
+    }
+
+    /**
+     * The next message, for the server's side, whose thread no one interrupts between calls.
      *
      * @throws EOFException once the other side is gone
      */
     byte[] receive() throws IOException;
 
-    /** Sends a message; throws if the other side is gone. */
+    /** Sends a message, for the server's side; throws if the other side is gone. */
     void send(byte[] message) throws IOException;
+
+    /**
+     * For a client's side: sends {@code request} and returns the reply. The waits do not end at an
+     * interrupt, but run {@code idle} and go on.
+     *
+     * @throws EOFException once the other side is gone
+     */
+    byte[] call(byte[] request, Idle idle) throws IOException;
 
     @Override
     void close();
@@ -69,15 +94,44 @@ interface Channel extends AutoCloseable {
             }
         }
 
+        /**
+         * Waits for the reply in slices while {@code idle} must look at the server; after that, in
+         * the ring's own wait, which an interrupt ends before it takes anything. The send waits
+         * only while the ring is full, which a server that reads its calls does not leave it.
+         */
+        @Override
+        public byte[] call(byte[] request, Idle idle) throws IOException {
+            send(request);
+            while (true) {
+                if (idle.looksAtServer()) {
+                    while (!end.poll(ManagerClient.LOOK)) {
+                        idle.run();
+                    }
+                }
+                try {
+                    return end.recvBytes();
+                } catch (IllegalStateException e) {
+                    if (!(e.getCause() instanceof InterruptedException)) {
+                        throw e;
+                    }
+                    idle.run();
+                }
+            }
+        }
+
         @Override
         public void close() {
             end.close();
         }
     }
 
-    /** A TCP socket, after the handshake. */
-    record OverSocket(SocketChannel socket, FrameChannel frames) implements Channel {
-        static OverSocket of(SocketChannel socket) {
+    /**
+     * A TCP socket, after the handshake: the server's, a blocking channel, whose thread is
+     * interrupted only within a call; or a client's, {@link SocketStreams}, which an interrupt
+     * does not close.
+     */
+    record OverSocket(ByteChannel socket, FrameChannel frames) implements Channel {
+        static OverSocket of(ByteChannel socket) {
             return new OverSocket(socket, new FrameChannel(socket, MESSAGE, MAX_FRAME));
         }
 
@@ -88,6 +142,13 @@ interface Channel extends AutoCloseable {
                 throw new EOFException("the other side closed the connection");
             }
             return frame.payload();
+        }
+
+        @Override
+        public byte[] call(byte[] request, Idle idle) throws IOException {
+            ((SocketStreams) socket).idle(idle);
+            send(request);
+            return receive();
         }
 
         @Override

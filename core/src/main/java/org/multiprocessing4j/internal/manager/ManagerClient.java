@@ -1,12 +1,10 @@
 package org.multiprocessing4j.internal.manager;
 
 import java.io.IOException;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.multiprocessing4j.AuthenticationException;
-import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.ManagerException;
 import org.multiprocessing4j.Pipe;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
@@ -44,12 +42,18 @@ public final class ManagerClient {
         ManagerAddress decodingFrom;
     }
 
-    /** A thread's channel, and whether its first reply came, after which the channel itself reports a dead server. */
+    /**
+     * A thread's channel; its id, which the server knows it by; how many calls went on it; and
+     * whether its first reply came, after which the channel itself reports a dead server.
+     */
     private static final class Session {
+        final long id;
         final Channel channel;
+        long calls;
         boolean answered;
 
-        Session(Channel channel) {
+        Session(long id, Channel channel) {
+            this.id = id;
             this.channel = channel;
         }
     }
@@ -102,13 +106,34 @@ public final class ManagerClient {
     }
 
     /**
-     * Calls {@code method} on object {@code objectId} of the server, on this thread's channel.
+     * Calls {@code method} on object {@code objectId} of the server, on this thread's channel, and
+     * waits for the reply however long the method runs. An interrupt, before or during the call,
+     * neither cuts it short nor is lost: the status is set again when the call returns, as for a
+     * method such as {@code Map.get} that has no interruption in its contract.
      *
      * @return what the method returned, proxies included
      * @throws Throwable what the method threw, or {@link ManagerException} if the server is gone,
      *     or {@link AuthenticationException} if it refused this process's key
      */
     public Object call(long objectId, String method, Object[] arguments) throws Throwable {
+        return call(objectId, method, arguments, false);
+    }
+
+    /**
+     * As {@link #call}, for a method that declares {@link InterruptedException}: a thread interrupted
+     * on entry gets it at once, and the call is not made, as {@code BlockingQueue.take} does; an
+     * interrupt during the call interrupts the server's thread that runs it (see {@link Waiting}),
+     * so the method ends as it does when interrupted, usually with the InterruptedException this
+     * throws, after which the status is clear.
+     */
+    public Object callInterruptibly(long objectId, String method, Object[] arguments) throws Throwable {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return call(objectId, method, arguments, true);
+    }
+
+    private Object call(long objectId, String method, Object[] arguments, boolean interruptible) throws Throwable {
         byte[] request;
         ManagerAddress encodingBefore = encodingFor(address);
         try {
@@ -116,34 +141,101 @@ public final class ManagerClient {
         } finally {
             doneEncoding(encodingBefore);
         }
-        Session session = session();
-        byte[] reply;
+        Waiting waiting = new Waiting(interruptible);
+        Throwable thrown = null;
         try {
-            session.channel.send(request);
-            if (!session.answered && session.channel instanceof Channel.OverPipe pipe) {
-                awaitFirstReply(pipe.end());
+            Session session = session(waiting);
+            waiting.session = session;
+            session.calls++;
+            byte[] reply;
+            try {
+                reply = session.channel.call(request, waiting);
+                session.answered = true;
+            } catch (IOException e) {
+                forgetChannel();
+                throw gone(e);
             }
-            reply = session.channel.receive();
-            session.answered = true;
-        } catch (IOException e) {
-            forgetChannel();
-            throw gone(e);
-        }
-        ManagerAddress decodingBefore = decodingFrom(address);
-        try {
-            return Calls.readReply(reply);
+            ManagerAddress decodingBefore = decodingFrom(address);
+            try {
+                return Calls.readReply(reply);
+            } finally {
+                doneDecoding(decodingBefore);
+            }
+        } catch (Throwable t) {
+            thrown = t;
+            throw t;
         } finally {
-            doneDecoding(decodingBefore);
+            waiting.restoreStatus(thrown);
         }
     }
 
-    private void awaitFirstReply(Connection end) {
-        ManagerAddress.Local local = (ManagerAddress.Local) address;
-        while (!end.poll(LOOK)) {
-            if (!Liveness.isAlive(local.serverPid(), local.serverStart())) {
-                forgetChannel();
-                throw gone(new IOException("its process " + local.serverPid() + " has ended"));
+    /**
+     * A call's waits: the {@link Channel.Idle} its channel runs while the reply has not come.
+     *
+     * <p>The interrupt status is taken aside when the call begins and set again when it ends, so
+     * no wait on the way (the server's queue of pipes, a socket's selector, the reply) ends at it.
+     * For an interruptible call, an interrupt during it is handed to the server on a channel of its
+     * own, naming this thread's session and the number of the call in flight, so that it reaches
+     * that call even if the server has not begun it yet, and no later one. Until a channel's first
+     * reply, it also looks at a local server's pid, as a pipe's end that the server never held
+     * cannot tell that the server is gone.
+     */
+    private final class Waiting implements Channel.Idle {
+        private final boolean interruptible;
+        private boolean interrupted;
+        private boolean handedOn;
+        /** The channel the call went on, once there is one. */
+        private Session session;
+
+        Waiting(boolean interruptible) {
+            this.interruptible = interruptible;
+            this.interrupted = Thread.interrupted();
+        }
+
+        @Override
+        public void run() throws IOException {
+            if (Thread.interrupted()) {
+                interrupted = true;
+                if (interruptible && !handedOn && session != null) {
+                    handedOn = true;
+                    interruptOnServer(session);
+                }
             }
+            if (looksAtServer()) {
+                ManagerAddress.Local local = (ManagerAddress.Local) address;
+                if (!Liveness.isAlive(local.serverPid(), local.serverStart())) {
+                    throw new IOException("its process " + local.serverPid() + " has ended");
+                }
+            }
+        }
+
+        @Override
+        public boolean looksAtServer() {
+            return (session == null || !session.answered) && address instanceof ManagerAddress.Local;
+        }
+
+        /** Sets the status again, unless the call threw the InterruptedException that an interrupt handed on caused. */
+        void restoreStatus(Throwable thrown) {
+            if (interrupted && !(handedOn && thrown instanceof InterruptedException)) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Asks the server to interrupt call number {@code session.calls} of {@code session}, on a
+     * channel opened for it, as this thread's own is taken by the call. If that fails, the server
+     * is gone, which the call's own wait then reports.
+     */
+    private void interruptOnServer(Session session) {
+        Waiting waiting = new Waiting(false);
+        try (Channel channel = open(waiting)) {
+            Calls.readReply(channel.call(Calls.call(Calls.MANAGER, ManagerServer.INTERRUPT,
+                    new Object[] {session.id, session.calls}), waiting));
+        } catch (Throwable gone) {
+            // reported by the call's own wait
+        } finally {
+            waiting.restoreStatus(null);
         }
     }
 
@@ -163,59 +255,62 @@ public final class ManagerClient {
         }
     }
 
-    private Session session() {
+    private Session session(Waiting waiting) {
         Session session = sessions.get();
         if (session == null) {
-            session = new Session(open());
+            long id = newSessionId();
+            session = new Session(id, open(waiting, id));
             sessions.set(session);
         }
         return session;
     }
 
-    private Channel open() {
+    /**
+     * A random session id, so that clients of one server, in other processes or on other
+     * machines, do not share one; not from SecureRandom, whose providers a fresh child would load
+     * before its first call.
+     */
+    private static long newSessionId() {
+        return java.util.concurrent.ThreadLocalRandom.current().nextLong();
+    }
+
+    private Channel open(Waiting waiting) {
+        return open(waiting, newSessionId());
+    }
+
+    /** A new channel to the server, whose first message names its session {@code id}. */
+    private Channel open(Waiting waiting, long id) {
+        Channel channel = null;
         try {
-            return switch (address) {
+            channel = switch (address) {
                 case ManagerAddress.Local local -> {
                     if (!Liveness.isAlive(local.serverPid(), local.serverStart())) {
                         // No pipe for a server that is gone: a collected proxy's release would leave one behind.
                         throw new IOException("its process " + local.serverPid() + " has ended");
                     }
                     Pipe pipe = Pipe.open(true);
-                    offerToServer(local, pipe.second());
+                    local.accept().put(pipe.second());
                     yield new Channel.OverPipe(pipe.first());
                 }
-                case ManagerAddress.Remote remote -> connect(remote);
+                case ManagerAddress.Remote remote -> connect(remote, waiting);
             };
+            channel.send(Calls.session(id));
+            return channel;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ManagerException("interrupted while connecting to the manager at " + describe(), e);
         } catch (IOException e) {
+            if (channel != null) {
+                channel.close();
+            }
             throw gone(e);
         }
     }
 
-    /**
-     * Puts this thread's new pipe end on the server's accept queue. A call such as {@code Map.get}
-     * has no interruption in its contract, so an interrupt status set before it does not refuse the
-     * connection, as the queue's {@code put} would; it is kept for the caller. An interrupt while the
-     * queue is full (the server not taking) is thrown.
-     */
-    private static void offerToServer(ManagerAddress.Local local, Connection end) throws InterruptedException {
-        boolean interruptedBefore = Thread.interrupted();
-        try {
-            local.accept().put(end);
-        } finally {
-            if (interruptedBefore) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /** A socket to {@code remote}, keep-alive on, after both sides proved they hold the key. */
-    static Channel connect(ManagerAddress.Remote remote) throws IOException {
-        SocketChannel socket = SocketChannel.open(remote.address());
+    static Channel connect(ManagerAddress.Remote remote, Channel.Idle idle) throws IOException {
+        SocketStreams socket = SocketStreams.connect(remote.address(), idle);
         try {
-            Channel.tune(socket);
             Handshake.asClient(new FrameChannel(socket, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD),
                     remote.key());
             return Channel.OverSocket.of(socket);
@@ -226,19 +321,23 @@ public final class ManagerClient {
     }
 
     /**
-     * Connects to {@code remote} once, proving the key, and asks the server's name.
+     * Connects to {@code remote} once, proving the key, and asks the server's name; an interrupt
+     * meanwhile is kept, as in {@link #call}.
      *
      * @throws org.multiprocessing4j.AuthenticationException if either side refused the other's key
      * @throws IOException if the server cannot be reached
      */
     public static String askServerId(ManagerAddress.Remote remote) throws IOException {
-        try (Channel channel = connect(remote)) {
-            channel.send(Calls.call(Calls.MANAGER, "serverId", new Object[0]));
-            return (String) Calls.readReply(channel.receive());
+        Waiting waiting = new ManagerClient(remote).new Waiting(false);
+        try (Channel channel = connect(remote, waiting)) {
+            channel.send(Calls.session(newSessionId()));
+            return (String) Calls.readReply(channel.call(Calls.call(Calls.MANAGER, "serverId", new Object[0]), waiting));
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IOException("the server did not tell its name: " + t, t);
+        } finally {
+            waiting.restoreStatus(null);
         }
     }
 }

@@ -56,7 +56,8 @@ import org.multiprocessing4j.internal.wire.Codec;
  * mutual HMAC challenge on the key ({@link Handshake}; the key never crosses the wire). A frame is
  * length-checked and checksummed before it is read, and its values are deserialized through the
  * library's {@code ObjectInputFilter}; a client that sends garbage or disconnects mid-call loses its
- * connection and nothing else.
+ * connection and nothing else. A channel's first message names the client's session, by which an
+ * interrupt of the client's thread reaches the call it made ({@link ServedSession}).
  *
  * <p>Calls on a dict, list, namespace or value run under the object's monitor: each method, the
  * {@code ConcurrentMap} ones with their functions included, is atomic. Registered objects are called
@@ -70,6 +71,8 @@ import org.multiprocessing4j.internal.wire.Codec;
 public final class ManagerServer {
     /** How long a TCP peer has to prove it holds the key before its connection is closed. */
     static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** The manager's operation that interrupts a session's call: a client's thread was interrupted in a call that may be. */
+    static final String INTERRUPT = "interrupt";
     private static final java.util.concurrent.ThreadFactory CONNECTION_THREADS =
             Thread.ofPlatform().daemon().name("mp4j-manager-client-", 1).factory();
 
@@ -79,6 +82,8 @@ public final class ManagerServer {
     private final Map<Class<?>, Map<String, Method>> methods = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(Calls.MANAGER);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** The channels being served, by the id their clients gave them. */
+    private final Map<Long, ServedSession> sessions = new ConcurrentHashMap<>();
     /** The blocks made for clients, Python's SharedMemoryManager's: unlinked when the server stops. */
     private final List<SharedMemory> blocks = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -185,9 +190,15 @@ public final class ManagerServer {
     /** Reads calls and writes replies until the client goes; a broken or garbled channel ends only itself. */
     private void serveChannel(Channel channel, ManagerAddress self) {
         try (channel) {
-            while (true) {
-                byte[] reply = handle(channel.receive(), self);
-                channel.send(reply);
+            ServedSession session = new ServedSession(Calls.readSession(channel.receive()), Thread.currentThread());
+            sessions.put(session.id, session);
+            try {
+                while (true) {
+                    byte[] reply = handle(channel.receive(), self, session);
+                    channel.send(reply);
+                }
+            } finally {
+                sessions.remove(session.id, session);
             }
         } catch (EOFException e) {
             // the client closed its end, or died
@@ -196,9 +207,10 @@ public final class ManagerServer {
         }
     }
 
-    private byte[] handle(byte[] message, ManagerAddress self) {
+    private byte[] handle(byte[] message, ManagerAddress self, ServedSession session) {
         Object result;
         byte status = Calls.VALUE;
+        session.begin();
         try {
             Calls.Call call;
             ManagerAddress decodingBefore = ManagerClient.decodingFrom(self);
@@ -211,6 +223,8 @@ public final class ManagerServer {
         } catch (Throwable t) {
             status = Calls.THROWN;
             result = t;
+        } finally {
+            session.end();
         }
         ManagerAddress encodingBefore = ManagerClient.encodingFor(self);
         try {
@@ -247,6 +261,13 @@ public final class ManagerServer {
                 yield null;
             }
             case "objectCount" -> objects.size();
+            case INTERRUPT -> {
+                ServedSession session = sessions.get((Long) args[0]);
+                if (session != null) {
+                    session.interrupt((Long) args[1]);
+                }
+                yield null;
+            }
             case "shutdown" -> {
                 unlinkBlocks();
                 stopped.countDown();

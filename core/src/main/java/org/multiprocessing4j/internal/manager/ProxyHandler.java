@@ -46,7 +46,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
     private static final long serialVersionUID = 1L;
     private static final Set<String> ATOMIC_DEFAULTS = Set.of("getOrDefault", "putIfAbsent", "remove", "replace",
             "replaceAll", "computeIfAbsent", "computeIfPresent", "compute", "merge");
-    private static final Map<Method, String> KEYS = new ConcurrentHashMap<>();
+    private static final Map<Method, Remote> REMOTES = new ConcurrentHashMap<>();
     /** The manager's operations that count proxies of an object up and down. */
     static final String RETAIN = "retain";
     static final String RELEASE = "release";
@@ -173,19 +173,38 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
             return InvocationHandler.invokeDefault(proxy, method, args);
         }
         try {
-            return remote(KEYS.computeIfAbsent(method, Calls::key), args);
+            Remote remote = REMOTES.computeIfAbsent(method, Remote::of);
+            return remote.interruptible() ? client().callInterruptibly(objectId, remote.key(), args) : remote(remote.key(), args);
         } catch (Throwable thrown) {
             throw declaredOrWrapped(method, thrown);
         }
     }
 
+    /**
+     * How a method is called on the server: its key, and whether it may be interrupted, which is
+     * when it may throw {@link InterruptedException} ({@link ManagerClient#callInterruptibly}).
+     */
+    private record Remote(String key, boolean interruptible) {
+        static Remote of(Method method) {
+            boolean interruptible = false;
+            for (Class<?> thrown : method.getExceptionTypes()) {
+                interruptible |= thrown.isAssignableFrom(InterruptedException.class);
+            }
+            return new Remote(Calls.key(method), interruptible);
+        }
+    }
+
     private Object remote(String key, Object[] args) throws Throwable {
+        return client().call(objectId, key, args);
+    }
+
+    private ManagerClient client() {
         ManagerClient client = this.client;
         if (client == null) {
             client = ManagerClient.of(address);
             this.client = client; // racing threads find the same client
         }
-        return client.call(objectId, key, args);
+        return client;
     }
 
     /**
