@@ -521,7 +521,8 @@ public final class Manager implements AutoCloseable {
      * {@link #create} then makes an object with {@code factory} on the server, and returns a proxy
      * that exposes the methods of {@code type}, an interface. The server calls those methods from
      * each client's thread at once, as Python's does, so the object guards its own state. The
-     * interface and the factory's class must be on the server's class path. A method of
+     * interface and the factory's class must be on the server's class path; the interface need not
+     * be public (if it is in a named module, that module must open its package). A method of
      * {@code type} that declares {@link InterruptedException} is interruptible: interrupting the
      * thread that calls it interrupts the server's thread that runs it; a proxy's other methods
      * wait for their reply and keep the caller's interrupt status.

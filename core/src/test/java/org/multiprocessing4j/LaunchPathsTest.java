@@ -110,7 +110,7 @@ class LaunchPathsTest {
     }
 
     @Test
-    void aSingleSourceFileProgramsOwnRecordsReachItsManagerAndItsPoolWorkers() throws Exception {
+    void aSingleSourceFileProgramsOwnTypesReachItsManagerAndItsPoolWorkers() throws Exception {
         Path source = dir.resolve("Records.java");
         Files.writeString(source, """
                 import org.multiprocessing4j.Manager;
@@ -118,19 +118,35 @@ class LaunchPathsTest {
 
                 record Item(String name) implements java.io.Serializable {}
 
+                interface Counter {
+                    int next();
+                }
+
+                static class RealCounter implements Counter {
+                    private int count;
+
+                    public synchronized int next() {
+                        return ++count;
+                    }
+                }
+
                 void main() throws Exception {
                     try (Manager manager = Manager.start(); Pool pool = new Pool(1)) {
                         java.util.Map<String, Item> d = manager.dict();
                         d.put("a", new Item("kept by a manager"));
                         IO.println(d.get("a").name());
                         IO.println(pool.map(x -> new Item("made by a pool worker"), java.util.List.of(1)).get(0).name());
+                        manager.register("counter", Counter.class, RealCounter::new);
+                        Counter counter = manager.create("counter", Counter.class);
+                        IO.println("counted to " + counter.next() + ", " + counter.next() + " by a registered type");
                     }
                 }
                 """);
         try (JavaProgram program = JavaProgram.run(List.of(JavaProgram.jdkTool("java"), "--enable-native-access=ALL-UNNAMED",
                 "-cp", codeLocation(Process.class).toString(), source.toString()))) {
             assertThat(program.waitFor(PROGRAM_LIMIT)).as(program.stderr()).isZero();
-            assertThat(program.output()).containsExactly("kept by a manager", "made by a pool worker");
+            assertThat(program.output()).containsExactly("kept by a manager", "made by a pool worker",
+                    "counted to 1, 2 by a registered type");
         }
     }
 

@@ -255,6 +255,23 @@ class ManagerTest {
         assertThat(v.get()).isEqualTo(3);
     }
 
+    /** Not public, as a Python class need not be anything. */
+    interface Greeter {
+        String greet(String name);
+    }
+
+    @Test
+    void aRegisteredInterfaceNeedNotBePublic() throws Exception {
+        manager.register("Greeter", Greeter.class, () -> name -> "hello " + name);
+        Greeter greeter = manager.create("Greeter", Greeter.class);
+        assertThat(greeter.greet("server")).isEqualTo("hello server");
+        runInChild(() -> {
+            if (!greeter.greet("child").equals("hello child")) {
+                System.exit(3);
+            }
+        });
+    }
+
     @Test
     void aProxyOfARegisteredInterfaceGoesByJavaSerialization() throws Exception {
         manager.register("FooBarToo", FooBar.class, RealFooBar::new);

@@ -383,11 +383,19 @@ public final class ManagerServer {
         return result == served.target() ? ProxyHandler.proxy(self, call.objectId(), served.type()) : result;
     }
 
-    /** The methods a type exposes, by {@link Calls#key}: those of its interface, and equals, hashCode and toString. */
+    /**
+     * The methods a type exposes, by {@link Calls#key}: those of its interface, and equals, hashCode
+     * and toString. A registered interface need not be public, as a Python class need not be
+     * anything: its methods are made accessible to this class where the interface's module allows
+     * it (the class path's always does); where it does not, a call reports the IllegalAccessException.
+     */
     private Map<String, Method> methodsOf(Class<?> type) {
         return methods.computeIfAbsent(type, t -> {
             Map<String, Method> byKey = new ConcurrentHashMap<>();
             for (Method m : t.getMethods()) {
+                if (!java.lang.reflect.Modifier.isPublic(m.getDeclaringClass().getModifiers())) {
+                    m.trySetAccessible();
+                }
                 byKey.putIfAbsent(Calls.key(m), m);
             }
             for (String name : List.of("equals", "hashCode", "toString")) {

@@ -54,10 +54,11 @@ public final class JavaSerialization {
     }
 
     /**
-     * Resolves a class as {@link ObjectInputStream} does (the loader of the nearest application frame),
-     * and failing that through the thread's context loader: a single-file program's own classes live
-     * in the launcher's in-memory loader, which is the context loader of its threads but not the
-     * loader of any frame between its code and this library's.
+     * Resolves a class, or the class of a {@link java.lang.reflect.Proxy} (a manager's proxy of a
+     * registered interface), as {@link ObjectInputStream} does (the loader of the nearest application
+     * frame), and failing that through the thread's context loader: a single-file program's own
+     * classes live in the launcher's in-memory loader, which is the context loader of its threads but
+     * not the loader of any frame between its code and this library's.
      */
     private static final class ContextFallbackInputStream extends ObjectInputStream {
         ContextFallbackInputStream(java.io.InputStream in) throws IOException {
@@ -69,12 +70,36 @@ public final class JavaSerialization {
             try {
                 return super.resolveClass(description);
             } catch (ClassNotFoundException e) {
-                ClassLoader context = Thread.currentThread().getContextClassLoader();
-                if (context == null) {
-                    throw e;
-                }
-                return Class.forName(description.getName(), false, context);
+                return Class.forName(description.getName(), false, contextLoaderOr(e));
             }
+        }
+
+        /** As {@code ObjectInputStream}'s own, which also asks for the proxy class this deprecated way. */
+        @Override
+        @SuppressWarnings("deprecation")
+        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+            try {
+                return super.resolveProxyClass(interfaces);
+            } catch (ClassNotFoundException e) {
+                ClassLoader context = contextLoaderOr(e);
+                Class<?>[] classes = new Class<?>[interfaces.length];
+                for (int i = 0; i < interfaces.length; i++) {
+                    classes[i] = Class.forName(interfaces[i], false, context);
+                }
+                try {
+                    return java.lang.reflect.Proxy.getProxyClass(context, classes);
+                } catch (IllegalArgumentException notDefinable) {
+                    throw new ClassNotFoundException("no proxy class for " + String.join(", ", interfaces), notDefinable);
+                }
+            }
+        }
+
+        private static ClassLoader contextLoaderOr(ClassNotFoundException notFound) throws ClassNotFoundException {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            if (context == null) {
+                throw notFound;
+            }
+            return context;
         }
     }
 }
