@@ -8,11 +8,15 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.AbstractQueue;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -57,8 +61,13 @@ import org.multiprocessing4j.internal.wire.Codec;
  * <p>As every {@link BlockingQueue}, it refuses null: {@code put}, {@code offer} and {@code add}
  * throw {@link NullPointerException}.
  *
- * <p>{@link #iterator()}, {@code contains} and {@code remove(Object)} are not supported: the queue's
- * contents live in another process's view as much as in this one's. *
+ * <p>Its {@link #iterator()} is weakly consistent, as {@link java.util.concurrent.LinkedBlockingQueue}'s:
+ * it shows the items there when it was made, oldest first, and so do {@code contains},
+ * {@code toArray}, {@code forEach} and {@code stream}; items taken meanwhile by any process may be
+ * left out. Removing an item other than the head ({@code remove(Object)}, {@code removeIf},
+ * {@code removeAll}, {@code retainAll}, the iterator's {@code remove}) is not supported: other
+ * processes take from the same ring, and a ring has no middle to cut out.
+ *
  * @param <E> the type of the items
  */
 public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Serializable {
@@ -240,10 +249,55 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         closed = true;
     }
 
-    /** Not supported: a shared queue cannot be iterated. */
+    /**
+     * The items in the queue now, oldest first, none removed: a weakly consistent iterator, which
+     * never throws {@link java.util.ConcurrentModificationException} and may leave out items other
+     * threads or processes take while it is made. It neither waits for nor holds up takers, and
+     * copies the items out at once. Its {@code remove} is not supported.
+     *
+     * @throws IllegalStateException if this process closed the queue
+     * @throws UncheckedIOException if an item cannot be read
+     */
     @Override
     public Iterator<E> iterator() {
-        throw new UnsupportedOperationException("a Queue shared by processes cannot be iterated");
+        checkOpen();
+        List<E> items = new ArrayList<>();
+        try {
+            for (Object message : ring.snapshot(Codec.MESSAGES)) {
+                items.add(decode(message));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        return Collections.unmodifiableList(items).iterator();
+    }
+
+    /** Not supported: only the head of a queue shared by processes is taken. */
+    @Override
+    public boolean remove(Object o) {
+        throw cannotRemoveFromTheMiddle();
+    }
+
+    /** Not supported: only the head of a queue shared by processes is taken. */
+    @Override
+    public boolean removeAll(Collection<?> c) {
+        throw cannotRemoveFromTheMiddle();
+    }
+
+    /** Not supported: only the head of a queue shared by processes is taken. */
+    @Override
+    public boolean retainAll(Collection<?> c) {
+        throw cannotRemoveFromTheMiddle();
+    }
+
+    /** Not supported: only the head of a queue shared by processes is taken. */
+    @Override
+    public boolean removeIf(Predicate<? super E> filter) {
+        throw cannotRemoveFromTheMiddle();
+    }
+
+    private static UnsupportedOperationException cannotRemoveFromTheMiddle() {
+        return new UnsupportedOperationException("a Queue shared by processes gives up only its head: take, poll or drainTo");
     }
 
     @Override

@@ -9,7 +9,9 @@ import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.zip.CRC32C;
 import org.multiprocessing4j.internal.sys.Futex;
@@ -182,6 +184,81 @@ public final class MessageRing implements Serializable {
     /** As {@link #peek(Deadline)}, the message as {@code reader} reads it. */
     public <T> T peek(Deadline deadline, Reader<T> reader) throws InterruptedException, IOException {
         return read(deadline, false, reader);
+    }
+
+    /**
+     * The messages in the ring now, oldest first, as {@code as} reads them, none removed: what a
+     * weakly consistent iterator shows. It takes no mutex, since a taker holds the reader mutex
+     * while it waits for a message, for as long as none comes.
+     *
+     * <p>Why that is safe: the frames between {@code head} and the {@code tail} read at the start
+     * are committed, and no writer touches them, nor their spill files, until a reader has consumed
+     * them, which moves {@code head} past them; and {@code head} only grows. So each frame is
+     * copied, then kept only if a volatile read of {@code head} after the copy has not passed it.
+     * A frame that was consumed meanwhile may have been overwritten: the walk starts again from the
+     * new {@code head} ({@link #startAgain}), leaving out what was taken meanwhile.
+     *
+     * @throws CorruptFrameException if a frame no reader has consumed is damaged; it stays for the
+     *     next reader to drop
+     */
+    public <T> List<T> snapshot(Reader<T> as) throws IOException {
+        MemorySegment memory = segment.memory();
+        Constants constants = constants();
+        int capacity = constants.capacity();
+        ByteBuffer data = constants.data();
+        long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
+        long at = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+        List<T> messages = new ArrayList<>();
+        while (at < tail) {
+            T message;
+            long size;
+            try {
+                int header = (int) (at & (capacity - 1));
+                int length = data.getInt(header + SharedLayout.Ring.FRAME_LENGTH);
+                int checksum = data.getInt(header + SharedLayout.Ring.FRAME_CHECKSUM);
+                int kind = data.getInt(header + SharedLayout.Ring.FRAME_KIND);
+                if (length < 0 || frameSize(length) > tail - at || (kind != INLINE && kind != SPILLED)) {
+                    throw new CorruptFrameException("corrupt queue frame: length " + length + ", kind " + kind);
+                }
+                byte[] body = new byte[length];
+                copyOut(data, at + SharedLayout.Ring.FRAME_HEADER, body, capacity);
+                CRC32C crc = new CRC32C();
+                crc.update(body);
+                if ((int) crc.getValue() != checksum) {
+                    throw new CorruptFrameException("corrupt queue frame: checksum mismatch on a frame of " + length + " bytes");
+                }
+                message = kind == SPILLED ? spills().read(body, as, false) : as.frame(body);
+                size = frameSize(length);
+            } catch (IOException | RuntimeException e) {
+                if (headPassed(memory, at)) {
+                    at = startAgain(memory, messages);
+                    continue;
+                }
+                throw e;
+            }
+            if (headPassed(memory, at)) {
+                at = startAgain(memory, messages);
+                continue;
+            }
+            messages.add(message);
+            at += size;
+        }
+        return messages;
+    }
+
+    /**
+     * For {@link #snapshot}, once {@code head} passed the frame being read: drops the messages kept
+     * so far, which were all before it and so taken too, and returns the new {@code head}. So the
+     * messages a snapshot returns were all in the ring at one moment, the check of the first.
+     */
+    private long startAgain(MemorySegment memory, List<?> kept) {
+        kept.clear();
+        return (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+    }
+
+    /** Whether a reader has consumed the frame at {@code position}. */
+    private boolean headPassed(MemorySegment memory, long position) {
+        return (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD) > position;
     }
 
     /**
