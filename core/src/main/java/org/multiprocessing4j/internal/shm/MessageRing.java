@@ -208,6 +208,9 @@ public final class MessageRing implements Serializable {
         ByteBuffer data = constants.data();
         long tail = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.TAIL);
         long at = (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
+        if (tail - at > capacity) {
+            throw new CorruptFrameException("corrupt queue: head " + at + " and tail " + tail + " in a ring of " + capacity);
+        }
         List<T> messages = new ArrayList<>();
         while (at < tail) {
             T message;
