@@ -35,8 +35,10 @@ import org.multiprocessing4j.internal.sys.RandomBytes;
  * <p><b>Proxies.</b> {@link #dict()} is a {@link ConcurrentMap} and {@link #list()} a {@link List}
  * whose methods run on the server; {@code putIfAbsent}, {@code compute}, {@code merge} and the other
  * {@code ConcurrentMap} methods are atomic there (their functions must be serializable lambdas).
- * What a method returns is a copy, as in Python: {@code d.get("k").add(2)} changes the copy only,
- * and {@code keySet()}, {@code values()}, {@code entrySet()} and {@code subList} are snapshots. A
+ * What a method returns is a copy, as in Python: {@code d.get("k").add(2)} changes the copy only.
+ * But {@code keySet()}, {@code values()}, {@code entrySet()} and {@code subList} are views backed by
+ * the object on the server, as a Map's and a List's are: removing through them, or an entry's
+ * {@code setValue}, changes it; a map view's iterator reads the entries once, in one call, and a
  * list's iterators read the list on the server at each step. Proxies are {@link java.io.Serializable}:
  * give them to a child, put them in a queue, or store them in another proxy (a dict of lists), and
  * they reach the same object. {@link #namespace()}, {@link #value} and {@link #register registered}

@@ -255,6 +255,60 @@ class ManagerTest {
         assertThat(v.get()).isEqualTo(3);
     }
 
+    @Test
+    void aDictsKeysValuesAndEntriesAreViewsBackedByTheDict() throws Exception {
+        ConcurrentMap<String, Integer> d = manager.dict(Map.of("a", 1, "b", 2, "c", 3, "d", 4));
+        assertThat(d.keySet().remove("a")).isTrue();
+        assertThat(d.keySet().remove("a")).isFalse();
+        assertThat(d.values().removeIf(v -> v == 2)).isTrue();
+        for (Map.Entry<String, Integer> entry : d.entrySet()) {
+            if (entry.getKey().equals("c")) {
+                assertThat(entry.setValue(30)).isEqualTo(3);
+            }
+        }
+        assertThat(d).containsOnly(Map.entry("c", 30), Map.entry("d", 4));
+        assertThat(d.entrySet()).contains(Map.entry("c", 30)).doesNotContain(Map.entry("c", 3));
+        assertThat(d.entrySet().remove(Map.entry("d", 4))).isTrue();
+        Iterator<String> keys = d.keySet().iterator();
+        keys.next();
+        keys.remove();
+        assertThat(d).isEmpty();
+        d.put("e", 5);
+        assertThat(d.keySet()).isEqualTo(java.util.Set.of("e"));
+        d.values().clear();
+        assertThat(d).isEmpty();
+        assertThatThrownBy(() -> d.keySet().add("f")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aViewSentToAnotherProcessIsACopyOfWhatItShows() throws Exception {
+        ConcurrentMap<String, Integer> d = manager.dict(Map.of("k", 1));
+        List<Integer> l = manager.list(List.of(1, 2, 3));
+        Queue<Object> q = new Queue<>();
+        q.put(d.keySet());
+        q.put(d.entrySet());
+        q.put(l.subList(1, 3));
+        assertThat(q.take()).isEqualTo(java.util.Set.of("k"));
+        assertThat(q.take()).isEqualTo(java.util.Set.of(Map.entry("k", 1)));
+        assertThat(q.take()).isEqualTo(List.of(2, 3));
+    }
+
+    @Test
+    void aListsSubListIsAViewBackedByTheList() throws Exception {
+        List<Integer> l = manager.list(List.of(0, 1, 2, 3, 4, 5));
+        l.subList(1, 3).clear();
+        assertThat(l).containsExactly(0, 3, 4, 5);
+        List<Integer> head = l.subList(0, 2);
+        head.set(0, 9);
+        head.add(7);
+        assertThat(head).containsExactly(9, 3, 7);
+        assertThat(l).containsExactly(9, 3, 7, 4, 5);
+        assertThat(l.subList(1, 4).subList(1, 2)).containsExactly(7);
+        assertThat(l.subList(3, 5).remove(0)).isEqualTo(4);
+        assertThat(l).containsExactly(9, 3, 7, 5);
+        assertThatThrownBy(() -> l.subList(2, 9)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     /** Not public, as a Python class need not be anything. */
     interface Greeter {
         String greet(String name);

@@ -33,7 +33,8 @@ import org.multiprocessing4j.internal.wire.CompactForms;
  * methods of the interface ({@code forEach}, {@code stream}, {@code removeIf}, ...), which run here
  * over its remote abstract methods; except the defaults of {@code Map} and {@code ConcurrentMap} that
  * must be atomic ({@link #ATOMIC_DEFAULTS}), which run on the server under the object's lock. A
- * list's iterators are here too, and live: each step reads the list on the server, as Python's do.
+ * list's iterators are here too, and live: each step reads the list on the server, as Python's do;
+ * and a map's or a list's views ({@link ProxyViews}), which the server cannot hand out.
  * A {@link Namespace}'s names that begin with {@code _} stay on the proxy, as in Python.
  *
  * <p>A proxy of a dict, list, namespace or value of a server on this machine has a compact form
@@ -47,6 +48,8 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
     private static final Set<String> ATOMIC_DEFAULTS = Set.of("getOrDefault", "putIfAbsent", "remove", "replace",
             "replaceAll", "computeIfAbsent", "computeIfPresent", "compute", "merge");
     private static final Map<Method, Remote> REMOTES = new ConcurrentHashMap<>();
+    /** {@link Calls#key} of {@code Map.entrySet()}. */
+    private static final String ENTRY_SET = "entrySet()";
     /** The manager's operations that count proxies of an object up and down. */
     static final String RETAIN = "retain";
     static final String RELEASE = "release";
@@ -166,6 +169,23 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
                 case "listIterator" -> {
                     return new LiveIterator((List<?>) proxy, args == null ? 0 : (Integer) args[0]);
                 }
+                case "subList" -> {
+                    return ProxyViews.subList((List<?>) proxy, (Integer) args[0], (Integer) args[1]);
+                }
+                default -> { }
+            }
+        }
+        if (Map.class.isAssignableFrom(type) && args == null) {
+            switch (name) {
+                case "keySet" -> {
+                    return ProxyViews.keySet((Map<?, ?>) proxy, this::entries);
+                }
+                case "values" -> {
+                    return ProxyViews.values((Map<?, ?>) proxy, this::entries);
+                }
+                case "entrySet" -> {
+                    return ProxyViews.entrySet((Map<?, ?>) proxy, this::entries);
+                }
                 default -> { }
             }
         }
@@ -191,6 +211,18 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
                 interruptible |= thrown.isAssignableFrom(InterruptedException.class);
             }
             return new Remote(Calls.key(method), interruptible);
+        }
+    }
+
+    /** A map's entries now, copied by the server in one call: what its views iterate ({@link ProxyViews}). */
+    @SuppressWarnings("unchecked")
+    private <K, V> Set<Map.Entry<K, V>> entries() {
+        try {
+            return (Set<Map.Entry<K, V>>) remote(ENTRY_SET, null);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new ManagerException("the manager could not read the map's entries: " + t, t);
         }
     }
 
