@@ -131,8 +131,8 @@ public final class Barrier implements Serializable {
     /**
      * As {@link #await()}, breaking the barrier if {@code timeout} passes first.
      *
-     * @param timeout how long to wait at most; zero or negative breaks the barrier unless this is
-     *     the last party
+     * @param timeout how long to wait at most, any size, or null for no limit (Python's None); zero
+     *     or negative breaks the barrier unless this is the last party
      * @return the arrival index, as {@link #await()}'s
      * @throws BrokenBarrierException if the barrier is or becomes broken, or the timeout passes
      * @throws InterruptedException if interrupted while waiting; the barrier is then broken

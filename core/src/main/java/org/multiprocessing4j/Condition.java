@@ -130,7 +130,7 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
     /**
      * As {@link #await()}, for at most {@code timeout}.
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return false if the timeout passed without a signal
      * @throws InterruptedException if interrupted; the lock is held again when it is thrown
      */
@@ -143,7 +143,7 @@ public final class Condition implements java.util.concurrent.locks.Condition, Se
      * {@code timeout} ({@code null}: no limit); Python's {@code wait_for}.
      *
      * @param predicate what is waited for, evaluated with the lock held
-     * @param timeout how long to wait at most; any size, or null for no limit
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return the predicate's last value
      * @throws InterruptedException if interrupted; the lock is held again when it is thrown
      */

@@ -237,7 +237,7 @@ public final class Connection implements AutoCloseable, Serializable {
      * Waits at most {@code timeout} for {@link #poll()} to be true; zero or negative does not wait.
      * An interrupt ends the wait early, and is kept.
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return whether {@link #recv()} would return at once
      * @throws IllegalStateException if this end is closed or sends only
      */
@@ -273,7 +273,7 @@ public final class Connection implements AutoCloseable, Serializable {
      * does not wait. Readiness is polled, with a back-off of at most a millisecond.
      *
      * @param connections the connections to watch; each must receive
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return the ready connections, empty if none became ready in time
      */
     public static List<Connection> waitAny(List<Connection> connections, Duration timeout) {

@@ -82,7 +82,7 @@ public final class Event implements Serializable {
     /**
      * Blocks until the flag is set or {@code timeout} passes; zero or negative does not block.
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return true if the flag is set
      * @throws InterruptedException if interrupted while waiting
      */

@@ -57,7 +57,7 @@ public class JoinableQueue<E> extends Queue<E> {
     /**
      * As {@link #join()}, for at most {@code timeout}; zero or negative does not block.
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return true if every item was done, false if the timeout passed first
      * @throws InterruptedException if interrupted while waiting
      */

@@ -90,7 +90,7 @@ public final class Lock implements java.util.concurrent.locks.Lock, Serializable
     /**
      * Blocks at most {@code timeout}; a zero or negative timeout makes one attempt.
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return true if acquired
      * @throws InterruptedException if interrupted while waiting; the lock is then not held
      */

@@ -261,12 +261,16 @@ public class Process implements Serializable {
      * Blocks until the child has ended or {@code timeout} has passed; a zero or negative timeout
      * does not block.
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return true if the child has ended
      * @throws IllegalStateException as {@link #join()}
      * @throws InterruptedException as {@link #join()}
      */
     public boolean join(Duration timeout) throws InterruptedException {
+        if (timeout == null) {
+            join();
+            return true;
+        }
         boolean ended = started().join(timeout);
         if (ended) {
             ProcessTree.removeChild(this);
@@ -413,6 +417,7 @@ public class Process implements Serializable {
      * @throws IllegalStateException if the process has been started
      */
     public synchronized Process setJvmOptions(List<String> options) {
+        Objects.requireNonNull(options, "options");
         checkNotStarted();
         this.jvmOptions = List.copyOf(options);
         return this;

@@ -90,7 +90,7 @@ public final class RLock implements java.util.concurrent.locks.Lock, Serializabl
     /**
      * Blocks at most {@code timeout}; zero or negative makes one attempt.
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return true if acquired
      * @throws InterruptedException if interrupted while waiting; the lock is then not held (once more)
      */

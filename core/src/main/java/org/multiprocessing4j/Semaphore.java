@@ -97,7 +97,7 @@ public sealed class Semaphore implements Serializable permits BoundedSemaphore {
     /**
      * Blocks at most {@code timeout} (zero or negative: one attempt).
      *
-     * @param timeout how long to wait at most; any size
+     * @param timeout how long to wait at most; any size, or null for no limit (Python's None)
      * @return true if a permit was taken
      * @throws InterruptedException if interrupted while waiting; no permit is then taken
      */

@@ -86,6 +86,33 @@ class ConcurrentContractsTest {
     }
 
     @Test
+    void aNullTimeoutWaitsWithoutLimitAsPythonsNone() throws Exception {
+        Event set = new Event();
+        Pipe pipe = Pipe.open();
+        Semaphore permits = new Semaphore(0);
+        JoinableQueue<Integer> work = new JoinableQueue<>();
+        work.put(1);
+        Process child = new Process(() -> {
+            pipe.second().send("sent");
+            permits.release();
+            work.take();
+            work.taskDone();
+            set.set();
+        });
+        child.start();
+        assertThat(set.await(null)).isTrue();
+        assertThat(pipe.first().poll(null)).isTrue();
+        assertThat(Connection.waitAny(List.of(pipe.first()), null)).hasSize(1);
+        assertThat(permits.acquire((Duration) null)).isTrue();
+        assertThat(work.join(null)).isTrue();
+        assertThat(child.join(null)).isTrue();
+        assertThat(child.exitCode()).hasValue(0);
+        assertThat(new Lock().acquire((Duration) null)).isTrue();
+        assertThatThrownBy(() -> new Process(() -> { }).setJvmOptions(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("options");
+    }
+
+    @Test
     void timeoutsOfAnySizeWaitForEverInsteadOfOverflowing() throws Exception {
         Lock lock = new Lock();
         assertThat(lock.tryLock(Long.MAX_VALUE, TimeUnit.SECONDS)).isTrue();
