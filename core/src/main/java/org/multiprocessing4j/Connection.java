@@ -110,9 +110,11 @@ public final class Connection implements AutoCloseable, Serializable {
      * Sends the bytes as one message; the other end gets them whole from {@link #recvBytes()}.
      *
      * @param bytes the message, copied
+     * @throws NullPointerException if {@code bytes} is null (Python's {@code TypeError}); nothing is sent
      * @throws BrokenPipeException as {@link #send}
      */
     public void sendBytes(byte[] bytes) throws BrokenPipeException {
+        Objects.requireNonNull(bytes, "bytes");
         write(Codec.encodeParts(bytes, "bytes")); // copied into the ring or its spill file before this returns
     }
 
@@ -124,9 +126,11 @@ public final class Connection implements AutoCloseable, Serializable {
      * @param offset where the message begins in it
      * @throws IndexOutOfBoundsException if {@code offset} is negative or past the end of the array;
      *     nothing is sent
+     * @throws NullPointerException if {@code bytes} is null; nothing is sent
      * @throws BrokenPipeException as {@link #send}
      */
     public void sendBytes(byte[] bytes, int offset) throws BrokenPipeException {
+        Objects.requireNonNull(bytes, "bytes");
         sendBytes(bytes, offset, bytes.length - Objects.checkIndex(offset, bytes.length + 1));
     }
 
@@ -139,9 +143,11 @@ public final class Connection implements AutoCloseable, Serializable {
      * @param size how many bytes the message has
      * @throws IndexOutOfBoundsException if {@code offset} or {@code size} is negative, or the range
      *     ends past the array (Python's {@code ValueError}); nothing is sent
+     * @throws NullPointerException if {@code bytes} is null; nothing is sent
      * @throws BrokenPipeException as {@link #send}
      */
     public void sendBytes(byte[] bytes, int offset, int size) throws BrokenPipeException {
+        Objects.requireNonNull(bytes, "bytes");
         Objects.checkFromIndexSize(offset, size, bytes.length);
         sendBytes(offset == 0 && size == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + size));
     }
@@ -186,6 +192,7 @@ public final class Connection implements AutoCloseable, Serializable {
      * @throws EOFException if the other end is closed and everything it sent has been read
      */
     public int recvBytesInto(byte[] buffer, int offset) throws EOFException, BufferTooShortException {
+        Objects.requireNonNull(buffer, "buffer");
         Objects.checkIndex(offset, buffer.length + 1);
         byte[] message = recvBytes();
         int room = buffer.length - offset;

@@ -98,6 +98,9 @@ class PipeTest {
         for (int[] wrong : new int[][] {{22, 5}, {26, 1}, {4, -1}}) {
             assertThatThrownBy(() -> conn.sendBytes(msg, wrong[0], wrong[1])).isInstanceOf(IndexOutOfBoundsException.class);
         }
+        assertThatThrownBy(() -> conn.sendBytes(null)).isInstanceOf(NullPointerException.class).hasMessage("bytes");
+        assertThatThrownBy(() -> conn.sendBytes(null, 0)).isInstanceOf(NullPointerException.class).hasMessage("bytes");
+        assertThatThrownBy(() -> conn.sendBytes(null, 0, 0)).isInstanceOf(NullPointerException.class).hasMessage("bytes");
 
         byte[] buffer = new byte[msg.length * 2];
         conn.sendBytes(msg);
@@ -113,6 +116,7 @@ class PipeTest {
                 e -> assertThat(e.message()).isEqualTo(msg));
         assertThat(small).containsOnly(0);
         assertThatThrownBy(() -> conn.recvBytesInto(small, 5)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> conn.recvBytesInto(null, 0)).isInstanceOf(NullPointerException.class).hasMessage("buffer");
         assertThat(conn.poll()).as("no message was taken by the refused call, none sent by the refused sends").isFalse();
 
         assertThat(conn.isClosed()).isFalse();
