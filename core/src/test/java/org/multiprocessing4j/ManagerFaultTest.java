@@ -165,6 +165,42 @@ class ManagerFaultTest {
                 assertThat(childJvms()).as("no server that was starting").isSubsetOf(childrenBefore));
     }
 
+    @Test
+    void theConnectionsOfClientThreadsThatEndedAreClosedOnBothSides() throws Exception {
+        byte[] key = AuthKey.randomBytes(32);
+        List<Long> childrenBefore = childJvms();
+        try (Manager server = Manager.serve(ANY_PORT, key)) {
+            long serverPid = childJvms().stream().filter(pid -> !childrenBefore.contains(pid)).findFirst().orElseThrow();
+            Map<String, Integer> local = server.dict();
+            Map<String, Integer> overTcp = Manager.connect(server.address(), key).dict();
+            local.put("k", 0);
+            long serverThreads = threadsOf(serverPid);
+            long descriptors = openFiles();
+            for (int i = 0; i < 100; i++) {
+                Thread.ofVirtual().start(() -> local.merge("k", 1, (BiFunction<Integer, Integer, Integer> & Serializable) Integer::sum)).join();
+                Thread.ofPlatform().start(() -> overTcp.merge("k", 1, (BiFunction<Integer, Integer, Integer> & Serializable) Integer::sum)).join();
+            }
+            assertThat(local.get("k")).isEqualTo(100);
+            assertThat(overTcp.get("k")).isEqualTo(100);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(threadsOf(serverPid)).as("the server's threads").isLessThan(serverThreads + 10);
+                assertThat(openFiles()).as("this process's file descriptors").isLessThan(descriptors + 10);
+            });
+        }
+    }
+
+    private static long threadsOf(long pid) throws java.io.IOException {
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
+            return tasks.count();
+        }
+    }
+
+    private static long openFiles() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     /** This JVM's live children that run a process's bootstrap: not the tracker or an AOT trainer. */
     private static List<Long> childJvms() {
         return ProcessHandle.current().children().filter(ProcessHandle::isAlive)

@@ -15,7 +15,8 @@ import org.multiprocessing4j.internal.shm.Liveness;
 /**
  * This process's side of its managers: one channel per thread per server, as Python's proxies
  * connect once per thread, so that a call blocked on the server (a queue's {@code get}) holds up
- * no other thread, and a lock's owner is the thread that took it.
+ * no other thread, and a lock's owner is the thread that took it. A channel is closed within a
+ * second of its thread's end ({@link SessionReaper}).
  *
  * <p>A call never waits for ever on a server that is gone. A pipe's other end is seen gone within
  * 50 ms once the server held it; until the server took a new pipe off its queue, the client looks
@@ -251,6 +252,7 @@ public final class ManagerClient {
         Session session = sessions.get();
         sessions.remove();
         if (session != null) {
+            SessionReaper.forget(session.channel);
             session.channel.close();
         }
     }
@@ -261,6 +263,7 @@ public final class ManagerClient {
             long id = newSessionId();
             session = new Session(id, open(waiting, id));
             sessions.set(session);
+            SessionReaper.watch(session.channel, Thread.currentThread());
         }
         return session;
     }
