@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
+import org.multiprocessing4j.internal.HandleAccess;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -259,7 +260,9 @@ public final class Connection implements AutoCloseable, Serializable {
 
     /**
      * Closes this end for every process: the other end reads what was sent, then gets EOF.
-     * Closing twice is fine.
+     * Closing twice is fine. Once both ends are closed, nobody can use the pipe again, so whichever
+     * closes last deletes its shared memory file, even if its descriptor went to other processes:
+     * their handles are closed already.
      */
     @Override
     public void close() {
@@ -271,6 +274,24 @@ public final class Connection implements AutoCloseable, Serializable {
             if (in != null) {
                 in.close(MessageRing.End.RECEIVING);
             }
+            if ((out == null || out.closedForEveryone()) && (in == null || in.closedForEveryone())) {
+                (in != null ? in : out).deleteSegment();
+            }
+        }
+    }
+
+    static {
+        HandleAccess.setConnections(Connection::retire);
+    }
+
+    /** See {@link HandleAccess.Connections#retire}. */
+    private void retire() {
+        close();
+        if (in != null) {
+            in.retire();
+        }
+        if (out != null) {
+            out.retire();
         }
     }
 

@@ -69,11 +69,14 @@ public final class Manager implements AutoCloseable {
     private final Process server;
     /** Where it listens for TCP clients, or null. */
     private final InetSocketAddress listening;
+    /** The queue the server reported its start through, or null: freed when it has ended. */
+    private final Queue<Object> started;
 
-    private Manager(ManagerAddress address, Process server, InetSocketAddress listening) {
+    private Manager(ManagerAddress address, Process server, InetSocketAddress listening, Queue<Object> started) {
         this.address = address;
         this.server = server;
         this.listening = listening;
+        this.started = started;
     }
 
     /**
@@ -223,7 +226,7 @@ public final class Manager implements AutoCloseable {
         Objects.requireNonNull(address, "address");
         ManagerAddress.Remote unnamed = new ManagerAddress.Remote("", address, checkedKey(authkey));
         String serverId = ManagerClient.askServerId(unnamed);
-        return new Manager(new ManagerAddress.Remote(serverId, address, authkey), null, null);
+        return new Manager(new ManagerAddress.Remote(serverId, address, authkey), null, null, null);
     }
 
     private static byte[] checkedKey(byte[] authkey) {
@@ -252,6 +255,7 @@ public final class Manager implements AutoCloseable {
         server.setJvmOptions(settings.jvmOptions);
         server.setClassPathOf(application).start();
         Object report;
+        boolean serving = false;
         try {
             while ((report = started.poll(LOOK.toMillis(), TimeUnit.MILLISECONDS)) == null) {
                 if (!server.isAlive()) {
@@ -265,14 +269,20 @@ public final class Manager implements AutoCloseable {
                 }
                 throw new ManagerException("the manager's initializer threw " + failed.thrown(), failed.thrown());
             }
+            serving = true;
         } catch (InterruptedException e) {
             server.kill();
             Thread.currentThread().interrupt();
             throw new ManagerException("interrupted while the manager's server started", e);
+        } finally {
+            if (!serving) { // the server ended or was killed: nobody else will use its queues
+                started.retire();
+                accept.retire();
+            }
         }
         long pid = server.pid().orElseThrow();
         ManagerAddress.Local local = new ManagerAddress.Local(serverId, accept, pid, Liveness.startTime(pid));
-        return new Manager(local, server, report instanceof InetSocketAddress bound ? bound : null);
+        return new Manager(local, server, report instanceof InetSocketAddress bound ? bound : null, started);
     }
 
     /**
@@ -579,30 +589,43 @@ public final class Manager implements AutoCloseable {
      * @throws InterruptedException if interrupted while waiting for the server to end
      */
     public void shutdown() throws InterruptedException {
-        if (server == null || !server.isAlive()) {
+        if (server == null) {
             return;
         }
-        try {
-            callManager("shutdown");
-        } catch (ManagerException e) {
-            // gone already
-        }
-        if (!server.join(SHUTDOWN_GRACE)) {
-            server.terminate();
+        if (server.isAlive()) {
+            try {
+                callManager("shutdown");
+            } catch (ManagerException e) {
+                // gone already
+            }
             if (!server.join(SHUTDOWN_GRACE)) {
-                server.kill();
-                server.join();
+                server.terminate();
+                if (!server.join(SHUTDOWN_GRACE)) {
+                    server.kill();
+                    server.join();
+                }
             }
         }
+        // Nobody takes a connection from the server's queue, or reads its report, once it has ended.
+        ManagerClient.closeAll(address);
+        ((ManagerAddress.Local) address).accept().retire();
+        started.retire();
     }
 
-    /** {@link #shutdown()}, for try-with-resources, as Python's {@code with Manager() as m:}. */
+    /**
+     * {@link #shutdown()}, for try-with-resources, as Python's {@code with Manager() as m:}. For a
+     * manager made by {@link #connect}, closes this process's connections to the server, which
+     * goes on serving; a proxy used later connects again.
+     */
     @Override
     public void close() {
         try {
             shutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (server == null) {
+            ManagerClient.closeAll(address);
         }
     }
 

@@ -305,6 +305,15 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         return "<" + getClass().getSimpleName() + "(size=" + size() + ")>";
     }
 
+    /**
+     * Leaves the queue's shared memory now, and deletes its file if no other live process uses it:
+     * for a queue of the library's own whose readers have all ended, such as a manager's queue of
+     * connections once its server has.
+     */
+    void retire() {
+        ring.retire();
+    }
+
     /** The ring, for JoinableQueue. */
     MessageRing ring() {
         return ring;

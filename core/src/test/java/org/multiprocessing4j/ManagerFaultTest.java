@@ -189,6 +189,21 @@ class ManagerFaultTest {
         }
     }
 
+    @Test
+    void aManagerShutDownLeavesNoSharedMemoryBehind() throws Exception {
+        java.util.Set<java.nio.file.Path> before = org.multiprocessing4j.testing.LeakBaseline.ourSharedMemoryNow();
+        for (int i = 0; i < 3; i++) {
+            try (Manager manager = Manager.start()) {
+                Map<String, Integer> d = manager.dict();
+                d.put("k", i);
+                Thread.ofPlatform().start(() -> d.put("from another thread", 1)).join();
+            }
+        }
+        java.util.Set<java.nio.file.Path> after = org.multiprocessing4j.testing.LeakBaseline.ourSharedMemoryNow();
+        after.removeAll(before);
+        assertThat(after).as("its queues and its channels' pipes").isEmpty();
+    }
+
     private static long threadsOf(long pid) throws java.io.IOException {
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + pid + "/task"))) {
             return tasks.count();

@@ -358,4 +358,24 @@ class PipeTest {
             }
         }
     }
+    @Test
+    void aPipeWhoseEndsAreBothClosedIsDeletedThoughItsDescriptorWentToAChild() throws Exception {
+        Set<java.nio.file.Path> before = org.multiprocessing4j.testing.LeakBaseline.ourSharedMemoryNow();
+        Pipe pipe = Pipe.open();
+        Set<java.nio.file.Path> made = org.multiprocessing4j.testing.LeakBaseline.ourSharedMemoryNow();
+        made.removeAll(before);
+        assertThat(made).hasSize(1);
+        java.nio.file.Path file = made.iterator().next();
+        Connection childsEnd = pipe.second();
+        Process child = new Process(() -> {
+            childsEnd.send("done");
+            childsEnd.close();
+        });
+        child.start();
+        assertThat(pipe.first().recv()).isEqualTo("done");
+        child.join();
+        assertThat(file).as("one end is still open").exists();
+        pipe.first().close();
+        assertThat(file).doesNotExist();
+    }
 }

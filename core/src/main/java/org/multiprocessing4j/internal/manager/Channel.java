@@ -8,6 +8,7 @@ import java.nio.channels.SocketChannel;
 import jdk.net.ExtendedSocketOptions;
 import org.multiprocessing4j.BrokenPipeException;
 import org.multiprocessing4j.Connection;
+import org.multiprocessing4j.internal.HandleAccess;
 import org.multiprocessing4j.internal.channel.Frame;
 import org.multiprocessing4j.internal.channel.FrameChannel;
 
@@ -78,6 +79,14 @@ interface Channel extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Closes the channel for good, on a client's side: as {@link #close}, and a pipe's shared
+     * memory is left at once, though this process wrote the descriptor of the server's end.
+     */
+    default void retire() {
+        close();
+    }
+
     /** A duplex pipe end in shared memory. */
     record OverPipe(Connection end) implements Channel {
         @Override
@@ -122,6 +131,11 @@ interface Channel extends AutoCloseable {
         @Override
         public void close() {
             end.close();
+        }
+
+        @Override
+        public void retire() {
+            HandleAccess.connections().retire(end);
         }
     }
 

@@ -33,8 +33,12 @@ public final class ManagerClient {
     private static final ThreadLocal<Marks> MARKS = ThreadLocal.withInitial(Marks::new);
 
     private final ManagerAddress address;
-    /** Each thread's channel to the server, made at its first call. */
-    private final ThreadLocal<Session> sessions = new ThreadLocal<>();
+    /**
+     * Each thread's channel to the server, made at its first call. A map by thread rather than a
+     * thread-local, so that {@link SessionReaper} can drop the channel of a thread that ended, and
+     * {@link #closeAll} every channel, with nothing left to hold their shared memory.
+     */
+    private final Map<Thread, Session> sessions = new ConcurrentHashMap<>();
 
     private static final class Marks {
         /** The server whose call is being written on this thread: a proxy of its own goes without the key. */
@@ -45,17 +49,42 @@ public final class ManagerClient {
 
     /**
      * A thread's channel; its id, which the server knows it by; how many calls went on it; and
-     * whether its first reply came, after which the channel itself reports a dead server.
+     * whether its first reply came, after which the channel itself reports a dead server. Its owner
+     * alone calls on it, between {@link #begin} and {@link #end}; another thread closes it only
+     * when no call is in flight ({@link #closeIfIdle}), under the same monitor.
      */
     private static final class Session {
         final long id;
         final Channel channel;
+        final Thread owner;
         long calls;
         boolean answered;
+        private boolean calling;
+        private boolean closed;
 
-        Session(long id, Channel channel) {
+        Session(long id, Channel channel, Thread owner) {
             this.id = id;
             this.channel = channel;
+            this.owner = owner;
+        }
+
+        /** Marks a call in flight; false if the channel was closed, and a new one is needed. */
+        synchronized boolean begin() {
+            calling = !closed;
+            return calling;
+        }
+
+        synchronized void end() {
+            calling = false;
+        }
+
+        /** Closes the channel for good unless a call is in flight; whether it is closed. */
+        synchronized boolean closeIfIdle() {
+            if (!calling && !closed) {
+                closed = true;
+                channel.retire();
+            }
+            return closed;
         }
     }
 
@@ -63,8 +92,20 @@ public final class ManagerClient {
         this.address = address;
     }
 
-    /** The client of the manager at {@code address} in this process. */
+    /**
+     * The client of the manager at {@code address} in this process. One of a server on this
+     * machine that has ended is made for the call at hand and not kept (its calls throw
+     * {@link ManagerException}): kept, it would keep the server's queue of connections mapped, as
+     * a proxy collected after its server ended does when it gives back its count.
+     */
     public static ManagerClient of(ManagerAddress address) {
+        ManagerClient client = CLIENTS.get(address);
+        if (client != null) {
+            return client;
+        }
+        if (address instanceof ManagerAddress.Local local && !Liveness.isAlive(local.serverPid(), local.serverStart())) {
+            return new ManagerClient(address);
+        }
         return CLIENTS.computeIfAbsent(address, ManagerClient::new);
     }
 
@@ -153,8 +194,10 @@ public final class ManagerClient {
                 reply = session.channel.call(request, waiting);
                 session.answered = true;
             } catch (IOException e) {
-                forgetChannel();
+                forgetChannel(session);
                 throw gone(e);
+            } finally {
+                session.end();
             }
             ManagerAddress decodingBefore = decodingFrom(address);
             try {
@@ -248,24 +291,65 @@ public final class ManagerClient {
         return address instanceof ManagerAddress.Local local ? "process " + local.serverPid() : address.toString();
     }
 
-    private void forgetChannel() {
-        Session session = sessions.get();
-        sessions.remove();
-        if (session != null) {
-            SessionReaper.forget(session.channel);
-            session.channel.close();
-        }
+    private void forgetChannel(Session session) {
+        sessions.remove(session.owner, session);
+        session.end();
+        session.closeIfIdle();
     }
 
+    /** This thread's session, with a call begun on it: a new one if it has none, or if its channel was closed. */
     private Session session(Waiting waiting) {
-        Session session = sessions.get();
-        if (session == null) {
+        Thread owner = Thread.currentThread();
+        Session session = sessions.get(owner);
+        if (session == null || !session.begin()) {
             long id = newSessionId();
-            session = new Session(id, open(waiting, id));
-            sessions.set(session);
-            SessionReaper.watch(session.channel, Thread.currentThread());
+            session = new Session(id, open(waiting, id), owner);
+            session.begin();
+            sessions.put(owner, session);
+            SessionReaper.watch(this);
         }
         return session;
+    }
+
+    /**
+     * For {@link SessionReaper}: closes the channels of threads that ended, and every idle one if
+     * the server, on this machine, is gone; once none is left of a server that is gone, forgets
+     * this client.
+     *
+     * @return whether some channel is still open
+     */
+    boolean reap() {
+        boolean serverGone = address instanceof ManagerAddress.Local local
+                && !Liveness.isAlive(local.serverPid(), local.serverStart());
+        for (Session session : sessions.values()) {
+            if ((serverGone || !session.owner.isAlive()) && session.closeIfIdle()) {
+                sessions.remove(session.owner, session);
+            }
+        }
+        if (serverGone && sessions.isEmpty()) {
+            CLIENTS.remove(address, this);
+        }
+        return !sessions.isEmpty();
+    }
+
+    boolean hasChannels() {
+        return !sessions.isEmpty();
+    }
+
+    /**
+     * Closes this process's channels to the server at {@code address} for good, but for calls in
+     * flight, which close theirs when they see it gone, and forgets its client: the manager was
+     * shut down or closed here. A later call opens a channel again.
+     */
+    public static void closeAll(ManagerAddress address) {
+        ManagerClient client = CLIENTS.remove(address);
+        if (client != null) {
+            for (Session session : client.sessions.values()) {
+                if (session.closeIfIdle()) {
+                    client.sessions.remove(session.owner, session);
+                }
+            }
+        }
     }
 
     /**

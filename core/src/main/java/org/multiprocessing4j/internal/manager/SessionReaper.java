@@ -1,34 +1,36 @@
 package org.multiprocessing4j.internal.manager;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Closes the channel of a client thread that has ended, so that the server's thread that serves
- * it sees the end and ends too.
+ * Closes the channels that nobody will use again: those of client threads that have ended, and
+ * those to a server on this machine that is gone. So the server's thread for a channel sees its end
+ * and ends too, and the channel's shared memory is freed.
  *
  * <p>Each thread that calls a manager has a channel of its own ({@link ManagerClient}), and the
  * server a thread for each channel. Without this, a process that runs many short threads (a thread
  * per request, virtual threads) left a thread and a connection on the server for every one of them,
- * and over TCP a socket and a selector here: 600 short threads, 600 server threads and 1,800 file
- * descriptors. Python closes such a connection when the thread's local storage is collected; Java
- * has no hook at a thread's end, so a daemon thread looks every {@link #LOOK} at the threads that
- * hold channels, and runs only while some do.
+ * and over TCP a socket here: 600 short threads, 600 server threads. A program that started and
+ * closed managers one after another kept three shared-memory files of each. Python closes such a
+ * connection when the thread's local storage is collected; Java has no hook at a thread's end, so a
+ * daemon thread looks every {@link #LOOK} at the clients that hold channels, and runs only while
+ * some do.
  */
 final class SessionReaper {
-    /** How often the owners are looked at: a channel outlives its thread by at most this. */
+    /** How often the clients are looked at: a channel outlives its thread, or its server, by at most this. */
     static final Duration LOOK = Duration.ofSeconds(1);
-    /** Each open channel, and the thread it belongs to. */
-    private static final Map<Channel, Thread> OWNERS = new ConcurrentHashMap<>();
+    /** The clients with open channels. */
+    private static final Set<ManagerClient> WATCHED = ConcurrentHashMap.newKeySet();
     /** Whether the reaping thread runs; guarded by the class. */
     private static boolean running;
 
     private SessionReaper() {}
 
-    /** Closes {@code channel} once {@code owner} has ended, unless it is {@link #forget forgotten} first. */
-    static void watch(Channel channel, Thread owner) {
-        OWNERS.put(channel, owner);
+    /** Looks at {@code client}'s channels from now on, until it has none ({@link ManagerClient#reap}). */
+    static void watch(ManagerClient client) {
+        WATCHED.add(client);
         synchronized (SessionReaper.class) {
             if (!running) {
                 running = true;
@@ -37,12 +39,7 @@ final class SessionReaper {
         }
     }
 
-    /** {@code channel} was closed by its own thread. */
-    static void forget(Channel channel) {
-        OWNERS.remove(channel);
-    }
-
-    /** Until no channel is watched: closes those whose threads have ended. */
+    /** Until no client is watched: closes the channels nobody will use. */
     private static void reap() {
         while (true) {
             try {
@@ -50,13 +47,16 @@ final class SessionReaper {
             } catch (InterruptedException e) {
                 // a daemon thread of the library's own: nobody interrupts it but the JVM's end
             }
-            OWNERS.forEach((channel, owner) -> {
-                if (!owner.isAlive() && OWNERS.remove(channel, owner)) {
-                    channel.close();
+            for (ManagerClient client : WATCHED) {
+                if (!client.reap()) {
+                    WATCHED.remove(client);
+                    if (client.hasChannels()) {
+                        WATCHED.add(client); // one opened since reap looked, whose watch found the client still here
+                    }
                 }
-            });
+            }
             synchronized (SessionReaper.class) {
-                if (OWNERS.isEmpty()) {
+                if (WATCHED.isEmpty()) {
                     running = false;
                     return;
                 }

@@ -259,6 +259,14 @@ public final class MessageRing implements Serializable {
         return (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD);
     }
 
+    /**
+     * Leaves the ring's segment now, and deletes its file if no other live process uses it: for an
+     * owner that knows nobody will attach to it again ({@link SharedSegment#retire}).
+     */
+    public void retire() {
+        segment.retire();
+    }
+
     /** Whether a reader has consumed the frame at {@code position}. */
     private boolean headPassed(MemorySegment memory, long position) {
         return (long) Atomics.LONG.getVolatile(memory, base + SharedLayout.Ring.HEAD) > position;
@@ -405,6 +413,16 @@ public final class MessageRing implements Serializable {
 
     public boolean closed(End end) {
         return (int) Atomics.INT.getVolatile(segment.memory(), base + end.closedFlag) != 0;
+    }
+
+    /** Whether both ends are closed for every process: nobody can send or receive on the ring again. */
+    public boolean closedForEveryone() {
+        return closed(End.SENDING) && closed(End.RECEIVING);
+    }
+
+    /** Deletes the ring's segment now ({@link SharedSegment#delete}): for a ring that nobody can use again. */
+    public void deleteSegment() {
+        segment.delete();
     }
 
     /**

@@ -302,6 +302,20 @@ public final class SharedSegment implements Serializable {
         lifetime.retire();
     }
 
+    /**
+     * As {@link #retire}, and deletes the file even while other processes map it: for a segment
+     * that nobody can use again, such as a pipe whose every end is closed, though this process may
+     * have written its descriptor. Their mappings stay valid; only attaching by name fails from now on.
+     */
+    public void delete() {
+        retire();
+        try {
+            java.nio.file.Files.deleteIfExists(DIRECTORY.resolve(name));
+        } catch (IOException e) {
+            // the tracker deletes it once no user is alive
+        }
+    }
+
     /** True once this process has written the segment's descriptor: another process may use it. */
     boolean pinned() {
         return lifetime.pinned();
