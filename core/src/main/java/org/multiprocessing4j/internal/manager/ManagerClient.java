@@ -15,8 +15,9 @@ import org.multiprocessing4j.internal.shm.Liveness;
 /**
  * This process's side of its managers: one channel per thread per server, as Python's proxies
  * connect once per thread, so that a call blocked on the server (a queue's {@code get}) holds up
- * no other thread, and a lock's owner is the thread that took it. A channel is closed within a
- * second of its thread's end ({@link SessionReaper}).
+ * no other thread, and a lock's owner is the thread that took it. A channel is closed for good
+ * within a second of its thread's end, or of its server's on this machine ({@link SessionReaper}),
+ * and at once when the manager is shut down here ({@link #closeAll}).
  *
  * <p>A call never waits for ever on a server that is gone. A pipe's other end is seen gone within
  * 50 ms once the server held it; until the server took a new pipe off its queue, the client looks
