@@ -220,6 +220,8 @@ public final class Manager implements AutoCloseable {
      * @return a manager whose objects live on that server; {@link #close()} does not stop it
      * @throws AuthenticationException if the server refused the key ({@code "digest sent was
      *     rejected"}), or did not prove it holds it
+     * @throws java.io.InterruptedIOException if the thread is interrupted before or while it
+     *     connects; its interrupt status stays set
      * @throws IOException if the address cannot be reached
      */
     public static Manager connect(InetSocketAddress address, byte[] authkey) throws IOException {

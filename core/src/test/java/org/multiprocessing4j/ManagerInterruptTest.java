@@ -197,4 +197,20 @@ class ManagerInterruptTest {
         }, runnable -> new Thread(runnable).start());
         assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("interrupted, status false, then took waiting");
     }
+    @org.junit.jupiter.api.Test
+    void connectingIsInterruptibleAsANetworkCallThatThrowsIOExceptionIs() throws Exception {
+        byte[] key = AuthKey.randomBytes(32);
+        try (Manager listening = Manager.serve(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), key)) {
+            CompletableFuture<String> outcome = CompletableFuture.supplyAsync(() -> {
+                Thread.currentThread().interrupt();
+                try {
+                    Manager.connect(listening.address(), key);
+                    return "connected";
+                } catch (java.io.IOException e) {
+                    return e.getClass().getSimpleName() + ", status " + Thread.currentThread().isInterrupted();
+                }
+            }, runnable -> new Thread(runnable).start());
+            assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo("InterruptedIOException, status true");
+        }
+    }
 }

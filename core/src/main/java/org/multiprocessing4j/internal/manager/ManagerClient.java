@@ -1,6 +1,7 @@
 package org.multiprocessing4j.internal.manager;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -409,23 +410,29 @@ public final class ManagerClient {
     }
 
     /**
-     * Connects to {@code remote} once, proving the key, and asks the server's name; an interrupt
-     * meanwhile is kept, as in {@link #call}.
+     * Connects to {@code remote} once, proving the key, and asks the server's name. Unlike a
+     * proxy's call, this may be interrupted, as a network connection in a method that throws
+     * {@link IOException} is in the JDK: a thread interrupted before or during it gets an
+     * {@link InterruptedIOException}, and its interrupt status stays set.
      *
      * @throws org.multiprocessing4j.AuthenticationException if either side refused the other's key
+     * @throws InterruptedIOException if the thread was interrupted
      * @throws IOException if the server cannot be reached
      */
     public static String askServerId(ManagerAddress.Remote remote) throws IOException {
-        Waiting waiting = new ManagerClient(remote).new Waiting(false);
-        try (Channel channel = connect(remote, waiting)) {
+        Channel.Idle interruptible = () -> {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted while connecting to the manager at " + remote);
+            }
+        };
+        interruptible.run();
+        try (Channel channel = connect(remote, interruptible)) {
             channel.send(Calls.session(newSessionId()));
-            return (String) Calls.readReply(channel.call(Calls.call(Calls.MANAGER, "serverId", new Object[0]), waiting));
+            return (String) Calls.readReply(channel.call(Calls.call(Calls.MANAGER, "serverId", new Object[0]), interruptible));
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IOException("the server did not tell its name: " + t, t);
-        } finally {
-            waiting.restoreStatus(null);
         }
     }
 }
