@@ -288,9 +288,11 @@ class ManagerTest {
         q.put(d.keySet());
         q.put(d.entrySet());
         q.put(l.subList(1, 3));
+        q.put(d.entrySet().iterator().next());
         assertThat(q.take()).isEqualTo(java.util.Set.of("k"));
         assertThat(q.take()).isEqualTo(java.util.Set.of(Map.entry("k", 1)));
         assertThat(q.take()).isEqualTo(List.of(2, 3));
+        assertThat(q.take()).isEqualTo(Map.entry("k", 1));
     }
 
     @Test

@@ -214,19 +214,9 @@ final class ProxyViews {
             super(map, entries);
         }
 
-        /** An entry whose {@code setValue} puts the value in the map, as a ConcurrentHashMap's entry does. */
         @Override
         Map.Entry<K, V> of(Map.Entry<K, V> entry) {
-            return new AbstractMap.SimpleEntry<>(entry) {
-                @Serial
-                private static final long serialVersionUID = 1L;
-
-                @Override
-                public V setValue(V value) {
-                    map.put(getKey(), value);
-                    return super.setValue(value);
-                }
-            };
+            return new WriteThroughEntry<>(map, entry);
         }
 
         @Override
@@ -247,6 +237,32 @@ final class ProxyViews {
                 copy.add(new AbstractMap.SimpleImmutableEntry<>(entry));
             }
             return copy;
+        }
+    }
+
+    /**
+     * A map view's entry, whose {@code setValue} puts the value in the map, as a ConcurrentHashMap's
+     * entry does. Written for another process, it is a plain copy.
+     */
+    private static final class WriteThroughEntry<K, V> extends AbstractMap.SimpleEntry<K, V> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final transient Map<K, V> map;
+
+        WriteThroughEntry(Map<K, V> map, Map.Entry<K, V> entry) {
+            super(entry);
+            this.map = map;
+        }
+
+        @Override
+        public V setValue(V value) {
+            map.put(getKey(), value);
+            return super.setValue(value);
+        }
+
+        @Serial
+        private Object writeReplace() {
+            return new AbstractMap.SimpleImmutableEntry<>(this);
         }
     }
 
