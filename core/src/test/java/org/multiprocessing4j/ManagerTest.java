@@ -84,7 +84,7 @@ class ManagerTest {
     void aNonSerializableFunctionFailsInTheCallerNamingIt() {
         ConcurrentMap<String, Integer> d = manager.dict();
         assertThatThrownBy(() -> d.merge("n", 1, Integer::sum)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("merge");
+                .hasMessageContaining("merge").hasMessageContaining("& Serializable");
     }
 
     @Test

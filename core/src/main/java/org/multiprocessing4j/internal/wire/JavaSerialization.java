@@ -27,7 +27,7 @@ public final class JavaSerialization {
             out.writeObject(value);
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("cannot send " + what + " to another process: class "
-                    + e.getMessage() + " is not Serializable", e);
+                    + e.getMessage() + " is not Serializable" + lambdaHint(e.getMessage()), e);
         } catch (InvalidClassException e) {
             throw new IllegalArgumentException("cannot send " + what + " to another process: class "
                     + e.classname + " cannot be serialized: " + e.getMessage(), e);
@@ -36,6 +36,14 @@ public final class JavaSerialization {
                     "cannot send " + what + " to another process: " + e, e);
         }
         return bytes.toByteArray();
+    }
+
+    /** What to do about a lambda that is not Serializable, for a class named {@code className}; else nothing. */
+    private static String lambdaHint(String className) {
+        return className != null && className.contains("$$Lambda")
+                ? "; a lambda is Serializable only when its type is: cast it, as in"
+                        + " (BiFunction<K, V, V> & Serializable) (k, v) -> ..., or use a type of org.multiprocessing4j.function"
+                : "";
     }
 
     /**
