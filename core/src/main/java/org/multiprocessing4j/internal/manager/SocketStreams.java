@@ -9,17 +9,18 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
- * A client's TCP connection to a manager, as the blocking channel {@link org.multiprocessing4j.internal.channel.FrameChannel}
- * reads and writes, which an interrupt does not close.
+ * A client's TCP connection to a manager, as the blocking channel that
+ * {@link org.multiprocessing4j.internal.channel.FrameChannel} reads and writes, which an interrupt
+ * does not close.
  *
  * <p>Why not a blocking {@link SocketChannel}: an interrupt closes one in the middle of a read or
  * a write (and a call made with the status set closes it at once), so a thread's interrupt would
  * cost it its connection, and the call in flight its reply. A {@code java.net.Socket} is not
  * interruptible on a platform thread but is on a virtual one. So the channel is non-blocking and
  * waits in a {@link Selector}, whose {@code select} an interrupt only cuts short. Each time a wait
- * ends, by readiness, an interrupt or {@link ManagerClient#LOOK}, it runs the {@link Channel.Idle} of the call in
- * flight, which takes the interrupt status, then waits on. One thread uses it at a time, as a
- * manager's channel.
+ * ends, by readiness, an interrupt or {@link ManagerClient#LOOK}, it runs the {@link Channel.Idle}
+ * of the call in flight, which takes the interrupt status, then waits on. One thread uses it at a
+ * time, as a manager's channel.
  */
 final class SocketStreams implements ByteChannel {
     private final SocketChannel socket;
