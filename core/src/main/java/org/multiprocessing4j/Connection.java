@@ -275,7 +275,7 @@ public final class Connection implements AutoCloseable, Serializable {
                 in.close(MessageRing.End.RECEIVING);
             }
             if ((out == null || out.closedForEveryone()) && (in == null || in.closedForEveryone())) {
-                (in != null ? in : out).deleteSegment();
+                anyRing().deleteSegment();
             }
         }
     }
@@ -287,12 +287,12 @@ public final class Connection implements AutoCloseable, Serializable {
     /** See {@link HandleAccess.Connections#retire}. */
     private void retire() {
         close();
-        if (in != null) {
-            in.retire();
-        }
-        if (out != null) {
-            out.retire();
-        }
+        anyRing().retire();
+    }
+
+    /** One of this end's rings: a pipe's rings share one segment. */
+    private MessageRing anyRing() {
+        return in != null ? in : out;
     }
 
     /**

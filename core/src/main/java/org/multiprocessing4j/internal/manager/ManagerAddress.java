@@ -8,6 +8,7 @@ import java.io.Serializable;
 import java.net.InetSocketAddress;
 import org.multiprocessing4j.Connection;
 import org.multiprocessing4j.Queue;
+import org.multiprocessing4j.internal.shm.Liveness;
 
 /**
  * Where a manager's server is, as its proxies carry it: a queue of new connections in shared
@@ -53,6 +54,11 @@ public sealed interface ManagerAddress extends Serializable {
 
         public long serverStart() {
             return serverStart;
+        }
+
+        /** Whether the server's process has ended (its pid is gone or names another process now). */
+        public boolean serverEnded() {
+            return !Liveness.isAlive(serverPid, serverStart);
         }
 
         /** The same server, however its queue handle came here: one client per server in a process. */

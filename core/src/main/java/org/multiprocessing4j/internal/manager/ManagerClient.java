@@ -11,7 +11,6 @@ import org.multiprocessing4j.Pipe;
 import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.channel.FrameChannel;
 import org.multiprocessing4j.internal.channel.Handshake;
-import org.multiprocessing4j.internal.shm.Liveness;
 
 /**
  * This process's side of its managers: one channel per thread per server, as Python's proxies
@@ -105,7 +104,7 @@ public final class ManagerClient {
         if (client != null) {
             return client;
         }
-        if (address instanceof ManagerAddress.Local local && !Liveness.isAlive(local.serverPid(), local.serverStart())) {
+        if (address instanceof ManagerAddress.Local local && local.serverEnded()) {
             return new ManagerClient(address);
         }
         return CLIENTS.computeIfAbsent(address, ManagerClient::new);
@@ -249,7 +248,7 @@ public final class ManagerClient {
             }
             if (looksAtServer()) {
                 ManagerAddress.Local local = (ManagerAddress.Local) address;
-                if (!Liveness.isAlive(local.serverPid(), local.serverStart())) {
+                if (local.serverEnded()) {
                     throw new IOException("its process " + local.serverPid() + " has ended");
                 }
             }
@@ -321,8 +320,7 @@ public final class ManagerClient {
      * @return whether some channel is still open
      */
     boolean reap() {
-        boolean serverGone = address instanceof ManagerAddress.Local local
-                && !Liveness.isAlive(local.serverPid(), local.serverStart());
+        boolean serverGone = address instanceof ManagerAddress.Local local && local.serverEnded();
         for (Session session : sessions.values()) {
             if ((serverGone || !session.owner.isAlive()) && session.closeIfIdle()) {
                 sessions.remove(session.owner, session);
@@ -331,7 +329,7 @@ public final class ManagerClient {
         if (serverGone && sessions.isEmpty()) {
             CLIENTS.remove(address, this);
         }
-        return !sessions.isEmpty();
+        return hasChannels();
     }
 
     boolean hasChannels() {
@@ -373,7 +371,7 @@ public final class ManagerClient {
         try {
             channel = switch (address) {
                 case ManagerAddress.Local local -> {
-                    if (!Liveness.isAlive(local.serverPid(), local.serverStart())) {
+                    if (local.serverEnded()) {
                         // No pipe for a server that is gone: a collected proxy's release would leave one behind.
                         throw new IOException("its process " + local.serverPid() + " has ended");
                     }

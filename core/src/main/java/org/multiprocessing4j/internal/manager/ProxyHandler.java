@@ -194,7 +194,9 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
         }
         try {
             Remote remote = REMOTES.computeIfAbsent(method, Remote::of);
-            return remote.interruptible() ? client().callInterruptibly(objectId, remote.key(), args) : remote(remote.key(), args);
+            ManagerClient client = client();
+            return remote.interruptible() ? client.callInterruptibly(objectId, remote.key(), args)
+                    : client.call(objectId, remote.key(), args);
         } catch (Throwable thrown) {
             throw declaredOrWrapped(method, thrown);
         }

@@ -220,14 +220,12 @@ public final class MessageRing implements Serializable {
                 int length = data.getInt(header + SharedLayout.Ring.FRAME_LENGTH);
                 int checksum = data.getInt(header + SharedLayout.Ring.FRAME_CHECKSUM);
                 int kind = data.getInt(header + SharedLayout.Ring.FRAME_KIND);
-                if (length < 0 || frameSize(length) > tail - at || (kind != INLINE && kind != SPILLED)) {
+                if (!saneHeader(length, kind, tail - at)) {
                     throw new CorruptFrameException("corrupt queue frame: length " + length + ", kind " + kind);
                 }
                 byte[] body = new byte[length];
                 copyOut(data, at + SharedLayout.Ring.FRAME_HEADER, body, capacity);
-                CRC32C crc = new CRC32C();
-                crc.update(body);
-                if ((int) crc.getValue() != checksum) {
+                if (!matches(body, checksum)) {
                     throw new CorruptFrameException("corrupt queue frame: checksum mismatch on a frame of " + length + " bytes");
                 }
                 message = kind == SPILLED ? spills().read(body, as, false) : as.frame(body);
@@ -265,6 +263,18 @@ public final class MessageRing implements Serializable {
      */
     public void retire() {
         segment.retire();
+    }
+
+    /** Whether a frame header can be trusted: a known kind, and a length within the {@code written} bytes. */
+    private static boolean saneHeader(int length, int kind, long written) {
+        return length >= 0 && frameSize(length) <= written && (kind == INLINE || kind == SPILLED);
+    }
+
+    /** Whether a frame's payload has the CRC-32C its header holds. */
+    private static boolean matches(byte[] body, int checksum) {
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        return (int) crc.getValue() == checksum;
     }
 
     /** Whether a reader has consumed the frame at {@code position}. */
@@ -524,15 +534,12 @@ public final class MessageRing implements Serializable {
             int length = data.getInt(header + SharedLayout.Ring.FRAME_LENGTH);
             int checksum = data.getInt(header + SharedLayout.Ring.FRAME_CHECKSUM);
             int kind = data.getInt(header + SharedLayout.Ring.FRAME_KIND);
-            if (length < 0 || tail - head > capacity || frameSize(length) > tail - head
-                    || (kind != INLINE && kind != SPILLED)) {
+            if (tail - head > capacity || !saneHeader(length, kind, tail - head)) {
                 throw dropDamagedHeader(memory, head, tail, length, kind);
             }
             byte[] body = new byte[length];
             copyOut(data, head + SharedLayout.Ring.FRAME_HEADER, body, capacity);
-            CRC32C crc = new CRC32C();
-            crc.update(body);
-            if ((int) crc.getValue() != checksum) {
+            if (!matches(body, checksum)) {
                 throw dropDamagedFrame(memory, head, length);
             }
             // A spilled payload is read before the frame is consumed: once it is, the tracker may take
