@@ -19,6 +19,7 @@ import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.PrespawnPopen;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
 import org.multiprocessing4j.internal.launch.UserThreads;
+import org.multiprocessing4j.internal.shm.LaunchPins;
 import org.multiprocessing4j.internal.wire.LambdaCodec;
 import org.multiprocessing4j.internal.wire.PreparedLambdas;
 
@@ -177,7 +178,9 @@ public class Process implements Serializable {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
         Process parent = ProcessTree.current();
-        byte[] launch = new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()).encode();
+        LaunchPins pins = new LaunchPins();
+        byte[] launch = pins.collectWhile(
+                () -> new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()).encode());
         List<Connection> ends = capturedEnds();
         SpawnPopen started;
         try {
@@ -190,8 +193,13 @@ public class Process implements Serializable {
                 }
             };
         } catch (IOException e) {
+            pins.release();
             throw new UncheckedIOException("could not start a JVM for " + name + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            pins.release();
+            throw e;
         }
+        started.onExit().whenComplete((code, failure) -> pins.release());
         try {
             for (Connection end : ends) {
                 end.heldBy(started.pid());
@@ -289,6 +297,12 @@ public class Process implements Serializable {
         if (current) {
             return true;
         }
+        SpawnPopen p = popen;
+        return p != null && p.isAlive();
+    }
+
+    /** True while the started child runs: {@link #isAlive}, but never throwing, for {@link ProcessTree}. */
+    boolean running() {
         SpawnPopen p = popen;
         return p != null && p.isAlive();
     }

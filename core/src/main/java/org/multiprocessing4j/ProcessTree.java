@@ -66,7 +66,13 @@ final class ProcessTree {
         parent = parentProcess;
     }
 
+    /**
+     * Records a started child; first forgets those that have ended, as Python's {@code start()}
+     * does ({@code _cleanup}), so that a program that never joins its children does not keep them,
+     * and what their targets hold, for ever.
+     */
     static void addChild(Process child) {
+        children.removeIf(ended -> !ended.running());
         children.add(child);
         ProcessExit.installOnce(parent == null);
     }
@@ -79,7 +85,7 @@ final class ProcessTree {
     static List<Process> activeChildren() {
         List<Process> alive = new ArrayList<>(children.size());
         for (Process child : children) {
-            if (child.isAlive()) {
+            if (child.running()) {
                 alive.add(child);
             } else {
                 children.remove(child);

@@ -2,7 +2,9 @@ package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +49,26 @@ class ProcessTest {
         p.join();
         assertThat(p.exitCode()).hasValue(0);
         assertThat(Scratch.read(out)).isEqualTo("1|str|[1]|{k=17179869184}");
+    }
+
+    @Test
+    void aChildThatEndedIsForgottenAtTheNextStartThoughNobodyJoinedIt() throws Exception {
+        WeakReference<Process> unjoined = startAndAwaitEnd();
+        Process next = new Process(() -> { });
+        next.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return unjoined.get() == null;
+        });
+        next.join();
+    }
+
+    /** Starts a child, sees it end without joining it, and drops it; returns it, weakly. */
+    private static WeakReference<Process> startAndAwaitEnd() {
+        Process p = new Process(() -> { });
+        p.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.exitCode().isPresent());
+        return new WeakReference<>(p);
     }
 
     @Test

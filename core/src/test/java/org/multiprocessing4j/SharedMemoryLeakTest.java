@@ -1,8 +1,10 @@
 package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,6 +165,65 @@ class SharedMemoryLeakTest {
             }
         }
         return new long[] {peakFiles, peakMappings};
+    }
+
+    @Test
+    void aQueueAndALockGivenToEachChildGoOnceTheChildHasEndedAndTheParentDropsThem() throws Exception {
+        String tree = SharedSegment.treeTag();
+        int filesBefore = segmentsOf(tree).size();
+        for (int i = 0; i < 6; i++) {
+            giveToAChildAndDrop(i);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return segmentsOf(tree).size() <= filesBefore + 1;
+        });
+        assertThat(segmentsOf(tree)).as("every queue's file, and at most the block small primitives come from next")
+                .hasSizeLessThanOrEqualTo(filesBefore + 1);
+    }
+
+    /** A method of its own, so that no local variable of the test's frame keeps the handles reachable. */
+    private static void giveToAChildAndDrop(int i) throws Exception {
+        Queue<Integer> queue = new Queue<>();
+        Lock lock = new Lock();
+        Process child = new Process(() -> {
+            lock.acquire();
+            queue.put(i);
+            lock.release();
+        });
+        child.start();
+        assertThat(queue.take()).isEqualTo(i);
+        child.join();
+    }
+
+    @Test
+    void aHandleTheChildSentOnIntoAQueueStillAttachesOnceTheParentHasDroppedItsOwn() throws Exception {
+        String tree = SharedSegment.treeTag();
+        Queue<Queue<Integer>> sentOn = new Queue<>();
+        Set<Path> before = segmentsOf(tree);
+        WeakReference<Queue<Integer>> dropped = sendOnThroughAChild(sentOn);
+        Set<Path> inner = segmentsOf(tree);
+        inner.removeAll(before);
+        assertThat(inner).as("the queue the child sent on").hasSize(1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return dropped.get() == null;
+        });
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> inner.stream().allMatch(Files::exists));
+        assertThat(sentOn.take().take()).isEqualTo(7);
+    }
+
+    /** Gives a child a new queue that it puts into {@code sentOn}; returns the queue, weakly. */
+    private static WeakReference<Queue<Integer>> sendOnThroughAChild(Queue<Queue<Integer>> sentOn) throws Exception {
+        Queue<Integer> queue = new Queue<>();
+        queue.put(7);
+        Process child = new Process(() -> sentOn.put(queue));
+        child.start();
+        child.join();
+        assertThat(child.exitCode()).hasValue(0);
+        return new WeakReference<>(queue);
     }
 
     @Test

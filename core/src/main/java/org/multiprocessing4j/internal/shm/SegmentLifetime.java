@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * refers to its memory. Before that, this cleaning action runs when the segment object becomes
  * unreachable: the process leaves the segment's user slots, and if no live user is left, it deletes
  * the file. A segment whose descriptor this process has written ({@link #pin}: into a queue, a
- * pipe, a child's task) stays registered until the process exits, since some process may attach to
- * it later from that descriptor; its mapping is still freed.
+ * pipe, a manager or a pool's task) stays registered until the process exits, since some process
+ * may attach to it later from that descriptor; its mapping is still freed. One written into a
+ * child's launch stays registered only while that child runs ({@link LaunchPins}).
  *
  * <p>The JVM frees native resources only as its garbage collector finds them unreachable, and a
  * loop that makes and drops handles allocates too little heap to make it look. So, as the JDK does
@@ -37,6 +38,8 @@ final class SegmentLifetime implements Runnable {
     private final MemorySegment header;
     private volatile boolean pinned;
     private volatile boolean retired;
+    /** Launches of running children that carry the descriptor ({@link LaunchPins}). */
+    private final AtomicInteger launches = new AtomicInteger();
 
     private SegmentLifetime(String name, MemorySegment header) {
         this.name = name;
@@ -56,8 +59,18 @@ final class SegmentLifetime implements Runnable {
         pinned = true;
     }
 
+    /** A launch carries the descriptor to a child, which has not ended yet. */
+    void launchStarted() {
+        launches.incrementAndGet();
+    }
+
+    void launchEnded() {
+        launches.decrementAndGet();
+    }
+
+    /** True while another process may attach from a descriptor this one wrote. */
     boolean pinned() {
-        return pinned;
+        return pinned || launches.get() > 0;
     }
 
     /** The owner is done with the segment, and so is everyone it gave the descriptor to: leave it now. */
@@ -81,7 +94,9 @@ final class SegmentLifetime implements Runnable {
     @Override
     public void run() {
         if (!SharedSegment.forget(name) || pinned || retired) {
-            return; // mapped again meanwhile, or its descriptor is out there, or left already
+            // mapped again meanwhile, or its descriptor is out there, or left already; no launch
+            // holds it, since a launch holds the segment object, which is unreachable
+            return;
         }
         leave();
     }

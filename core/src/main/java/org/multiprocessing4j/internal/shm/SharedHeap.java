@@ -18,10 +18,11 @@ import java.util.Map;
  * its own.
  *
  * <p>A chunk comes back when the handle it was allocated for becomes unreachable in this process
- * ({@link Chunk#freeWhenUnreachable}), and only if no descriptor of its block was ever written
- * here: once one was (the handle went into a queue, a pipe or a child's task), another process
- * may use any chunk of the block, so none of its chunks is used again, and the block stays until
- * this process exits ({@link SegmentLifetime}). A chunk is zeroed when it is handed out again. A
+ * ({@link Chunk#freeWhenUnreachable}), and only if no descriptor of its block written here may
+ * still be read: once one went into a queue or a pipe, another process may use any chunk of the
+ * block, so none of its chunks is used again, and the block stays until this process exits
+ * ({@link SegmentLifetime}); a chunk that comes back while a child whose launch carried one runs is
+ * not used again either ({@link LaunchPins}). A chunk is zeroed when it is handed out again. A
  * block that is not the current one and holds no live chunk is let go: nothing refers to its
  * segment any more, and it is unmapped and deleted as any segment is.
  *
@@ -81,7 +82,7 @@ public final class SharedHeap {
         }
     }
 
-    /** A chunk came back: to the free list, unless its block's descriptor went out. */
+    /** A chunk came back: to the free list, unless a descriptor of its block may still be read. */
     private static void free(Chunk chunk) {
         synchronized (SharedHeap.class) {
             chunk.block.live--;

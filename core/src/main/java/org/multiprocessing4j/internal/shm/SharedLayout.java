@@ -28,7 +28,10 @@ public final class SharedLayout {
      *  8    int   kind, one of the KIND_* constants
      *  12   int   (padding)
      *  16   long  body size in bytes
-     *  24..63     (padding to a cache line)
+     *  24   int   DESCRIPTOR_SENT: 1 once a process wrote the descriptor anywhere but into a
+     *             child's launch (a queue, a pipe, a manager, a pool's task), where anyone may
+     *             attach from it at any time ({@link LaunchPins})
+     *  28..63     (padding to a cache line)
      *  64   USER_SLOTS x (long pid, long start time): 0 pid = free slot; a process that finds
      *       none free is refused
      * </pre>
@@ -40,6 +43,7 @@ public final class SharedLayout {
         public static final int VERSION_OFFSET = 4;
         public static final int KIND_OFFSET = 8;
         public static final int BODY_SIZE_OFFSET = 16;
+        public static final int DESCRIPTOR_SENT_OFFSET = 24;
         public static final int USER_SLOTS_OFFSET = CACHE_LINE;
         /**
          * Processes that may use one segment at once. Small primitives share blocks, so many

@@ -206,10 +206,11 @@ public final class SharedSegment implements Serializable {
 
     /**
      * Writes this segment's name, for a compact form that {@link #readFrom} reads back. Some process
-     * may attach to it from what was written, so this one stays its user until it exits.
+     * may attach to it from what was written, so this one stays its user: while the child runs if
+     * this is a launch, else until it exits ({@link #descriptorWritten}).
      */
     public void writeTo(DataOutputStream out) throws IOException {
-        lifetime.pin();
+        descriptorWritten();
         out.writeUTF(name);
     }
 
@@ -224,8 +225,36 @@ public final class SharedSegment implements Serializable {
 
     @Serial
     private Object writeReplace() {
-        lifetime.pin();
+        descriptorWritten();
         return new Descriptor(name);
+    }
+
+    /**
+     * Some process may attach from the descriptor being written: a child's launch being encoded on
+     * this thread holds the segment while the child runs; anything else pins it here until exit,
+     * and marks the header, so that a launch that brought it here pins it too ({@link LaunchPins}).
+     */
+    private void descriptorWritten() {
+        if (LaunchPins.collected(this)) {
+            return;
+        }
+        lifetime.pin();
+        if ((int) Atomics.INT.getVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) == 0) {
+            Atomics.INT.setVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET, 1);
+        }
+    }
+
+    /** A launch being encoded took the descriptor: see {@link LaunchPins}. */
+    void launchStarted() {
+        lifetime.launchStarted();
+    }
+
+    /** The child that read a launch holding this segment has ended: pinned if the descriptor was sent on. */
+    void launchEnded() {
+        if ((int) Atomics.INT.getVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) != 0) {
+            lifetime.pin();
+        }
+        lifetime.launchEnded();
     }
 
     /**
@@ -316,7 +345,7 @@ public final class SharedSegment implements Serializable {
         }
     }
 
-    /** True once this process has written the segment's descriptor: another process may use it. */
+    /** True while another process may attach from a descriptor this one wrote. */
     boolean pinned() {
         return lifetime.pinned();
     }
