@@ -222,6 +222,8 @@ public final class Manager implements AutoCloseable {
      *     rejected"}), or did not prove it holds it
      * @throws java.io.InterruptedIOException if the thread is interrupted before or while it
      *     connects; its interrupt status stays set
+     * @throws java.net.SocketTimeoutException if no connection was made and proven within 10
+     *     seconds: an address that drops packets, or a port where something else listens
      * @throws IOException if the address cannot be reached
      */
     public static Manager connect(InetSocketAddress address, byte[] authkey) throws IOException {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.Serializable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -273,6 +275,19 @@ class ManagerFaultTest {
                 read = silent.read(sink.clear()); // the server's challenge, then the end of the stream
             } while (read >= 0);
             assertThat(read).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void connectingWhereSomethingElseListensAndSaysNothingGivesUpAfterTheHandshakeTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // the kernel accepts the connection; nobody ever writes to it
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), silent.getLocalPort());
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> Manager.connect(address, AuthKey.randomBytes(32)))
+                    .isInstanceOf(SocketTimeoutException.class).hasMessageContaining(address.toString());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(30));
+            assertThat(Thread.currentThread().isInterrupted()).isFalse();
         }
     }
 }

@@ -23,6 +23,12 @@ interface Channel extends AutoCloseable {
     byte MESSAGE = 1;
     /** The largest call or reply a socket carries; a longer frame is refused, not allocated. */
     int MAX_FRAME = 64 << 20;
+    /**
+     * How long a TCP connection may take to be made and to prove the key, on either side, before it
+     * is given up: a client then fails with {@link java.net.SocketTimeoutException}, and a server
+     * closes a peer that said nothing.
+     */
+    java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** Seconds a socket may be idle before keep-alive probes begin. */
     int KEEPALIVE_IDLE_SECONDS = 5;
     /** Unanswered probes, a second apart, after which the peer is taken for gone. */

@@ -396,10 +396,11 @@ public final class ManagerClient {
 
     /** A socket to {@code remote}, keep-alive on, after both sides proved they hold the key. */
     static Channel connect(ManagerAddress.Remote remote, Channel.Idle idle) throws IOException {
-        SocketStreams socket = SocketStreams.connect(remote.address(), idle);
+        SocketStreams socket = SocketStreams.connect(remote.address(), idle, Channel.HANDSHAKE_TIMEOUT);
         try {
             Handshake.asClient(new FrameChannel(socket, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD),
                     remote.key());
+            socket.handshaken();
             return Channel.OverSocket.of(socket);
         } catch (IOException | RuntimeException e) {
             socket.close();

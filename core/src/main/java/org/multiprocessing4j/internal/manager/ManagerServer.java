@@ -69,8 +69,6 @@ import org.multiprocessing4j.internal.wire.Codec;
  * for clients (Python's SharedMemoryManager) are unlinked when it is asked to stop.
  */
 public final class ManagerServer {
-    /** How long a TCP peer has to prove it holds the key before its connection is closed. */
-    static final java.time.Duration HANDSHAKE_TIMEOUT = java.time.Duration.ofSeconds(10);
     /** The manager's operation that interrupts a session's call: a client's thread was interrupted in a call that may be. */
     static final String INTERRUPT = "interrupt";
     private static final java.util.concurrent.ThreadFactory CONNECTION_THREADS =
@@ -165,7 +163,7 @@ public final class ManagerServer {
             if (!proven.get()) {
                 closeQuietly(socket);
             }
-        }, CompletableFuture.delayedExecutor(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        }, CompletableFuture.delayedExecutor(Channel.HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
         try {
             Channel.tune(socket);
             Handshake.asServer(new FrameChannel(socket, ControlProtocol.MAX_TYPE, ControlProtocol.MAX_HANDSHAKE_PAYLOAD),

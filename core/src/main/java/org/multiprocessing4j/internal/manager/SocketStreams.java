@@ -2,6 +2,8 @@ package org.multiprocessing4j.internal.manager;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
@@ -21,28 +23,49 @@ import java.nio.channels.SocketChannel;
  * ends, by readiness, an interrupt or {@link ManagerClient#LOOK}, it runs the {@link Channel.Idle}
  * of the call in flight, which takes the interrupt status, then waits on. One thread uses it at a
  * time, as a manager's channel.
+ *
+ * <p>Making the connection and the handshake that follows have a deadline
+ * ({@link Channel#HANDSHAKE_TIMEOUT}), as the server gives a new peer: an address that drops
+ * packets would otherwise hold the caller for the kernel's two minutes of retries, and a port that
+ * accepts and says nothing (another service) for ever. Once the peer has proven its key, keep-alive
+ * finds a peer that went away ({@link Channel#tune}).
  */
 final class SocketStreams implements ByteChannel {
     private final SocketChannel socket;
     private final Selector selector;
     private final SelectionKey key;
     private Channel.Idle idle;
+    private final InetSocketAddress address;
+    private final Duration handshakeTimeout;
+    /** {@link System#nanoTime} by which the handshake must be done; meaningless once {@link #handshaken}. */
+    private final long handshakeDeadline;
+    private boolean handshaken;
 
-    private SocketStreams(SocketChannel socket, Selector selector, Channel.Idle idle) throws IOException {
+    private SocketStreams(SocketChannel socket, Selector selector, Channel.Idle idle, InetSocketAddress address,
+            Duration handshakeTimeout) throws IOException {
         this.socket = socket;
         this.selector = selector;
         this.key = socket.register(selector, 0);
         this.idle = idle;
+        this.address = address;
+        this.handshakeTimeout = handshakeTimeout;
+        this.handshakeDeadline = System.nanoTime() + handshakeTimeout.toNanos();
     }
 
-    /** Connects to {@code address}, running {@code idle} while it waits, as {@link #read} does. */
-    static SocketStreams connect(InetSocketAddress address, Channel.Idle idle) throws IOException {
+    /**
+     * Connects to {@code address}, running {@code idle} while it waits, as {@link #read} does. Every
+     * wait until {@link #handshaken} counts against {@code handshakeTimeout}.
+     *
+     * @throws SocketTimeoutException if the connection is not made in time
+     */
+    static SocketStreams connect(InetSocketAddress address, Channel.Idle idle, Duration handshakeTimeout)
+            throws IOException {
         SocketChannel socket = SocketChannel.open();
         Selector selector = null;
         try {
             socket.configureBlocking(false);
             selector = Selector.open();
-            SocketStreams streams = new SocketStreams(socket, selector, idle);
+            SocketStreams streams = new SocketStreams(socket, selector, idle, address, handshakeTimeout);
             if (!socket.connect(address)) {
                 do {
                     streams.await(SelectionKey.OP_CONNECT);
@@ -57,6 +80,11 @@ final class SocketStreams implements ByteChannel {
             }
             throw e;
         }
+    }
+
+    /** The peer has proven its key: waits have no deadline from now on. */
+    void handshaken() {
+        handshaken = true;
     }
 
     /** What waits run from now on: the next call's. */
@@ -85,8 +113,17 @@ final class SocketStreams implements ByteChannel {
     }
 
     private void await(int operation) throws IOException {
+        long wait = ManagerClient.LOOK.toMillis();
+        if (!handshaken) {
+            long left = handshakeDeadline - System.nanoTime();
+            if (left <= 0) {
+                throw new SocketTimeoutException("no connection to " + address + " within " + handshakeTimeout.toMillis() + " ms"
+                        + " (a manager's handshake)");
+            }
+            wait = Math.min(wait, Math.max(1, Duration.ofNanos(left).toMillis()));
+        }
         key.interestOps(operation);
-        selector.select(ManagerClient.LOOK.toMillis());
+        selector.select(wait);
         selector.selectedKeys().clear();
         idle.run();
     }
