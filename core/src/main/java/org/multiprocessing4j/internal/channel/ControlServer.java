@@ -103,9 +103,12 @@ public final class ControlServer {
         return instance;
     }
 
-    /** Gives back one {@link #acquire}; the last one closes the server and deletes its files. */
+    /**
+     * Gives back one {@link #acquire}; the last one closes the server and deletes its files. After
+     * {@link #closeForHalt}, there is nothing left to give back.
+     */
     public static synchronized void release() {
-        if (--users == 0) {
+        if (users > 0 && --users == 0) {
             instance.close();
             instance = null;
         }
@@ -113,13 +116,15 @@ public final class ControlServer {
 
     /**
      * Closes the server now, whoever still uses it, for a JVM about to halt: an accept thread
-     * blocked in the kernel would hold up the halt, and nobody is left to delete the files.
+     * blocked in the kernel would hold up the halt, and nobody is left to delete the files. The
+     * users' later {@link #release}s, on their way out until the halt, do nothing.
      */
     public static synchronized void closeForHalt() {
         if (instance != null) {
             instance.close();
             instance = null;
         }
+        users = 0;
     }
 
     /** The socket children connect to. */

@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.AuthenticationException;
+import org.multiprocessing4j.testing.JavaProgram;
 
 /** Nothing but a child that holds the authkey and its token gets served. */
 @Timeout(60)
@@ -178,5 +180,25 @@ class ControlServerTest {
             assertThat(served.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
         }
         assertThat(server.withdraw(token)).as("a token is good for one connection").isFalse();
+    }
+
+    /** Closes the server for a halt while one user still holds it, which then gives it back, as a start cut short does. */
+    public static class ReleaseAfterCloseForHalt {
+        public static void main(String[] args) throws Exception {
+            ControlServer.acquire();
+            ControlServer.closeForHalt();
+            ControlServer.release();
+            Path socket = ControlServer.acquire().socketPath();
+            ControlServer.release();
+            System.out.println(Files.exists(socket) ? "still there" : "released");
+        }
+    }
+
+    @Test
+    void aUserThatGivesTheServerBackAfterItWasClosedForAHaltGetsNoError() throws Exception {
+        try (JavaProgram program = JavaProgram.start(ReleaseAfterCloseForHalt.class)) {
+            assertThat(program.waitFor(Duration.ofSeconds(30))).as(program.stderr()).isZero();
+            assertThat(program.output()).containsExactly("released");
+        }
     }
 }
