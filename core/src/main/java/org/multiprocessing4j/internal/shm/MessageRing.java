@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.zip.CRC32C;
-import org.multiprocessing4j.internal.sys.Futex;
 import org.multiprocessing4j.internal.wire.CorruptFrameException;
 
 /**
@@ -372,25 +372,20 @@ public final class MessageRing implements Serializable {
         } while (!Atomics.INT.compareAndSet(memory, base + SharedLayout.Ring.UNFINISHED, unfinished, unfinished - 1));
         if (unfinished == 1) {
             Atomics.INT.getAndAdd(memory, base + SharedLayout.Ring.TASKS_SEQUENCE, 1);
-            Futex.wakeAll(segment.word(base + SharedLayout.Ring.TASKS_SEQUENCE));
+            wakeSleepers(SharedLayout.Ring.TASKS_SEQUENCE, SharedLayout.Ring.JOINERS);
         }
     }
 
-    /** JoinableQueue's join: waits until every item put has been marked done; false if {@code deadline} passed first. */
+    /**
+     * JoinableQueue's join: waits until every item put has been marked done; false if
+     * {@code deadline} passed first. It sleeps at once, without spinning: a join waits for a whole
+     * batch of work, not for a peer's next step.
+     */
     public boolean awaitTasksDone(Deadline deadline) throws InterruptedException {
         MemorySegment memory = segment.memory();
-        MemorySegment word = segment.word(base + SharedLayout.Ring.TASKS_SEQUENCE);
-        while (true) {
-            int sequence = (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.TASKS_SEQUENCE);
-            if ((int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.UNFINISHED) == 0) {
-                return true;
-            }
-            if (deadline.passed()) {
-                return false;
-            }
-            Deadline.checkInterrupt();
-            Futex.await(word, sequence, deadline.slice());
-        }
+        BooleanSupplier allDone = () -> (int) Atomics.INT.getVolatile(memory, base + SharedLayout.Ring.UNFINISHED) == 0;
+        return allDone.getAsBoolean()
+                || sleepUntil(SharedLayout.Ring.TASKS_SEQUENCE, SharedLayout.Ring.JOINERS, deadline, allDone, false);
     }
 
     /**
@@ -618,7 +613,7 @@ public final class MessageRing implements Serializable {
             throw new IllegalStateException("a frame of " + frame + " bytes cannot fit a ring of "
                     + constants.capacity());
         }
-        java.util.function.BooleanSupplier ready = () -> hasRoom(tail, frame, constants);
+        BooleanSupplier ready = () -> hasRoom(tail, frame, constants);
         return SpinThenSleep.spinUntil(ready) || sleepUntil(SharedLayout.Ring.SPACE_FUTEX, SharedLayout.Ring.SPACE_SLEEPERS, deadline,
                 ready, false);
     }
@@ -667,7 +662,7 @@ public final class MessageRing implements Serializable {
     }
 
     /** Sleeps on one of the ring's futex words until {@code ready}; see {@link SpinThenSleep#sleepUntil}. */
-    private boolean sleepUntil(int futexWord, int sleepers, Deadline deadline, java.util.function.BooleanSupplier ready,
+    private boolean sleepUntil(int futexWord, int sleepers, Deadline deadline, BooleanSupplier ready,
             boolean stopWhenSenderGone) throws InterruptedException {
         return SpinThenSleep.sleepUntil(segment, base + futexWord, base + sleepers, deadline, ready,
                 stopWhenSenderGone ? () -> goneLookedUpNow(End.SENDING) : () -> false);

@@ -191,7 +191,8 @@ public final class SharedLayout {
      *  256  int   joinable: 1 if unfinished tasks are counted  264  int  capacity, a power of two
      *  260  int   maxsize in items, 0 = none                   268  int  unfinished tasks
      *  272  int   tasks sequence (futex word)                  276  int  closed: the sending end was closed
-     *  280  int   the receiving end was closed
+     *  280  int   the receiving end was closed                 284  int  joiners: threads asleep in
+     *             JoinableQueue.join, so that a taskDone wakes the tasks sequence only for them
      *  320  HOLDER_SLOTS x (long pid, long start time): the processes that hold the sending end
      *  1344 HOLDER_SLOTS x (long pid, long start time): the processes that hold the receiving end
      *  2368 data, capacity bytes
@@ -227,6 +228,7 @@ public final class SharedLayout {
         public static final int TASKS_SEQUENCE = JOINABLE + 16;
         public static final int CLOSED = JOINABLE + 20;
         public static final int RECEIVER_CLOSED = JOINABLE + 24;
+        public static final int JOINERS = JOINABLE + 28;
         /**
          * Processes that may hold one end of a pipe at once. A process that would be one more is
          * refused loudly ({@code Process.start()} fails before the child exists); an end is never
