@@ -87,7 +87,7 @@ public final class SharedSegment implements Serializable {
         Futex.linkInBackground();
         long size = roundUpToPage(SharedLayout.Header.SIZE + bodySize);
         try {
-            SharedSegment segment = Uninterruptibly.onChannel(() -> tryCreate(kind, bodySize, size), () -> { });
+            SharedSegment segment = Uninterruptibly.onChannel(new Creation(kind, bodySize, size), NOTHING_TO_RECOVER);
             MAPPED.put(segment.name, new WeakReference<>(segment));
             return segment;
         } catch (IOException e) {
@@ -286,12 +286,55 @@ public final class SharedSegment implements Serializable {
         }
         Path path = DIRECTORY.resolve(name);
         try {
-            return new SharedSegment(name, Uninterruptibly.onChannel(() -> mapOurs(path), () -> { }));
+            return new SharedSegment(name, Uninterruptibly.onChannel(new Mapping(path), NOTHING_TO_RECOVER));
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("shared segment " + name
                     + " no longer exists: every process that used it has ended", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map shared segment " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    // The channel calls of create and map are classes rather than lambdas: a child whose target
+    // holds a handle would spin each lambda's class on its way to the target, a millisecond or two
+    // of a PRESPAWN start (DESIGN.md, "Start-up cost"). Each call opens its own channel, so an
+    // interrupt that closed one leaves nothing to recover: the call is made again.
+    private static final Uninterruptibly.Recovery NOTHING_TO_RECOVER = new NothingToRecover();
+
+    private static final class NothingToRecover implements Uninterruptibly.Recovery {
+        @Override
+        public void recover() {
+            // the next call opens a new channel
+        }
+    }
+
+    private static final class Creation implements Uninterruptibly.ChannelCall<SharedSegment> {
+        private final int kind;
+        private final long bodySize;
+        private final long size;
+
+        Creation(int kind, long bodySize, long size) {
+            this.kind = kind;
+            this.bodySize = bodySize;
+            this.size = size;
+        }
+
+        @Override
+        public SharedSegment call() throws IOException {
+            return tryCreate(kind, bodySize, size);
+        }
+    }
+
+    private static final class Mapping implements Uninterruptibly.ChannelCall<MemorySegment> {
+        private final Path path;
+
+        Mapping(Path path) {
+            this.path = path;
+        }
+
+        @Override
+        public MemorySegment call() throws IOException {
+            return mapOurs(path);
         }
     }
 
