@@ -72,7 +72,11 @@ final class ProcessTree {
      * and what their targets hold, for ever.
      */
     static void addChild(Process child) {
-        children.removeIf(ended -> !ended.running());
+        for (Process known : children) { // a loop, not removeIf: a child's first lambda costs its start
+            if (!known.running()) {
+                children.remove(known);
+            }
+        }
         children.add(child);
         ProcessExit.installOnce(parent == null);
     }
