@@ -178,10 +178,10 @@ public class Process implements Serializable {
             throw new IllegalStateException("daemonic processes are not allowed to have children");
         }
         Process parent = ProcessTree.current();
-        LaunchPins pins = new LaunchPins();
+        List<Connection> ends = capturedEnds();
+        LaunchPins pins = new LaunchPins(); // from here on released on every path
         byte[] launch = pins.collectWhile(
                 () -> new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()).encode());
-        List<Connection> ends = capturedEnds();
         SpawnPopen started;
         try {
             started = switch (startMethod()) {
