@@ -3,12 +3,12 @@ package org.multiprocessing4j.internal.manager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 
 /**
  * A client's TCP connection to a manager, as the blocking channel that
@@ -117,8 +117,8 @@ final class SocketStreams implements ByteChannel {
         if (!handshaken) {
             long left = handshakeDeadline - System.nanoTime();
             if (left <= 0) {
-                throw new SocketTimeoutException("no connection to " + address + " within " + handshakeTimeout.toMillis() + " ms"
-                        + " (a manager's handshake)");
+                throw new SocketTimeoutException("no connection to " + address + " within "
+                        + handshakeTimeout.toMillis() + " ms (a manager's handshake)");
             }
             wait = Math.min(wait, Math.max(1, Duration.ofNanos(left).toMillis()));
         }
