@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.TaskHolds;
 
 /**
  * The messages between a pool and its workers, all big-endian; runs of values are {@link Values}.
@@ -36,7 +39,11 @@ final class Frames {
     private Frames() {}
 
     /** What a unit carries: its kind, its function, and its items as values (none for CALL). */
-    record Payload(byte kind, TaskFunction function, byte[] values) {
+    /**
+     * A unit's payload. {@code held}: the segments whose descriptors {@code values} holds, kept
+     * while the pool keeps the unit ({@link org.multiprocessing4j.internal.shm.TaskHolds}).
+     */
+    record Payload(byte kind, TaskFunction function, byte[] values, List<SharedSegment> held) {
         /** Bytes it takes in a batch, its function with its lambda class's header or without it. */
         int unitSize(boolean withHeader) {
             return UNIT_HEADER + 1 + function.size(withHeader) + values.length;
@@ -50,11 +57,15 @@ final class Frames {
      */
     static Payload payload(byte kind, TaskFunction function, List<?> values, String what, long first) {
         if (kind == CALL) {
-            return new Payload(kind, function, NO_VALUES);
+            return new Payload(kind, function, NO_VALUES, List.of());
         }
         FrameBuffer out = new FrameBuffer(16 + 8 * values.size());
-        Values.write(out, values, what, first);
-        return new Payload(kind, function, out.toArray());
+        List<SharedSegment> held = new ArrayList<>(0);
+        TaskHolds.collectWhile(held, () -> {
+            Values.write(out, values, what, first);
+            return out;
+        });
+        return new Payload(kind, function, out.toArray(), held);
     }
 
     /**

@@ -1,7 +1,11 @@
 package org.multiprocessing4j.internal.pool;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.TaskHolds;
 import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.internal.wire.LambdaCodec;
 
@@ -31,10 +35,14 @@ final class TaskFunction {
     private final LambdaCodec.ClassHeader header;
     /** The lambda's captured values, or the Codec bytes. */
     private final byte[] body;
+    /** The segments whose descriptors {@link #body} holds, kept while the pool keeps this ({@link TaskHolds}). */
+    @SuppressWarnings("unused") // held, never read
+    private final List<SharedSegment> held;
 
-    private TaskFunction(LambdaCodec.ClassHeader header, byte[] body) {
+    private TaskFunction(LambdaCodec.ClassHeader header, byte[] body, List<SharedSegment> held) {
         this.header = header;
         this.body = body;
+        this.held = held;
     }
 
     /**
@@ -46,9 +54,12 @@ final class TaskFunction {
      */
     static TaskFunction of(Object function, String what) {
         Objects.requireNonNull(function, what);
-        LambdaCodec.Parts lambda = LambdaCodec.split(function);
-        return lambda != null ? new TaskFunction(lambda.header(), lambda.captured())
-                : new TaskFunction(null, Codec.encode(function, what));
+        List<SharedSegment> held = new ArrayList<>(0);
+        return TaskHolds.collectWhile(held, () -> {
+            LambdaCodec.Parts lambda = LambdaCodec.split(function);
+            return lambda != null ? new TaskFunction(lambda.header(), lambda.captured(), held)
+                    : new TaskFunction(null, Codec.encode(function, what), held);
+        });
     }
 
     /** The number of its lambda class's header; 0, which no header has, for Codec's bytes. */

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * refers to its memory. Before that, this cleaning action runs when the segment object becomes
  * unreachable: the process leaves the segment's user slots, and if no live user is left, it deletes
  * the file. A segment whose descriptor this process has written ({@link #pin}: into a queue, a
- * pipe, a manager or a pool's task) stays registered until the process exits, since some process
+ * pipe, a manager) stays registered until the process exits, since some process
  * may attach to it later from that descriptor; its mapping is still freed. One written into a
- * child's launch stays registered only while that child runs ({@link LaunchPins}).
+ * child's launch stays registered only while that child runs ({@link LaunchPins}), and one written
+ * into a pool's task only until its result is back ({@link TaskHolds}), unless it was sent on.
  *
  * <p>The JVM frees native resources only as its garbage collector finds them unreachable, and a
  * loop that makes and drops handles allocates too little heap to make it look. So, as the JDK does
@@ -40,6 +41,8 @@ final class SegmentLifetime implements Runnable {
     private volatile boolean retired;
     /** Launches of running children that carry the descriptor ({@link LaunchPins}). */
     private final AtomicInteger launches = new AtomicInteger();
+    /** The descriptor went into a pool's task, which held the segment until its result came back ({@link TaskHolds}). */
+    private volatile boolean heldByTask;
 
     private SegmentLifetime(String name, MemorySegment header) {
         this.name = name;
@@ -57,6 +60,10 @@ final class SegmentLifetime implements Runnable {
     /** This process wrote the segment's descriptor: it stays a user until it exits. */
     void pin() {
         pinned = true;
+    }
+
+    void heldByTask() {
+        heldByTask = true;
     }
 
     /** A launch carries the descriptor to a child, which has not ended yet. */
@@ -97,6 +104,9 @@ final class SegmentLifetime implements Runnable {
             // mapped again meanwhile, or its descriptor is out there, or left already; no launch
             // holds it, since a launch holds the segment object, which is unreachable
             return;
+        }
+        if (heldByTask && (int) Atomics.INT.getVolatile(header, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) != 0) {
+            return; // a worker sent on what a task of this process gave it: stay, as a sender does
         }
         leave();
     }

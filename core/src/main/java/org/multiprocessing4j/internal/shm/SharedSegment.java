@@ -231,17 +231,28 @@ public final class SharedSegment implements Serializable {
 
     /**
      * Some process may attach from the descriptor being written: a child's launch being encoded on
-     * this thread holds the segment while the child runs; anything else pins it here until exit,
-     * and marks the header, so that a launch that brought it here pins it too ({@link LaunchPins}).
+     * this thread holds the segment while the child runs, a pool's task until its result is back;
+     * anything else pins it here until exit, and marks the header, so that a launch or a task that
+     * brought it here pins it too ({@link LaunchPins}, {@link TaskHolds}).
      */
     private void descriptorWritten() {
-        if (LaunchPins.collected(this)) {
+        if (LaunchPins.collected(this) || TaskHolds.collected(this)) {
             return;
         }
         lifetime.pin();
         if ((int) Atomics.INT.getVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) == 0) {
             Atomics.INT.setVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET, 1);
         }
+    }
+
+    /** True for a block of small primitives, many to the segment ({@link SharedHeap}). */
+    boolean isHeapBlock() {
+        return memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET) == SharedLayout.Header.KIND_HEAP;
+    }
+
+    /** A pool's task being encoded took the descriptor: see {@link TaskHolds}. */
+    void heldByTask() {
+        lifetime.heldByTask();
     }
 
     /** A launch being encoded took the descriptor: see {@link LaunchPins}. */
