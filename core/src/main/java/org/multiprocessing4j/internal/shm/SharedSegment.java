@@ -319,30 +319,14 @@ public final class SharedSegment implements Serializable {
         }
     }
 
-    private static final class Creation implements Uninterruptibly.ChannelCall<SharedSegment> {
-        private final int kind;
-        private final long bodySize;
-        private final long size;
-
-        Creation(int kind, long bodySize, long size) {
-            this.kind = kind;
-            this.bodySize = bodySize;
-            this.size = size;
-        }
-
+    private record Creation(int kind, long bodySize, long size) implements Uninterruptibly.ChannelCall<SharedSegment> {
         @Override
         public SharedSegment call() throws IOException {
             return tryCreate(kind, bodySize, size);
         }
     }
 
-    private static final class Mapping implements Uninterruptibly.ChannelCall<MemorySegment> {
-        private final Path path;
-
-        Mapping(Path path) {
-            this.path = path;
-        }
-
+    private record Mapping(Path path) implements Uninterruptibly.ChannelCall<MemorySegment> {
         @Override
         public MemorySegment call() throws IOException {
             return mapOurs(path);
