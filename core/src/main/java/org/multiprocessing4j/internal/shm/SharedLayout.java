@@ -28,9 +28,10 @@ public final class SharedLayout {
      *  8    int   kind, one of the KIND_* constants
      *  12   int   (padding)
      *  16   long  body size in bytes
-     *  24   int   DESCRIPTOR_SENT: 1 once a process wrote the descriptor anywhere but into a
-     *             child's launch (a queue, a pipe, a manager, a pool's task), where anyone may
-     *             attach from it at any time ({@link LaunchPins})
+     *  24   int   DESCRIPTOR_SENT: 1 once a process wrote the descriptor where anyone may attach
+     *             from it at any time (a queue, a pipe, a manager; a block of small primitives
+     *             into a pool's task too), not into a child's launch or, for any other segment, a
+     *             pool's task ({@link LaunchPins}, {@link TaskHolds})
      *  28..63     (padding to a cache line)
      *  64   USER_SLOTS x (long pid, long start time): 0 pid = free slot; a process that finds
      *       none free is refused
