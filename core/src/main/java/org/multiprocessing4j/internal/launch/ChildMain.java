@@ -46,6 +46,7 @@ public final class ChildMain {
     private ChildMain() {}
 
     public static void main(String[] args) {
+        ExitReport.haltOnTerminatingSignals();
         JvmCommand.deleteArgumentFile();
         boolean spare = args.length == SPARE_ARGUMENTS && args[1].equals(SPARE);
         if (args.length != 1 && !spare) {

@@ -41,11 +41,13 @@ final class ExitReport {
         this.token = token.clone();
     }
 
-    /** Installs the signal handlers and the shutdown hook of a child whose parent listens on {@code socket}. */
-    static ExitReport install(Path socket, byte[] token) {
-        ExitReport report = new ExitReport(socket, token);
-        // Signal handlers first: a SIGTERM that came between the two would otherwise run the
-        // JVM's own handler, and the hook would call a terminated child an orderly exit.
+    /**
+     * Makes SIGTERM, SIGINT and SIGHUP halt this JVM at once: the first thing a child does, before it
+     * waits for its task. A signal that came later, while the child read its task, ran the JVM's own
+     * handler, whose orderly shutdown then ran the hook that {@link #install} had added meanwhile:
+     * a child terminated right after its start reported an orderly exit with status 143, not -15.
+     */
+    static void haltOnTerminatingSignals() {
         for (String name : TERMINATING_SIGNALS) {
             try {
                 Signal.handle(new Signal(name), new HaltOnSignal());
@@ -53,6 +55,14 @@ final class ExitReport {
                 Log.debug("SIG" + name + " is reserved in this JVM (-Xrs?): " + e);
             }
         }
+    }
+
+    /**
+     * Installs the shutdown hook of a child whose parent listens on {@code socket}; the signal
+     * handlers are in place already ({@link #haltOnTerminatingSignals}).
+     */
+    static ExitReport install(Path socket, byte[] token) {
+        ExitReport report = new ExitReport(socket, token);
         Runtime.getRuntime().addShutdownHook(new Thread(report.new OrderlyExit(), "mp4j-exit-report"));
         return report;
     }
