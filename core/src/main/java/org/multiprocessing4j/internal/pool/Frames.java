@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.shm.TaskHolds;
@@ -60,11 +59,13 @@ final class Frames {
             return new Payload(kind, function, NO_VALUES, List.of());
         }
         FrameBuffer out = new FrameBuffer(16 + 8 * values.size());
-        List<SharedSegment> held = new ArrayList<>(0);
-        TaskHolds.collectWhile(held, () -> {
+        List<SharedSegment> held;
+        int mark = TaskHolds.begin();
+        try {
             Values.write(out, values, what, first);
-            return out;
-        });
+        } finally {
+            held = TaskHolds.end(mark);
+        }
         return new Payload(kind, function, out.toArray(), held);
     }
 

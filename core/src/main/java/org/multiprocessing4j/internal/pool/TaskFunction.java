@@ -1,7 +1,6 @@
 package org.multiprocessing4j.internal.pool;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.multiprocessing4j.internal.shm.SharedSegment;
@@ -54,12 +53,20 @@ final class TaskFunction {
      */
     static TaskFunction of(Object function, String what) {
         Objects.requireNonNull(function, what);
-        List<SharedSegment> held = new ArrayList<>(0);
-        return TaskHolds.collectWhile(held, () -> {
-            LambdaCodec.Parts lambda = LambdaCodec.split(function);
-            return lambda != null ? new TaskFunction(lambda.header(), lambda.captured(), held)
-                    : new TaskFunction(null, Codec.encode(function, what), held);
-        });
+        LambdaCodec.Parts lambda;
+        byte[] encoded = null;
+        List<SharedSegment> held;
+        int mark = TaskHolds.begin();
+        try {
+            lambda = LambdaCodec.split(function);
+            if (lambda == null) {
+                encoded = Codec.encode(function, what);
+            }
+        } finally {
+            held = TaskHolds.end(mark);
+        }
+        return lambda != null ? new TaskFunction(lambda.header(), lambda.captured(), held)
+                : new TaskFunction(null, encoded, held);
     }
 
     /** The number of its lambda class's header; 0, which no header has, for Codec's bytes. */

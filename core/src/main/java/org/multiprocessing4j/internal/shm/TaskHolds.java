@@ -1,7 +1,7 @@
 package org.multiprocessing4j.internal.shm;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The segments whose descriptors went into a pool's task: held by the task's encoded form, which
@@ -21,27 +21,53 @@ import java.util.function.Supplier;
  * its header, {@link SharedLayout.Header#DESCRIPTOR_SENT_OFFSET}): this process stays its user when
  * it drops it ({@link SegmentLifetime}), so that a descriptor still in a queue finds its file.
  *
- * <p>Collecting is per thread, as for {@link LaunchPins}: the pool encodes a task in the caller's
- * thread.
+ * <p>Collecting is per thread, as for {@link LaunchPins}: the pool encodes a task in the calling
+ * thread, between {@link #begin} and {@link #end}. It allocates nothing for a task that names no
+ * segment, since the pool encodes one for every {@code applyAsync}.
  */
 public final class TaskHolds {
-    private static final ThreadLocal<List<SharedSegment>> COLLECTING = new ThreadLocal<>();
+    /** What this thread collects, from its first task on; null in a thread that never encoded one. */
+    private static final ThreadLocal<Collector> COLLECTORS = new ThreadLocal<>();
+
+    private static final class Collector {
+        int depth;
+        final List<SharedSegment> held = new ArrayList<>();
+    }
 
     private TaskHolds() {}
 
     /**
-     * Runs {@code encoding} (the encoding of a task's function or items) on this thread, adding to
-     * {@code held} the segments of their own whose descriptors it writes; the caller keeps
-     * {@code held} with the encoded task.
+     * From now until {@link #end}, the segments of their own whose descriptors this thread writes are
+     * held rather than pinned.
+     *
+     * @return the mark to pass to {@link #end}
      */
-    public static <T> T collectWhile(List<SharedSegment> held, Supplier<T> encoding) {
-        List<SharedSegment> outer = COLLECTING.get();
-        COLLECTING.set(held);
-        try {
-            return encoding.get();
-        } finally {
-            COLLECTING.set(outer);
+    public static int begin() {
+        Collector collector = COLLECTORS.get();
+        if (collector == null) {
+            collector = new Collector();
+            COLLECTORS.set(collector);
         }
+        collector.depth++;
+        return collector.held.size();
+    }
+
+    /**
+     * Ends what {@link #begin} started, on every path: the caller keeps the segments returned with
+     * the encoded task, or drops them with it if the encoding failed.
+     *
+     * @return the segments collected since {@code mark}; empty, and shared, if none
+     */
+    public static List<SharedSegment> end(int mark) {
+        Collector collector = COLLECTORS.get();
+        collector.depth--;
+        List<SharedSegment> since = collector.held.subList(mark, collector.held.size());
+        if (since.isEmpty()) {
+            return List.of();
+        }
+        List<SharedSegment> held = List.copyOf(since);
+        since.clear();
+        return held;
     }
 
     /**
@@ -49,12 +75,12 @@ public final class TaskHolds {
      * encoded here holds it, false if the writer must pin it.
      */
     static boolean collected(SharedSegment segment) {
-        List<SharedSegment> held = COLLECTING.get();
-        if (held == null || segment.isHeapBlock()) {
+        Collector collector = COLLECTORS.get();
+        if (collector == null || collector.depth == 0 || segment.isHeapBlock()) {
             return false;
         }
         segment.heldByTask();
-        held.add(segment);
+        collector.held.add(segment);
         return true;
     }
 }
