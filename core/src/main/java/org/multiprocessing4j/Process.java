@@ -294,11 +294,7 @@ public class Process implements Serializable {
      */
     public boolean isAlive() {
         checkNotClosed();
-        if (current) {
-            return true;
-        }
-        SpawnPopen p = popen;
-        return p != null && p.isAlive();
+        return current || running();
     }
 
     /** True while the started child runs: {@link #isAlive}, but never throwing, for {@link ProcessTree}. */

@@ -37,10 +37,10 @@ final class Frames {
 
     private Frames() {}
 
-    /** What a unit carries: its kind, its function, and its items as values (none for CALL). */
     /**
-     * A unit's payload. {@code held}: the segments whose descriptors {@code values} holds, kept
-     * while the pool keeps the unit ({@link org.multiprocessing4j.internal.shm.TaskHolds}).
+     * What a unit carries: its kind, its function, and its items as values (none for CALL); and
+     * the segments whose descriptors those values hold, kept while the pool keeps the unit
+     * ({@link TaskHolds}).
      */
     record Payload(byte kind, TaskFunction function, byte[] values, List<SharedSegment> held) {
         /** Bytes it takes in a batch, its function with its lambda class's header or without it. */

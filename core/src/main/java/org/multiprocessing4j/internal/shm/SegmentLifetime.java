@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A {@link SharedSegment} is mapped into an automatic arena, so the JVM unmaps it once nothing
  * refers to its memory. Before that, this cleaning action runs when the segment object becomes
  * unreachable: the process leaves the segment's user slots, and if no live user is left, it deletes
- * the file. A segment whose descriptor this process has written ({@link #pin}: into a queue, a
- * pipe, a manager) stays registered until the process exits, since some process
- * may attach to it later from that descriptor; its mapping is still freed. One written into a
+ * the file. A segment whose descriptor this process has written into a queue, a pipe or a manager
+ * ({@link #pinAndMarkSent}) stays registered until the process exits, since some process may
+ * attach to it later from that descriptor; its mapping is still freed. One written into a
  * child's launch stays registered only while that child runs ({@link LaunchPins}), and one written
  * into a pool's task only until its result is back ({@link TaskHolds}), unless it was sent on.
  *
@@ -41,7 +41,7 @@ final class SegmentLifetime implements Runnable {
     private volatile boolean retired;
     /** Launches of running children that carry the descriptor ({@link LaunchPins}). */
     private final AtomicInteger launches = new AtomicInteger();
-    /** The descriptor went into a pool's task, which held the segment until its result came back ({@link TaskHolds}). */
+    /** The descriptor went into a pool's task, which held the segment until its result came back. */
     private volatile boolean heldByTask;
 
     private SegmentLifetime(String name, MemorySegment header) {
@@ -57,9 +57,21 @@ final class SegmentLifetime implements Runnable {
         return lifetime;
     }
 
-    /** This process wrote the segment's descriptor: it stays a user until it exits. */
-    void pin() {
+    /**
+     * This process wrote the segment's descriptor where anyone may read it: it stays a user until it
+     * exits, and marks the header, so that a launch or a task that brought the segment here pins it
+     * too. The mark is written once: later writers only read it, and its cache line stays shared.
+     */
+    void pinAndMarkSent() {
         pinned = true;
+        if (!sentOn()) {
+            Atomics.INT.setVolatile(header, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET, 1);
+        }
+    }
+
+    /** True once some process wrote the descriptor where anyone may read it ({@link #pinAndMarkSent}). */
+    private boolean sentOn() {
+        return (int) Atomics.INT.getVolatile(header, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) != 0;
     }
 
     void heldByTask() {
@@ -71,7 +83,11 @@ final class SegmentLifetime implements Runnable {
         launches.incrementAndGet();
     }
 
+    /** The child that read a launch carrying the descriptor has ended: pinned if it was sent on meanwhile. */
     void launchEnded() {
+        if (sentOn()) {
+            pinned = true;
+        }
         launches.decrementAndGet();
     }
 
@@ -105,7 +121,7 @@ final class SegmentLifetime implements Runnable {
             // holds it, since a launch holds the segment object, which is unreachable
             return;
         }
-        if (heldByTask && (int) Atomics.INT.getVolatile(header, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) != 0) {
+        if (heldByTask && sentOn()) {
             return; // a worker sent on what a task of this process gave it: stay, as a sender does
         }
         leave();

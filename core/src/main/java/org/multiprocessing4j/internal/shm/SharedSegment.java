@@ -239,10 +239,7 @@ public final class SharedSegment implements Serializable {
         if (LaunchPins.collected(this) || TaskHolds.collected(this)) {
             return;
         }
-        lifetime.pin();
-        if ((int) Atomics.INT.getVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) == 0) {
-            Atomics.INT.setVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET, 1);
-        }
+        lifetime.pinAndMarkSent();
     }
 
     /** True for a block of small primitives, many to the segment ({@link SharedHeap}). */
@@ -262,9 +259,6 @@ public final class SharedSegment implements Serializable {
 
     /** The child that read a launch holding this segment has ended: pinned if the descriptor was sent on. */
     void launchEnded() {
-        if ((int) Atomics.INT.getVolatile(memory, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET) != 0) {
-            lifetime.pin();
-        }
         lifetime.launchEnded();
     }
 
