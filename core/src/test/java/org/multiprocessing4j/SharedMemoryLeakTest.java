@@ -240,17 +240,41 @@ class SharedMemoryLeakTest {
             made = segmentsOf(tree);
             made.removeAll(before);
         }
-        assertThat(made).as("two queues a round").hasSize(8);
+        assertThat(made).as("three queues a round").hasSize(12);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             System.gc();
             return made.stream().noneMatch(Files::exists);
         });
     }
 
-    /** A queue a task captures and a queue a map takes as an item; a method of its own, so that they are dropped. */
+    @Test
+    void queuesThatPoolTasksCapturedOrTookGoWhileThePoolStaysOpenOnceTheWorkersAreIdle() throws Exception {
+        String tree = SharedSegment.treeTag();
+        try (Pool pool = new Pool(2)) {
+            pool.apply(() -> 0);
+            Set<Path> before = segmentsOf(tree);
+            for (int i = 0; i < 4; i++) {
+                giveToPoolTasksAndDrop(pool, i);
+            }
+            Set<Path> made = segmentsOf(tree);
+            made.removeAll(before);
+            assertThat(made).as("three queues a round").hasSize(12);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                System.gc();
+                return made.stream().noneMatch(Files::exists);
+            });
+            assertThat(pool.apply(() -> 1)).as("the pool still works").isEqualTo(1);
+        }
+    }
+
+    /**
+     * A queue a task captures, a queue a map takes as an item and a queue a map's function captures;
+     * a method of its own, so that they are dropped.
+     */
     private static void giveToPoolTasksAndDrop(Pool pool, int i) throws Exception {
         Queue<Integer> captured = new Queue<>();
         Queue<Integer> item = new Queue<>();
+        Queue<Integer> capturedByMap = new Queue<>();
         assertThat(pool.apply(() -> {
             captured.put(i);
             return i;
@@ -259,8 +283,13 @@ class SharedMemoryLeakTest {
             queue.put(i);
             return 1;
         }, List.of(item))).containsExactly(1);
+        assertThat(pool.map(x -> {
+            capturedByMap.put(x);
+            return 1;
+        }, List.of(i))).containsExactly(1);
         assertThat(captured.take()).isEqualTo(i);
         assertThat(item.take()).isEqualTo(i);
+        assertThat(capturedByMap.take()).isEqualTo(i);
     }
 
     @Test

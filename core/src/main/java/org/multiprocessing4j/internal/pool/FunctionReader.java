@@ -30,8 +30,8 @@ final class FunctionReader {
         this.loader = context != null ? context : ClassLoader.getSystemClassLoader();
     }
 
-    /** Forgets the functions made for the last batch's chunks. */
-    void newBatch() {
+    /** Forgets the functions made for the batch's chunks, and with them what they captured. */
+    void forgetBatch() {
         batchFunctions.clear();
     }
 

@@ -14,6 +14,7 @@ import org.multiprocessing4j.function.SerializableFunction;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * What a pool worker runs, Python's {@code pool.worker}: the initializer, then batches of units from
@@ -29,6 +30,8 @@ import org.multiprocessing4j.internal.shm.MessageRing;
 final class WorkerLoop {
     private static final Duration DYING_MESSAGE_WAIT = Duration.ofMillis(100);
     private static final Object[] NO_ARGUMENTS = {};
+    /** How long a worker whose tasks mapped shared memory waits for work before it collects ({@link #nextBatch}). */
+    private static final Duration IDLE_BEFORE_COLLECTING = Duration.ofMillis(200);
 
     private final MessageRing results;
     private final ResultSender sender;
@@ -38,6 +41,8 @@ final class WorkerLoop {
     private final FunctionReader functions = new FunctionReader();
     /** The result of the unit being run; {@link ResultSender#add} copies it, so it is reused. */
     private FrameBuffer unitResult = new FrameBuffer();
+    /** {@link SharedSegment#mappingsMade} when this worker last asked for a collection. */
+    private long mappingsAtCollection;
 
     private WorkerLoop(MessageRing results, WorkerSeat seat, long workerId, boolean timed) {
         this.results = results;
@@ -84,24 +89,43 @@ final class WorkerLoop {
     }
 
     private void serve(MessageRing tasks, int maxTasks) throws Exception {
+        mappingsAtCollection = SharedSegment.mappingsMade(); // the pool's rings, which the worker keeps
         int done = 0;
         while (maxTasks == 0 || done < maxTasks) {
             byte[] batch;
             try {
-                batch = tasks.take(Deadline.never());
+                batch = nextBatch(tasks);
             } catch (EOFException poolClosed) {
                 return;
             }
             ByteBuffer in = ByteBuffer.wrap(batch);
-            functions.newBatch();
             for (int units = Frames.count(in); units > 0; units--) {
                 long unit = in.getLong();
                 sender.add(runUnit(unit, Frames.slice(in)));
                 seat.idle();
                 done++;
             }
+            functions.forgetBatch();
             sender.flush();
         }
+    }
+
+    /**
+     * The next batch. A worker whose tasks mapped shared memory, and which then has nothing to do for
+     * {@link #IDLE_BEFORE_COLLECTING}, asks for a collection: the handles its tasks dropped then
+     * leave their segments, whose files go once nobody else uses them. Its task loop allocates too
+     * little for the collector to run of itself, so an open pool's idle workers would keep them.
+     */
+    private byte[] nextBatch(MessageRing tasks) throws InterruptedException, IOException {
+        if (SharedSegment.mappingsMade() != mappingsAtCollection) {
+            byte[] batch = tasks.take(Deadline.after(IDLE_BEFORE_COLLECTING));
+            if (batch != null) {
+                return batch;
+            }
+            mappingsAtCollection = SharedSegment.mappingsMade();
+            System.gc();
+        }
+        return tasks.take(Deadline.never());
     }
 
     /** Runs every item of one unit; returns its result: unit id, nanoseconds, outcomes ({@link Frames}). */

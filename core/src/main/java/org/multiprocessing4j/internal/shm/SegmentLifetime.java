@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * loop that makes and drops handles allocates too little heap to make it look. So, as the JDK does
  * for direct buffers, making or attaching a segment while more than {@link #GC_AFTER_SEGMENTS}
  * segments or {@link #GC_AFTER_BYTES} bytes have been mapped since the last collection asks for
- * one ({@link #mapped}).
+ * one ({@link #mapped}). A pool's worker, which allocates too little for either, asks for one when
+ * it is idle and has mapped segments since it last asked ({@link #segmentsWatched}).
  */
 final class SegmentLifetime implements Runnable {
     /** Segments mapped since the last requested collection that trigger the next. */
@@ -34,6 +35,8 @@ final class SegmentLifetime implements Runnable {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final AtomicInteger segmentsSinceGc = new AtomicInteger();
     private static final AtomicLong bytesSinceGc = new AtomicLong();
+    /** Segments this process has mapped, ever. */
+    private static final AtomicLong watched = new AtomicLong();
 
     private final String name;
     private final MemorySegment header;
@@ -102,8 +105,14 @@ final class SegmentLifetime implements Runnable {
         leave();
     }
 
+    /** The number of segments this process has mapped so far, made or attached. */
+    static long segmentsWatched() {
+        return watched.get();
+    }
+
     /** Counts a new mapping; asks for a collection once many were made since the last one. */
     private static void mapped(long bytes) {
+        watched.incrementAndGet();
         int segments = segmentsSinceGc.incrementAndGet();
         long total = bytesSinceGc.addAndGet(bytes);
         if (segments > GC_AFTER_SEGMENTS || total > GC_AFTER_BYTES) {

@@ -167,6 +167,14 @@ public final class SharedSegment implements Serializable {
         }
     }
 
+    /**
+     * The number of segments this process has mapped so far, made or attached; a pool's worker
+     * compares it with its count at its last collection, to ask for one only once tasks mapped more.
+     */
+    public static long mappingsMade() {
+        return SegmentLifetime.segmentsWatched();
+    }
+
     private static SharedSegment mapped(String name) {
         WeakReference<SharedSegment> ref = MAPPED.get(name);
         return ref == null ? null : ref.get();

@@ -64,7 +64,7 @@ class FunctionReaderTest {
         TaskFunction plusOne = TaskFunction.of((SerializableFunction<Integer, Integer>) x -> x + one, "a map");
         Object chunkOne = reader.read(section(plusOne, true), true);
         Object chunkTwo = reader.read(section(plusOne, false), true);
-        reader.newBatch();
+        reader.forgetBatch();
         Object nextBatch = reader.read(section(plusOne, false), true);
         assertThat(chunkTwo).as("made once, whether its header came with it or not").isSameAs(chunkOne);
         assertThat(nextBatch).isNotSameAs(chunkOne);
