@@ -22,13 +22,20 @@ import sun.misc.SignalHandler;
  * children: a signalled JVM should end promptly, and its children end with it (they notice their
  * parent is gone). It knows the signal from handlers of its own that note it and then call the
  * handlers they replaced; a program that installs its own handlers later, or runs with
- * {@code -Xrs}, is taken to end normally.
+ * {@code -Xrs}, is taken to end normally. A signal that comes while the hook already waits for the
+ * children (the program ended, and a child runs on) interrupts that wait, as Python's default
+ * handlers end a program that waits in its exit function: the JVM's own handler would block, since
+ * a shutdown is under way, and the program would wait on. The hook writes {@link #waiting} before
+ * it reads {@link #signalled}, and a handler writes {@code signalled} before it reads
+ * {@code waiting}, both volatile, so at least one of them sees the other.
  */
 final class ProcessExit {
     private static final String[] TERMINATING_SIGNALS = {"TERM", "INT", "HUP"};
 
     private static final AtomicBoolean installed = new AtomicBoolean();
     private static volatile boolean signalled;
+    /** The hook's thread while it waits for the children, for a terminating signal to interrupt. */
+    private static volatile Thread waiting;
 
     private ProcessExit() {}
 
@@ -61,16 +68,25 @@ final class ProcessExit {
                 if (ProcessTree.activeChildren().isEmpty()) {
                     return;
                 }
-                if (signalled) {
-                    terminateDaemons();
-                } else {
-                    ProcessExit.run();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                waitForChildrenUnlessSignalled();
             } finally {
                 SourceProgram.deleteCompiled(); // children that still run may still load from it
             }
+        }
+
+        private static void waitForChildrenUnlessSignalled() {
+            waiting = Thread.currentThread();
+            try {
+                if (!signalled) {
+                    ProcessExit.run();
+                    return;
+                }
+            } catch (InterruptedException signalCame) {
+                Thread.interrupted(); // cleared again, in case the signal came after the wait had ended
+            } finally {
+                waiting = null;
+            }
+            terminateDaemons();
         }
     }
 
@@ -97,6 +113,10 @@ final class ProcessExit {
         @Override
         public void handle(Signal signal) {
             signalled = true;
+            Thread hook = waiting;
+            if (hook != null) {
+                hook.interrupt();
+            }
             SignalHandler r = replaced;
             if (r != null) {
                 r.handle(signal);

@@ -1,6 +1,7 @@
 package org.multiprocessing4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ import org.multiprocessing4j.testing.Scratch;
 @Timeout(120)
 class ProgramExitTest {
     private static final Duration PROGRAM_LIMIT = Duration.ofSeconds(60);
+    /** The thread of {@code ProcessExit}'s shutdown hook, which runs once the program has begun to end. */
+    private static final String EXIT_HOOK_THREAD = "mp4j-exit";
 
     @TempDir
     Path dir;
@@ -165,6 +168,42 @@ class ProgramExitTest {
                 Pids.awaitGone(pid, Duration.ofSeconds(1));
             }
             assertThat(controlDirectoriesOf(program.pid())).isEmpty();
+        }
+    }
+
+    /** Starts a non-daemon child that never ends, prints its pid, and returns: the program waits for it at its exit. */
+    public static class MainReturnsWhileAChildRunsOn {
+        public static void main(String[] args) throws Exception {
+            Process endless = new Process(() -> Thread.sleep(Long.MAX_VALUE));
+            endless.start();
+            System.out.println(endless.pid().getAsLong());
+        }
+    }
+
+    @Test
+    void aProgramThatWaitsForItsChildrenAtExitEndsWhenTerminatedAndTheyEndWithIt() throws Exception {
+        try (JavaProgram program = JavaProgram.start(MainReturnsWhileAChildRunsOn.class)) {
+            long child = Long.parseLong(program.nextLine(PROGRAM_LIMIT));
+            await().atMost(PROGRAM_LIMIT).until(() -> hasThreadNamed(program.pid(), EXIT_HOOK_THREAD));
+            program.process().destroy(); // SIGTERM while the exit hook waits for the child
+            program.process().onExit().get(30, TimeUnit.SECONDS);
+            Pids.awaitGone(child, Duration.ofSeconds(1));
+        }
+    }
+
+    /** Whether a thread of process {@code pid} has the (kernel's, at most 15 characters) name {@code name}. */
+    private static boolean hasThreadNamed(long pid, String name) throws java.io.IOException {
+        try (var threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path thread : threads.toList()) {
+                try {
+                    if (Files.readString(thread.resolve("comm")).strip().equals(name)) {
+                        return true;
+                    }
+                } catch (java.nio.file.NoSuchFileException ended) {
+                    // a thread that ended meanwhile
+                }
+            }
+            return false;
         }
     }
 
