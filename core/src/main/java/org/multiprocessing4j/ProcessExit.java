@@ -2,6 +2,7 @@ package org.multiprocessing4j;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.channel.ControlServer;
 import org.multiprocessing4j.internal.launch.SourceProgram;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
 import sun.misc.Signal;
@@ -16,7 +17,8 @@ import sun.misc.SignalHandler;
  * covers them all. It holds no thread of its own before that: a host that joins the threads of the
  * program it runs ({@code mvn exec:java} joins every non-daemon thread it finds) must never find a
  * thread of ours that waits for it in turn. In a child, {@code Process.bootstrap} runs the same
- * exit function after {@code run()}.
+ * exit function after {@code run()}. Last, the hook closes the control server and deletes its
+ * socket, whatever children still run.
  *
  * <p>When the shutdown comes from SIGTERM, SIGINT or SIGHUP, the hook does not wait for non-daemon
  * children: a signalled JVM should end promptly, and its children end with it (they notice their
@@ -71,6 +73,9 @@ final class ProcessExit {
                 waitForChildrenUnlessSignalled();
             } finally {
                 SourceProgram.deleteCompiled(); // children that still run may still load from it
+                // This JVM ends now. Children that run on find their parent gone, and none can reach
+                // this server any more; one that the same signal killed would not delete its files.
+                ControlServer.closeForHalt();
             }
         }
 

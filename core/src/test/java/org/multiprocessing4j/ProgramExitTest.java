@@ -171,6 +171,24 @@ class ProgramExitTest {
         }
     }
 
+    @Test
+    void aTerminatedProgramDeletesItsControlSocketAtItsEndThoughItsChildrenStillRun() throws Exception {
+        try (JavaProgram program = JavaProgram.start(ParentOfEndlessChildren.class)) {
+            long[] pids = readDescendants(program);
+            Pids.signal("STOP", pids); // as if the signal that ends the program killed them before they could clean up
+            try {
+                program.process().destroy();
+                program.process().onExit().get(30, TimeUnit.SECONDS);
+                assertThat(controlDirectoriesOf(program.pid())).as("deleted by the program itself").isEmpty();
+            } finally {
+                Pids.signal("CONT", pids); // they find their parent gone, and end
+            }
+            for (long pid : pids) {
+                Pids.awaitGone(pid, Duration.ofSeconds(1));
+            }
+        }
+    }
+
     /** Starts a non-daemon child that never ends, prints its pid, and returns: the program waits for it at its exit. */
     public static class MainReturnsWhileAChildRunsOn {
         public static void main(String[] args) throws Exception {

@@ -31,6 +31,18 @@ public final class Pids {
         return line.substring(line.lastIndexOf(')') + 2).charAt(0);
     }
 
+    /** Sends signal {@code name} (as {@code kill} spells it: STOP, KILL, ...) to {@code pids}. */
+    public static void signal(String name, long... pids) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("kill", "-" + name));
+        for (long pid : pids) {
+            command.add(Long.toString(pid));
+        }
+        int status = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (status != 0) {
+            throw new IOException(command + " failed with status " + status);
+        }
+    }
+
     /** Waits until {@code pid} is gone; throws AssertionError if it still runs after {@code limit}. */
     public static void awaitGone(long pid, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();

@@ -37,7 +37,8 @@ import org.multiprocessing4j.internal.Log;
  *
  * <p>The server exists only while children need it: {@link #acquire} creates it for the first user
  * and {@link #release} by the last one deletes the socket and its directory, so a process without
- * live children leaves nothing behind. If this process dies abruptly, its children remove the
+ * live children leaves nothing behind. A process that ends in order closes it at its end, whatever
+ * children still run ({@link #closeForHalt}). If this process dies abruptly, its children remove the
  * directory ({@link #removeDirectoryOf}); a directory left by a dead process with no children is
  * removed by the next {@link #acquire} on the machine.
  */
