@@ -162,9 +162,22 @@ public final class SharedSegment implements Serializable {
                 segment = map(name);
                 segment.register();
                 MAPPED.put(name, new WeakReference<>(segment));
+                if (segment.holdsRing()) {
+                    // A process that attaches a queue, a pipe or a pool's rings waits or wakes on
+                    // them: the link starts now, not at its first wake, which a sleeping reader
+                    // would otherwise wait for. One that attaches only values and locks never links.
+                    Futex.linkInBackground();
+                }
             }
             return segment;
         }
+    }
+
+    /** True for a queue's, a pipe's or a pool's segment, whose rings are waited on. */
+    private boolean holdsRing() {
+        int kind = memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET);
+        return kind == SharedLayout.Header.KIND_QUEUE || kind == SharedLayout.Header.KIND_PIPE
+                || kind == SharedLayout.Header.KIND_POOL;
     }
 
     /**
@@ -291,8 +304,8 @@ public final class SharedSegment implements Serializable {
     }
 
     private static SharedSegment map(String name) {
-        // The futex call is linked at this process's first wait or wake, not here: a child that
-        // only sets a value never needs it.
+        // The futex call is linked once a ring is attached (attach) or at this process's first wait
+        // or wake, not here: a child that only sets a value never needs it.
         Futex.checkPlatform();
         if (!name.startsWith(PREFIX) || name.contains("/")) {
             throw new IllegalArgumentException("not a multiprocessing4j segment name: " + name);

@@ -29,9 +29,9 @@ import java.util.function.BiFunction;
  *
  * <p>Linking the downcall costs a fresh JVM tens of milliseconds (it generates some thirty
  * classes), so it is linked on a thread of its own ({@link #linkInBackground}): from the moment a
- * process makes its first segment (it will wait or wake on it), or else from its first wait or
- * wake, so that a child that only attaches to shared memory and reads or writes it (a target that
- * sets a value) never links it. Nothing waits for the link: until it is linked, a wait polls (it
+ * process makes its first segment or attaches a queue, a pipe or a pool's rings (it will wait or
+ * wake on them), or else from its first wait or wake, so that a child that only attaches to shared
+ * memory and reads or writes it (a target that sets a value) never links it. Nothing waits for the link: until it is linked, a wait polls (it
  * parks for at most {@link #POLL_WHILE_LINKING_NANOS} and reports a spurious wake-up, which every
  * caller is ready for), and a wake is handed to the linking thread, which makes it as soon as it
  * can. A sleeper is then woken no later than if the waker had linked the call itself, and the waker
