@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
 import org.multiprocessing4j.internal.HandleAccess;
+import org.multiprocessing4j.internal.shm.CountedSends;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -104,7 +105,22 @@ public final class Connection implements AutoCloseable, Serializable {
      *     interrupted while it waits for room (the interrupt status is kept; nothing is sent)
      */
     public void send(Object message) throws BrokenPipeException {
-        write(Codec.encodeParts(message, "a message sent on a Connection"));
+        // A message is received once: the handles in it are counted as sent rather than pinned, and
+        // taken back if it did not go out.
+        int counted = CountedSends.beginSend();
+        boolean sent = false;
+        try {
+            Codec.Parts encoded;
+            try {
+                encoded = Codec.encodeParts(message, "a message sent on a Connection");
+            } finally {
+                CountedSends.endSend();
+            }
+            write(encoded);
+            sent = true;
+        } finally {
+            CountedSends.settle(counted, sent);
+        }
     }
 
     /**
@@ -162,10 +178,13 @@ public final class Connection implements AutoCloseable, Serializable {
      */
     public Object recv() throws EOFException {
         Object message = read();
+        CountedSends.beginReceive();
         try {
             return Codec.decode(message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a message: " + e.getMessage(), e);
+        } finally {
+            CountedSends.endReceive();
         }
     }
 

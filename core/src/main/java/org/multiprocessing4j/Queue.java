@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.multiprocessing4j.internal.shm.CountedSends;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
 import org.multiprocessing4j.internal.shm.SharedLayout;
@@ -125,16 +126,14 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
      */
     @Override
     public void put(E e) throws InterruptedException {
-        Codec.Parts item = encode(e);
-        Deadline.checkInterrupt();
-        put(item, Deadline.never());
+        send(e, Deadline.never(), true);
     }
 
     /** Adds {@code e} if there is room now; never blocks. */
     @Override
     public boolean offer(E e) {
         try {
-            return put(encode(e), Deadline.immediate());
+            return send(e, Deadline.immediate(), false);
         } catch (InterruptedException ex) {
             Thread.currentThread().interrupt();
             return false;
@@ -148,10 +147,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
      */
     @Override
     public boolean offer(E e, long timeout, TimeUnit unit) throws InterruptedException {
-        Codec.Parts item = encode(e);
-        Deadline deadline = Deadline.after(timeout, unit);
-        Deadline.checkInterrupt();
-        return put(item, deadline);
+        return send(e, Deadline.after(timeout, unit), true);
     }
 
     /**
@@ -162,7 +158,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     @Override
     public E take() throws InterruptedException {
         Deadline.checkInterrupt();
-        return decode(read(Deadline.never(), true));
+        return decode(read(Deadline.never(), true), true);
     }
 
     /** Removes an item if there is one now, else returns null; never blocks, and ignores the interrupt status. */
@@ -264,7 +260,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         List<E> items = new ArrayList<>();
         try {
             for (Object message : ring.snapshot(Codec.MESSAGES)) {
-                items.add(decode(message));
+                items.add(decode(message, false));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
@@ -319,14 +315,31 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         return ring;
     }
 
-    private Codec.Parts encode(E e) {
+    /**
+     * Encodes {@code e}, then (after looking at the interrupt status, if {@code interruptible}) puts
+     * it by {@code deadline}. A frame is taken once, so the handles in it are counted as sent rather
+     * than pinned, and taken back if it did not go in ({@link CountedSends}).
+     */
+    private boolean send(E e, Deadline deadline, boolean interruptible) throws InterruptedException {
         Objects.requireNonNull(e, "a Queue holds no null: poll() returns null for an empty queue");
         checkOpen();
-        return Codec.encodeParts(e, "an item put on a Queue");
-    }
-
-    private boolean put(Codec.Parts item, Deadline deadline) throws InterruptedException {
-        return ring.put(item.head(), item.body(), deadline);
+        int counted = CountedSends.beginSend();
+        boolean sent = false;
+        try {
+            Codec.Parts item;
+            try {
+                item = Codec.encodeParts(e, "an item put on a Queue");
+            } finally {
+                CountedSends.endSend();
+            }
+            if (interruptible) {
+                Deadline.checkInterrupt();
+            }
+            sent = ring.put(item.head(), item.body(), deadline);
+            return sent;
+        } finally {
+            CountedSends.settle(counted, sent);
+        }
     }
 
     /** The next message as {@link Codec#MESSAGES} reads it, or null. */
@@ -342,15 +355,23 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** The next item, decoded, or null if none came by the deadline. */
     private E itemOrNull(Deadline deadline, boolean consume) throws InterruptedException {
         Object message = read(deadline, consume);
-        return message == null ? null : decode(message);
+        return message == null ? null : decode(message, consume);
     }
 
+    /** The item in {@code message}; {@code taken} if it was removed from the queue, not just looked at. */
     @SuppressWarnings("unchecked")
-    private E decode(Object message) {
+    private E decode(Object message, boolean taken) {
+        if (taken) {
+            CountedSends.beginReceive();
+        }
         try {
             return (E) Codec.decode(message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read an item of " + this + ": " + e.getMessage(), e);
+        } finally {
+            if (taken) {
+                CountedSends.endReceive();
+            }
         }
     }
 

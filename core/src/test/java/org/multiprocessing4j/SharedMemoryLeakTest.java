@@ -228,6 +228,94 @@ class SharedMemoryLeakTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aReplyQueueSentWithEachRequestGoesOnceTheServerHasTakenItAndEveryoneDroppedIt() throws Exception {
+        String tree = SharedSegment.treeTag();
+        Queue<Queue<Integer>> requests = new Queue<>();
+        Pipe pipe = Pipe.open();
+        Connection serverEnd = pipe.second();
+        Process server = new Process(() -> {
+            for (int i = 0; i < 3; i++) {
+                requests.take().put(i);
+                ((Queue<Integer>) serverEnd.recv()).put(i);
+            }
+        });
+        server.start();
+        Set<Path> before = segmentsOf(tree);
+        for (int i = 0; i < 3; i++) {
+            requestAndDrop(requests, pipe.first(), i);
+        }
+        Set<Path> made = added(before, segmentsOf(tree));
+        server.join();
+        assertThat(server.exitCode()).hasValue(0);
+        assertThat(made).as("a reply queue sent on the queue and one on the pipe, a round").hasSize(6);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return made.stream().noneMatch(Files::exists);
+        });
+    }
+
+    /** Sends the server a new reply queue on the queue and one on the pipe, and takes the replies; drops both. */
+    private static void requestAndDrop(Queue<Queue<Integer>> requests, Connection clientEnd, int i) throws Exception {
+        Queue<Integer> byQueue = new Queue<>();
+        requests.put(byQueue);
+        assertThat(byQueue.take()).isEqualTo(i);
+        Queue<Integer> byPipe = new Queue<>();
+        clientEnd.send(byPipe);
+        assertThat(byPipe.take()).isEqualTo(i);
+    }
+
+    @Test
+    void aQueueSentOnAQueueStaysForItsTakerThoughItsSenderDroppedItAndAnotherProcessOnlyPeekedAtIt() throws Exception {
+        String tree = SharedSegment.treeTag();
+        Queue<Queue<Integer>> sentOn = new Queue<>();
+        Set<Path> before = segmentsOf(tree);
+        WeakReference<Queue<Integer>> dropped = sendOnAndDrop(sentOn);
+        Set<Path> inner = added(before, segmentsOf(tree));
+        assertThat(inner).as("the queue sent on").hasSize(1);
+        Process peeker = new Process(() -> {
+            if (sentOn.peek().take() != 7) {
+                throw new IllegalStateException("the peeked queue does not hold 7");
+            }
+            sentOn.peek().put(7); // put back what it took, so the taker finds it; the frame stays untaken
+        });
+        peeker.start();
+        peeker.join();
+        assertThat(peeker.exitCode()).hasValue(0);
+        assertSentOnQueueOutlivesItsCollection(dropped, inner, sentOn);
+    }
+
+    @Test
+    void aQueueThatAFullQueueRefusedGoesOnceDropped() throws Exception {
+        String tree = SharedSegment.treeTag();
+        Queue<Queue<Integer>> full = new Queue<>(1);
+        full.put(new Queue<>());
+        Set<Path> before = segmentsOf(tree);
+        offerToAFullQueueAndDrop(full);
+        Set<Path> refused = added(before, segmentsOf(tree));
+        assertThat(refused).as("the queue offered").hasSize(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return refused.stream().noneMatch(Files::exists);
+        });
+    }
+
+    /** Offers a new queue to {@code full}, at once and with a timeout; a method of its own, so that it is dropped. */
+    private static void offerToAFullQueueAndDrop(Queue<Queue<Integer>> full) throws Exception {
+        Queue<Integer> refused = new Queue<>();
+        assertThat(full.offer(refused)).isFalse();
+        assertThat(full.offer(refused, 10, TimeUnit.MILLISECONDS)).isFalse();
+    }
+
+    /** Puts a new queue holding 7 into {@code sentOn}; returns the queue, weakly. */
+    private static WeakReference<Queue<Integer>> sendOnAndDrop(Queue<Queue<Integer>> sentOn) throws Exception {
+        Queue<Integer> queue = new Queue<>();
+        queue.put(7);
+        sentOn.put(queue);
+        return new WeakReference<>(queue);
+    }
+
+    @Test
     void queuesThatPoolTasksCapturedOrTookGoOnceThePoolIsClosedAndTheyAreDropped() throws Exception {
         String tree = SharedSegment.treeTag();
         Set<Path> made;

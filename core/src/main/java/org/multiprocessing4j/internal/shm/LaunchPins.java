@@ -8,8 +8,9 @@ import java.util.function.Supplier;
  * The segments whose descriptors went into one child's launch: this process stays their user for
  * as long as that child runs, and no longer, unless their descriptor also went somewhere else.
  *
- * <p>A descriptor written into a queue or a pipe may be read by anyone, at any time, so its writer
- * stays a user until it exits ({@link SegmentLifetime#pinAndMarkSent}). A launch is read by one
+ * <p>A descriptor written into a manager may be read by anyone, at any time, so its writer stays a
+ * user until it exits ({@link SegmentLifetime#pinAndMarkSent}); one in a queue's or a pipe's frame,
+ * until the frame is taken ({@link CountedSends}). A launch is read by one
  * known process, the child, which attaches every segment of it (and so becomes a user) before its
  * target runs, and whose own children end before it does. So once the child has ended, nobody will attach from
  * the launch again, and the segment can go as soon as this process drops its handles: a loop that

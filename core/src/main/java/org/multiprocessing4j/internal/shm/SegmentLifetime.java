@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A {@link SharedSegment} is mapped into an automatic arena, so the JVM unmaps it once nothing
  * refers to its memory. Before that, this cleaning action runs when the segment object becomes
  * unreachable: the process leaves the segment's user slots, and if no live user is left, it deletes
- * the file. A segment whose descriptor this process has written into a queue, a pipe or a manager
- * ({@link #pinAndMarkSent}) stays registered until the process exits, since some process may
- * attach to it later from that descriptor; its mapping is still freed. One written into a
- * child's launch stays registered only while that child runs ({@link LaunchPins}), and one written
+ * the file. A segment whose descriptor this process has written where anyone may read it at any
+ * time (a manager, the user's own serialization; {@link #pinAndMarkSent}) stays registered until the
+ * process exits, since some process may attach to it later from that descriptor; its mapping is
+ * still freed. One sent on a queue or a pipe stays registered only while a frame naming it is not
+ * taken ({@link CountedSends}). One written into a child's launch stays registered only while that child runs ({@link LaunchPins}), and one written
  * into a pool's task only until its result is back ({@link TaskHolds}), unless it was sent on.
  *
  * <p>The JVM frees native resources only as its garbage collector finds them unreachable, and a
@@ -46,6 +47,8 @@ final class SegmentLifetime implements Runnable {
     private final AtomicInteger launches = new AtomicInteger();
     /** The descriptor went into a pool's task, which held the segment until its result came back. */
     private volatile boolean heldByTask;
+    /** This process sent the descriptor on a queue or a pipe ({@link CountedSends}). */
+    private volatile boolean sentCounted;
 
     private SegmentLifetime(String name, MemorySegment header) {
         this.name = name;
@@ -79,6 +82,28 @@ final class SegmentLifetime implements Runnable {
 
     void heldByTask() {
         heldByTask = true;
+    }
+
+    /**
+     * This process wrote the descriptor into a frame of a queue or a pipe: counted in flight until a
+     * reader takes the frame, and marked as sent, so that a launch or a task that brought it here
+     * pins it as before.
+     */
+    void sentCounted() {
+        sentCounted = true;
+        Atomics.INT.getAndAdd(header, (long) SharedLayout.Header.IN_FLIGHT_OFFSET, 1);
+        if (!sentOn()) {
+            Atomics.INT.setVolatile(header, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET, 1);
+        }
+    }
+
+    /** A reader took a frame naming the segment, and is its user now. */
+    void receivedCounted() {
+        Atomics.INT.getAndAdd(header, (long) SharedLayout.Header.IN_FLIGHT_OFFSET, -1);
+    }
+
+    private boolean framesInFlight() {
+        return (int) Atomics.INT.getVolatile(header, (long) SharedLayout.Header.IN_FLIGHT_OFFSET) > 0;
     }
 
     /** A launch carries the descriptor to a child, which has not ended yet. */
@@ -129,6 +154,9 @@ final class SegmentLifetime implements Runnable {
             // mapped again meanwhile, or its descriptor is out there, or left already; no launch
             // holds it, since a launch holds the segment object, which is unreachable
             return;
+        }
+        if (sentCounted && framesInFlight()) {
+            return; // a frame this process (or another) sent is not taken yet: stay, as a sender does
         }
         if (heldByTask && sentOn()) {
             return; // a worker sent on what a task of this process gave it: stay, as a sender does

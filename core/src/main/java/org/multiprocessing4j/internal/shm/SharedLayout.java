@@ -32,7 +32,9 @@ public final class SharedLayout {
      *             from it at any time (a queue, a pipe, a manager; a block of small primitives
      *             into a pool's task too), not into a child's launch or, for any other segment, a
      *             pool's task ({@link LaunchPins}, {@link TaskHolds})
-     *  28..63     (padding to a cache line)
+     *  28   int   IN_FLIGHT: frames of queues and pipes that name the segment and are not taken
+     *             yet ({@link CountedSends})
+     *  32..63     (padding to a cache line)
      *  64   USER_SLOTS x (long pid, long start time): 0 pid = free slot; a process that finds
      *       none free is refused
      * </pre>
@@ -45,6 +47,7 @@ public final class SharedLayout {
         public static final int KIND_OFFSET = 8;
         public static final int BODY_SIZE_OFFSET = 16;
         public static final int DESCRIPTOR_SENT_OFFSET = 24;
+        public static final int IN_FLIGHT_OFFSET = 28;
         public static final int USER_SLOTS_OFFSET = CACHE_LINE;
         /**
          * Processes that may use one segment at once. Small primitives share blocks, so many

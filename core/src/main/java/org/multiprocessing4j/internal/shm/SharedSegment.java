@@ -228,7 +228,8 @@ public final class SharedSegment implements Serializable {
     /**
      * Writes this segment's name, for a compact form that {@link #readFrom} reads back. Some process
      * may attach to it from what was written, so this one stays its user: while the child runs if
-     * this is a launch, else until it exits ({@link #descriptorWritten}).
+     * this is a launch, until the frame is taken if a queue's or a pipe's, else until it exits
+     * ({@link #descriptorWritten}).
      */
     public void writeTo(DataOutputStream out) throws IOException {
         descriptorWritten();
@@ -241,7 +242,13 @@ public final class SharedSegment implements Serializable {
      * @throws UncheckedIOException if the segment no longer exists or cannot be mapped
      */
     public static SharedSegment readFrom(DataInputStream in) throws IOException {
-        return attach(in.readUTF());
+        return received(attach(in.readUTF()));
+    }
+
+    /** {@code segment}, attached from a descriptor just read: counted down if a frame taken sent it. */
+    private static SharedSegment received(SharedSegment segment) {
+        CountedSends.attached(segment);
+        return segment;
     }
 
     @Serial
@@ -251,16 +258,27 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
-     * Some process may attach from the descriptor being written: a child's launch being encoded on
-     * this thread holds the segment while the child runs, a pool's task until its result is back;
-     * anything else pins it here until exit, and marks the header, so that a launch or a task that
-     * brought it here pins it too ({@link LaunchPins}, {@link TaskHolds}).
+     * Some process may attach from the descriptor being written: a queue's or a pipe's frame counts
+     * it until the frame is taken ({@link CountedSends}), a child's launch being encoded on this
+     * thread holds the segment while the child runs, a pool's task until its result is back; anything
+     * else pins it here until exit, and marks the header, so that a launch or a task that brought it
+     * here pins it too ({@link LaunchPins}, {@link TaskHolds}).
      */
     private void descriptorWritten() {
-        if (LaunchPins.collected(this) || TaskHolds.collected(this)) {
+        if (CountedSends.counted(this) || LaunchPins.collected(this) || TaskHolds.collected(this)) {
             return;
         }
         lifetime.pinAndMarkSent();
+    }
+
+    /** Sent on a queue or a pipe: see {@link CountedSends}. */
+    void sentCounted() {
+        lifetime.sentCounted();
+    }
+
+    /** A frame taken here named this segment: see {@link CountedSends}. */
+    void receivedCounted() {
+        lifetime.receivedCounted();
     }
 
     /** True for a block of small primitives, many to the segment ({@link SharedHeap}). */
@@ -299,7 +317,7 @@ public final class SharedSegment implements Serializable {
 
         @Serial
         private Object readResolve() {
-            return SharedSegment.attach(name);
+            return received(SharedSegment.attach(name));
         }
     }
 

@@ -1,0 +1,117 @@
+package org.multiprocessing4j.internal.shm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Descriptors sent on a queue or a pipe: counted in the segment's header while a frame naming them
+ * is unread, so that the sender need not stay the segment's user until it exits.
+ *
+ * <p>A frame of a queue or a pipe is read once, by whoever takes it. So a descriptor written into
+ * one, between {@link #beginSend} and {@link #endSend}, adds one to the header's in-flight count
+ * ({@link SharedLayout.Header#IN_FLIGHT_OFFSET}), and the reader that takes the frame, between
+ * {@link #beginReceive} and {@link #endReceive}, attaches the segment, and so becomes its user, and
+ * then takes one off. A sender that drops its handle while the count is above zero stays a user
+ * until it exits, as every sender did before ({@link SegmentLifetime}); once the count is zero,
+ * everyone it was sent to has attached, and it leaves like any user: a program that sends each
+ * request a new reply queue keeps a flat {@code /dev/shm}. The add happens before the frame is
+ * published and the take-off after the reader registered, both sequentially consistent, so a
+ * sender that reads zero finds every reader registered.
+ *
+ * <p>What is not counted pins as before: a block of small primitives, whose chunks this process
+ * must never hand out again while another may use them, and a descriptor written anywhere else (the
+ * user's own serialization, a manager, a pool's result). A count that never reaches zero (a frame
+ * never taken, a reader killed before it attached) leaves the sender pinned, which is the worst
+ * case. A frame that did not go out (a full queue, a broken pipe) takes back what it counted
+ * ({@link #settle}); only a frame taken is counted down, not one peeked at.
+ *
+ * <p>Depths are per thread and nest; a thread that never sends or receives allocates nothing here.
+ */
+public final class CountedSends {
+    /** What this thread is doing, from its first send or receive on. */
+    private static final ThreadLocal<Collector> COLLECTORS = new ThreadLocal<>();
+
+    private static final class Collector {
+        int sending;
+        int receiving;
+        /** Counted by sends not settled yet, the innermost last. */
+        final List<SharedSegment> counted = new ArrayList<>();
+    }
+
+    private CountedSends() {}
+
+    /**
+     * From now until {@link #endSend}, descriptors this thread writes go into a frame read once;
+     * {@link #settle} says, on every path, whether the frame went out.
+     *
+     * @return the mark to pass to {@link #settle}
+     */
+    public static int beginSend() {
+        Collector collector = collector();
+        collector.sending++;
+        return collector.counted.size();
+    }
+
+    /** The frame is encoded. */
+    public static void endSend() {
+        COLLECTORS.get().sending--;
+    }
+
+    /**
+     * The send that {@link #beginSend} returned {@code mark} for is over: if its frame did not go
+     * out (the queue was full, the pipe broken, the encoding failed), what it counted is taken back.
+     */
+    public static void settle(int mark, boolean sent) {
+        List<SharedSegment> counted = COLLECTORS.get().counted;
+        if (counted.size() == mark) {
+            return; // nothing counted, as for most items: no allocation on a queue's hot path
+        }
+        List<SharedSegment> since = counted.subList(mark, counted.size());
+        if (!sent) {
+            for (SharedSegment segment : since) {
+                segment.receivedCounted();
+            }
+        }
+        since.clear();
+    }
+
+    /** From now until {@link #endReceive}, descriptors this thread reads come from a frame it took. */
+    public static void beginReceive() {
+        collector().receiving++;
+    }
+
+    public static void endReceive() {
+        COLLECTORS.get().receiving--;
+    }
+
+    /**
+     * Called as {@code segment}'s descriptor is written on this thread: true if a send counts it,
+     * false if the writer must pin it.
+     */
+    static boolean counted(SharedSegment segment) {
+        Collector collector = COLLECTORS.get();
+        if (collector == null || collector.sending == 0 || segment.isHeapBlock()) {
+            return false;
+        }
+        segment.sentCounted();
+        collector.counted.add(segment);
+        return true;
+    }
+
+    /** Called once {@code segment}, read from a descriptor on this thread, is attached here. */
+    static void attached(SharedSegment segment) {
+        Collector collector = COLLECTORS.get();
+        if (collector != null && collector.receiving > 0 && !segment.isHeapBlock()) {
+            segment.receivedCounted();
+        }
+    }
+
+    private static Collector collector() {
+        Collector collector = COLLECTORS.get();
+        if (collector == null) {
+            collector = new Collector();
+            COLLECTORS.set(collector);
+        }
+        return collector;
+    }
+}
