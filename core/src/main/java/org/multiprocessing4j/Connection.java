@@ -107,14 +107,14 @@ public final class Connection implements AutoCloseable, Serializable {
     public void send(Object message) throws BrokenPipeException {
         // A message is received once: the handles in it are counted as sent rather than pinned, and
         // taken back if it did not go out.
-        int counted = CountedSends.beginSend();
+        int counted = CountedSends.beginSend(Codec.mayHoldHandles(message));
         boolean sent = false;
         try {
             Codec.Parts encoded;
             try {
                 encoded = Codec.encodeParts(message, "a message sent on a Connection");
             } finally {
-                CountedSends.endSend();
+                CountedSends.endSend(counted);
             }
             write(encoded);
             sent = true;
@@ -178,13 +178,18 @@ public final class Connection implements AutoCloseable, Serializable {
      */
     public Object recv() throws EOFException {
         Object message = read();
-        CountedSends.beginReceive();
+        boolean counting = Codec.messageMayHoldHandles(message);
+        if (counting) {
+            CountedSends.beginReceive();
+        }
         try {
             return Codec.decode(message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a message: " + e.getMessage(), e);
         } finally {
-            CountedSends.endReceive();
+            if (counting) {
+                CountedSends.endReceive();
+            }
         }
     }
 

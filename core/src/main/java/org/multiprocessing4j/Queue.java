@@ -323,14 +323,14 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     private boolean send(E e, Deadline deadline, boolean interruptible) throws InterruptedException {
         Objects.requireNonNull(e, "a Queue holds no null: poll() returns null for an empty queue");
         checkOpen();
-        int counted = CountedSends.beginSend();
+        int counted = CountedSends.beginSend(Codec.mayHoldHandles(e));
         boolean sent = false;
         try {
             Codec.Parts item;
             try {
                 item = Codec.encodeParts(e, "an item put on a Queue");
             } finally {
-                CountedSends.endSend();
+                CountedSends.endSend(counted);
             }
             if (interruptible) {
                 Deadline.checkInterrupt();
@@ -361,7 +361,8 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** The item in {@code message}; {@code taken} if it was removed from the queue, not just looked at. */
     @SuppressWarnings("unchecked")
     private E decode(Object message, boolean taken) {
-        if (taken) {
+        boolean counting = taken && Codec.messageMayHoldHandles(message);
+        if (counting) {
             CountedSends.beginReceive();
         }
         try {
@@ -369,7 +370,7 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read an item of " + this + ": " + e.getMessage(), e);
         } finally {
-            if (taken) {
+            if (counting) {
                 CountedSends.endReceive();
             }
         }

@@ -38,23 +38,32 @@ public final class CountedSends {
         final List<SharedSegment> counted = new ArrayList<>();
     }
 
+    /** The mark of a send that counts nothing: its item can hold no handle. */
+    private static final int NOT_COUNTING = -1;
+
     private CountedSends() {}
 
     /**
      * From now until {@link #endSend}, descriptors this thread writes go into a frame read once;
-     * {@link #settle} says, on every path, whether the frame went out.
+     * {@link #settle} says, on every path, whether the frame went out. For an item that
+     * {@code counting} says holds no handle, nothing is done, and the three calls cost a comparison.
      *
-     * @return the mark to pass to {@link #settle}
+     * @return the mark to pass to {@link #endSend} and {@link #settle}
      */
-    public static int beginSend() {
+    public static int beginSend(boolean counting) {
+        if (!counting) {
+            return NOT_COUNTING;
+        }
         Collector collector = collector();
         collector.sending++;
         return collector.counted.size();
     }
 
-    /** The frame is encoded. */
-    public static void endSend() {
-        COLLECTORS.get().sending--;
+    /** The frame of the send {@code mark} is encoded. */
+    public static void endSend(int mark) {
+        if (mark != NOT_COUNTING) {
+            COLLECTORS.get().sending--;
+        }
     }
 
     /**
@@ -62,9 +71,12 @@ public final class CountedSends {
      * out (the queue was full, the pipe broken, the encoding failed), what it counted is taken back.
      */
     public static void settle(int mark, boolean sent) {
+        if (mark == NOT_COUNTING) {
+            return;
+        }
         List<SharedSegment> counted = COLLECTORS.get().counted;
         if (counted.size() == mark) {
-            return; // nothing counted, as for most items: no allocation on a queue's hot path
+            return; // nothing counted: no allocation
         }
         List<SharedSegment> since = counted.subList(mark, counted.size());
         if (!sent) {

@@ -138,6 +138,26 @@ public final class Codec {
         return message instanceof Raw raw ? raw.bytes() : decode((byte[]) message);
     }
 
+    /**
+     * False for a value that cannot hold a handle (null, a boxed primitive, a String, a primitive
+     * array), so that a queue or a pipe need not count its handles ({@code CountedSends}) on the
+     * path of the commonest items.
+     */
+    public static boolean mayHoldHandles(Object value) {
+        return !(value == null || value instanceof Integer || value instanceof Long || value instanceof String
+                || value instanceof byte[] || value instanceof Double || value instanceof Boolean
+                || value instanceof int[] || value instanceof long[] || value instanceof double[]);
+    }
+
+    /** As {@link #mayHoldHandles}, for a message as {@link #MESSAGES} reads it: only objects may. */
+    public static boolean messageMayHoldHandles(Object message) {
+        if (message instanceof Raw) {
+            return false;
+        }
+        byte tag = ((byte[]) message)[0];
+        return tag == COMPACT_OBJECT || tag == SERIALIZED || tag == CUSTOM;
+    }
+
     /** As {@link #rawBytes(byte[])}, for a message as {@link #MESSAGES} reads it. */
     public static byte[] rawBytes(Object message) {
         return message instanceof Raw raw ? raw.bytes() : rawBytes((byte[]) message);
