@@ -169,18 +169,32 @@ class SharedMemoryLeakTest {
 
     @Test
     void aQueueAndALockGivenToEachChildGoOnceTheChildHasEndedAndTheParentDropsThem() throws Exception {
-        String tree = SharedSegment.treeTag();
-        Set<Path> made = segmentsOf(tree);
+        NewFiles files = new NewFiles();
         for (int i = 0; i < 6; i++) {
-            giveToAChildAndDrop(i);
+            giveToAChildAndDrop(i, files);
         }
-        made = added(made, segmentsOf(tree));
+        Set<Path> made = files.seen;
         assertThat(made).as("six queues, and maybe a block for the locks").hasSizeGreaterThanOrEqualTo(6);
-        Set<Path> left = made;
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             System.gc();
-            return left.stream().filter(Files::exists).count() <= 1;
+            return made.stream().filter(Files::exists).count() <= 1;
         });
+    }
+
+    /**
+     * The files a test's tree makes from now on, looked at ({@link #look}) while the handles that
+     * made them are held: a collection may free them as soon as they are dropped.
+     */
+    private static final class NewFiles {
+        final String tree = SharedSegment.treeTag();
+        final Set<Path> before = segmentsOf(tree);
+        final Set<Path> seen = new java.util.HashSet<>();
+
+        NewFiles() throws IOException {}
+
+        void look() throws IOException {
+            seen.addAll(added(before, segmentsOf(tree)));
+        }
     }
 
     /** The files in {@code after} that were not in {@code before}. */
@@ -191,7 +205,7 @@ class SharedMemoryLeakTest {
     }
 
     /** A method of its own, so that no local variable of the test's frame keeps the handles reachable. */
-    private static void giveToAChildAndDrop(int i) throws Exception {
+    private static void giveToAChildAndDrop(int i, NewFiles files) throws Exception {
         Queue<Integer> queue = new Queue<>();
         Lock lock = new Lock();
         Process child = new Process(() -> {
@@ -202,6 +216,9 @@ class SharedMemoryLeakTest {
         child.start();
         assertThat(queue.take()).isEqualTo(i);
         child.join();
+        files.look();
+        java.lang.ref.Reference.reachabilityFence(queue);
+        java.lang.ref.Reference.reachabilityFence(lock);
     }
 
     @Test
@@ -230,7 +247,6 @@ class SharedMemoryLeakTest {
     @Test
     @SuppressWarnings("unchecked")
     void aReplyQueueSentWithEachRequestGoesOnceTheServerHasTakenItAndEveryoneDroppedIt() throws Exception {
-        String tree = SharedSegment.treeTag();
         Queue<Queue<Integer>> requests = new Queue<>();
         Pipe pipe = Pipe.open();
         Connection serverEnd = pipe.second();
@@ -241,11 +257,11 @@ class SharedMemoryLeakTest {
             }
         });
         server.start();
-        Set<Path> before = segmentsOf(tree);
+        NewFiles files = new NewFiles();
         for (int i = 0; i < 3; i++) {
-            requestAndDrop(requests, pipe.first(), i);
+            requestAndDrop(requests, pipe.first(), i, files);
         }
-        Set<Path> made = added(before, segmentsOf(tree));
+        Set<Path> made = files.seen;
         server.join();
         assertThat(server.exitCode()).hasValue(0);
         assertThat(made).as("a reply queue sent on the queue and one on the pipe, a round").hasSize(6);
@@ -256,13 +272,17 @@ class SharedMemoryLeakTest {
     }
 
     /** Sends the server a new reply queue on the queue and one on the pipe, and takes the replies; drops both. */
-    private static void requestAndDrop(Queue<Queue<Integer>> requests, Connection clientEnd, int i) throws Exception {
+    private static void requestAndDrop(Queue<Queue<Integer>> requests, Connection clientEnd, int i, NewFiles files)
+            throws Exception {
         Queue<Integer> byQueue = new Queue<>();
         requests.put(byQueue);
         assertThat(byQueue.take()).isEqualTo(i);
         Queue<Integer> byPipe = new Queue<>();
         clientEnd.send(byPipe);
         assertThat(byPipe.take()).isEqualTo(i);
+        files.look();
+        java.lang.ref.Reference.reachabilityFence(byQueue);
+        java.lang.ref.Reference.reachabilityFence(byPipe);
     }
 
     @Test
@@ -283,6 +303,37 @@ class SharedMemoryLeakTest {
         peeker.join();
         assertThat(peeker.exitCode()).hasValue(0);
         assertSentOnQueueOutlivesItsCollection(dropped, inner, sentOn);
+    }
+
+    @Test
+    void aQueueATakerSentOnBeforeItEndedStaysForTheNextTakerThoughTheFirstSenderLeftMeanwhile() throws Exception {
+        String tree = SharedSegment.treeTag();
+        Queue<Queue<Integer>> requests = new Queue<>();
+        Queue<Queue<Integer>> forwarded = new Queue<>();
+        String taken = dir.resolve("taken").toString();
+        String senderLeft = dir.resolve("sender-left").toString();
+        Process forwarder = new Process(() -> {
+            Queue<Integer> queue = requests.take();
+            Gate.open(taken);
+            Gate.await(senderLeft);
+            forwarded.put(queue);
+        });
+        forwarder.start();
+        Set<Path> before = segmentsOf(tree);
+        WeakReference<Queue<Integer>> dropped = sendOnAndDrop(requests);
+        Set<Path> inner = added(before, segmentsOf(tree));
+        assertThat(inner).as("the queue sent on").hasSize(1);
+        Gate.await(taken);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return dropped.get() == null; // every frame taken so far: this process leaves the queue
+        });
+        Gate.open(senderLeft);
+        forwarder.join();
+        assertThat(forwarder.exitCode()).hasValue(0);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> inner.stream().allMatch(Files::exists));
+        assertThat(forwarded.take().take()).isEqualTo(7);
     }
 
     @Test
@@ -317,16 +368,14 @@ class SharedMemoryLeakTest {
 
     @Test
     void queuesThatPoolTasksCapturedOrTookGoOnceThePoolIsClosedAndTheyAreDropped() throws Exception {
-        String tree = SharedSegment.treeTag();
         Set<Path> made;
         try (Pool pool = new Pool(2)) {
             pool.apply(() -> 0);
-            Set<Path> before = segmentsOf(tree);
+            NewFiles files = new NewFiles();
             for (int i = 0; i < 4; i++) {
-                giveToPoolTasksAndDrop(pool, i);
+                giveToPoolTasksAndDrop(pool, i, files);
             }
-            made = segmentsOf(tree);
-            made.removeAll(before);
+            made = files.seen;
         }
         assertThat(made).as("three queues a round").hasSize(12);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -337,15 +386,13 @@ class SharedMemoryLeakTest {
 
     @Test
     void queuesThatPoolTasksCapturedOrTookGoWhileThePoolStaysOpenOnceTheWorkersAreIdle() throws Exception {
-        String tree = SharedSegment.treeTag();
         try (Pool pool = new Pool(2)) {
             pool.apply(() -> 0);
-            Set<Path> before = segmentsOf(tree);
+            NewFiles files = new NewFiles();
             for (int i = 0; i < 4; i++) {
-                giveToPoolTasksAndDrop(pool, i);
+                giveToPoolTasksAndDrop(pool, i, files);
             }
-            Set<Path> made = segmentsOf(tree);
-            made.removeAll(before);
+            Set<Path> made = files.seen;
             assertThat(made).as("three queues a round").hasSize(12);
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 System.gc();
@@ -359,7 +406,7 @@ class SharedMemoryLeakTest {
      * A queue a task captures, a queue a map takes as an item and a queue a map's function captures;
      * a method of its own, so that they are dropped.
      */
-    private static void giveToPoolTasksAndDrop(Pool pool, int i) throws Exception {
+    private static void giveToPoolTasksAndDrop(Pool pool, int i, NewFiles files) throws Exception {
         Queue<Integer> captured = new Queue<>();
         Queue<Integer> item = new Queue<>();
         Queue<Integer> capturedByMap = new Queue<>();
@@ -378,6 +425,10 @@ class SharedMemoryLeakTest {
         assertThat(captured.take()).isEqualTo(i);
         assertThat(item.take()).isEqualTo(i);
         assertThat(capturedByMap.take()).isEqualTo(i);
+        files.look();
+        java.lang.ref.Reference.reachabilityFence(captured);
+        java.lang.ref.Reference.reachabilityFence(item);
+        java.lang.ref.Reference.reachabilityFence(capturedByMap);
     }
 
     @Test

@@ -16,13 +16,16 @@ import java.util.List;
  * everyone it was sent to has attached, and it leaves like any user: a program that sends each
  * request a new reply queue keeps a flat {@code /dev/shm}. The add happens before the frame is
  * published and the take-off after the reader registered, both sequentially consistent, so a
- * sender that reads zero finds every reader registered.
+ * sender that reads zero finds every reader registered. A reader may send the handle on and end
+ * before that frame is taken, when the first sender has left already: so a segment with frames in
+ * flight is never deleted, by its last user or by the tracker, while the tree's root runs
+ * ({@link ResourceTracker}); its taker attaches it, and deletes it when done.
  *
  * <p>What is not counted pins as before: a block of small primitives, whose chunks this process
  * must never hand out again while another may use them, and a descriptor written anywhere else (the
  * user's own serialization, a manager, a pool's result). A count that never reaches zero (a frame
- * never taken, a reader killed before it attached) leaves the sender pinned, which is the worst
- * case. A frame that did not go out (a full queue, a broken pipe) takes back what it counted
+ * never taken, a reader killed between its take and its attach) keeps the segment until the tree's
+ * root ends, where a sender's pin kept it until that sender ended. A frame that did not go out (a full queue, a broken pipe) takes back what it counted
  * ({@link #settle}); only a frame taken is counted down, not one peeked at.
  *
  * <p>Depths are per thread and nest; a thread that never sends or receives allocates nothing here.

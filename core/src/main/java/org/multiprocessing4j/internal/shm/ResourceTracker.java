@@ -159,15 +159,20 @@ public final class ResourceTracker {
         return Liveness.isAlive(tree);
     }
 
-    /** Deletes what no live process uses; returns how many of the tree's segments remain. */
+    /**
+     * Deletes what no live process uses; returns how many of the tree's segments remain. While the
+     * tree's root runs, a segment that a frame not taken yet names stays for its taker
+     * ({@link CountedSends}); once the root has ended, nobody of the tree is left to take it.
+     */
     static int sweep(String tree) throws IOException {
         int remaining = 0;
         Instant abandoned = Instant.now().minus(ABANDONED_AFTER);
+        boolean keepInFlight = rootAlive(tree);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(SharedSegment.DIRECTORY,
                 SharedSegment.PREFIX + tree + "-*")) {
             for (Path file : files) {
                 try {
-                    remaining += sweepOne(file, abandoned) ? 1 : 0;
+                    remaining += sweepOne(file, abandoned, keepInFlight) ? 1 : 0;
                 } catch (IOException | RuntimeException e) {
                     remaining++; // renamed or deleted meanwhile, or unreadable: looked at again next period
                 }
@@ -178,7 +183,7 @@ public final class ResourceTracker {
     }
 
     /** Deletes {@code file} if nothing uses it any more; true if it stays. */
-    private static boolean sweepOne(Path file, Instant abandoned) throws IOException {
+    private static boolean sweepOne(Path file, Instant abandoned, boolean keepInFlight) throws IOException {
         if (!isOurs(file)) {
             return false; // a directory, a link, another user's: not ours to delete, nor to wait for
         }
@@ -197,7 +202,7 @@ public final class ResourceTracker {
             Files.deleteIfExists(file);
             return false;
         }
-        if (inUse(file)) {
+        if (inUse(file, keepInFlight)) {
             return true;
         }
         Files.deleteIfExists(file);
@@ -253,14 +258,14 @@ public final class ResourceTracker {
         }
     }
 
-    private static boolean inUse(Path file) throws IOException {
+    private static boolean inUse(Path file, boolean keepInFlight) throws IOException {
         try (Arena arena = Arena.ofConfined();
                 FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             if (channel.size() < SharedLayout.Header.SIZE) {
                 return false;
             }
             MemorySegment header = channel.map(FileChannel.MapMode.READ_WRITE, 0, SharedLayout.Header.SIZE, arena);
-            return SharedSegment.hasLiveUser(header);
+            return SharedSegment.hasLiveUser(header) || (keepInFlight && SharedSegment.hasFramesInFlight(header));
         } catch (NoSuchFileException e) {
             return false;
         }

@@ -103,7 +103,7 @@ final class SegmentLifetime implements Runnable {
     }
 
     private boolean framesInFlight() {
-        return (int) Atomics.INT.getVolatile(header, (long) SharedLayout.Header.IN_FLIGHT_OFFSET) > 0;
+        return SharedSegment.hasFramesInFlight(header);
     }
 
     /** A launch carries the descriptor to a child, which has not ended yet. */
@@ -164,12 +164,15 @@ final class SegmentLifetime implements Runnable {
         leave();
     }
 
-    /** Leaves the segment's user slots, and deletes its file if no live user is left. */
+    /**
+     * Leaves the segment's user slots, and deletes its file if no live user is left and no frame
+     * naming it is waiting to be taken (then its taker, or the tracker, deletes it later).
+     */
     private void leave() {
         try {
             ProcessSlots.unregister(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS);
             if (ProcessSlots.state(header, SharedLayout.Header.USER_SLOTS_OFFSET, SharedLayout.Header.USER_SLOTS)
-                    != ProcessSlots.State.ALIVE) {
+                    != ProcessSlots.State.ALIVE && !framesInFlight()) {
                 Files.deleteIfExists(SharedSegment.DIRECTORY.resolve(name));
             }
         } catch (IOException | RuntimeException e) {

@@ -33,7 +33,8 @@ public final class SharedLayout {
      *             into a pool's task too), not into a child's launch or, for any other segment, a
      *             pool's task ({@link LaunchPins}, {@link TaskHolds})
      *  28   int   IN_FLIGHT: frames of queues and pipes that name the segment and are not taken
-     *             yet ({@link CountedSends})
+     *             yet ({@link CountedSends}); while it is above zero the segment stays, even with
+     *             no live user, until the tree's root has ended
      *  32..63     (padding to a cache line)
      *  64   USER_SLOTS x (long pid, long start time): 0 pid = free slot; a process that finds
      *       none free is refused

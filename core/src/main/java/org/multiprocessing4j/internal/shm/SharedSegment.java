@@ -455,6 +455,11 @@ public final class SharedSegment implements Serializable {
                 == ProcessSlots.State.ALIVE;
     }
 
+    /** True while a frame of a queue or a pipe that names the segment is not taken ({@link CountedSends}). */
+    static boolean hasFramesInFlight(MemorySegment memory) {
+        return (int) Atomics.INT.getVolatile(memory, (long) SharedLayout.Header.IN_FLIGHT_OFFSET) > 0;
+    }
+
     private static long roundUpToPage(long size) {
         return (size + PAGE - 1) / PAGE * PAGE;
     }
