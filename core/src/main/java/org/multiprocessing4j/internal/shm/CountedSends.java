@@ -5,28 +5,28 @@ import java.util.List;
 
 /**
  * Descriptors sent on a queue or a pipe: counted in the segment's header while a frame naming them
- * is unread, so that the sender need not stay the segment's user until it exits.
+ * is not taken, so that the sender need not stay the segment's user until it exits.
  *
  * <p>A frame of a queue or a pipe is read once, by whoever takes it. So a descriptor written into
  * one, between {@link #beginSend} and {@link #endSend}, adds one to the header's in-flight count
  * ({@link SharedLayout.Header#IN_FLIGHT_OFFSET}), and the reader that takes the frame, between
  * {@link #beginReceive} and {@link #endReceive}, attaches the segment, and so becomes its user, and
- * then takes one off. A sender that drops its handle while the count is above zero stays a user
- * until it exits, as every sender did before ({@link SegmentLifetime}); once the count is zero,
- * everyone it was sent to has attached, and it leaves like any user: a program that sends each
- * request a new reply queue keeps a flat {@code /dev/shm}. The add happens before the frame is
- * published and the take-off after the reader registered, both sequentially consistent, so a
- * sender that reads zero finds every reader registered. A reader may send the handle on and end
- * before that frame is taken, when the first sender has left already: so a segment with frames in
- * flight is never deleted, by its last user or by the tracker, while the tree's root runs
- * ({@link ResourceTracker}); its taker attaches it, and deletes it when done.
+ * then takes one off. While the count is above zero, nobody deletes the segment, neither its last
+ * user as it leaves ({@link SegmentLifetime}) nor the tracker while the tree's root runs
+ * ({@link ResourceTracker}), even when no live process uses it: its sender may have left and its
+ * first taker sent it on and ended. So a sender leaves like any user once it drops its handle, and
+ * the file goes when the last taker is done with it: a program that sends each request a new reply
+ * queue keeps a flat {@code /dev/shm}. The add happens before the frame is published and the
+ * take-off after the reader registered, both sequentially consistent, so whoever reads zero finds
+ * every reader registered.
  *
  * <p>What is not counted pins as before: a block of small primitives, whose chunks this process
  * must never hand out again while another may use them, and a descriptor written anywhere else (the
  * user's own serialization, a manager, a pool's result). A count that never reaches zero (a frame
  * never taken, a reader killed between its take and its attach) keeps the segment until the tree's
- * root ends, where a sender's pin kept it until that sender ended. A frame that did not go out (a full queue, a broken pipe) takes back what it counted
- * ({@link #settle}); only a frame taken is counted down, not one peeked at.
+ * root ends, where a sender's pin kept it until that sender ended. A frame that did not go out (a
+ * full queue, a broken pipe) takes back what it counted ({@link #settle}); only a frame taken is
+ * counted down, not one peeked at.
  *
  * <p>Depths are per thread and nest; a thread that never sends or receives allocates nothing here.
  */
@@ -84,7 +84,7 @@ public final class CountedSends {
         List<SharedSegment> since = counted.subList(mark, counted.size());
         if (!sent) {
             for (SharedSegment segment : since) {
-                segment.receivedCounted();
+                segment.countOff();
             }
         }
         since.clear();
@@ -108,7 +108,7 @@ public final class CountedSends {
         if (collector == null || collector.sending == 0 || segment.isHeapBlock()) {
             return false;
         }
-        segment.sentCounted();
+        segment.countSent();
         collector.counted.add(segment);
         return true;
     }
@@ -117,7 +117,7 @@ public final class CountedSends {
     static void attached(SharedSegment segment) {
         Collector collector = COLLECTORS.get();
         if (collector != null && collector.receiving > 0 && !segment.isHeapBlock()) {
-            segment.receivedCounted();
+            segment.countOff();
         }
     }
 

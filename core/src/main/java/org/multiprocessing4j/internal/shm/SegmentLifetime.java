@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the file. A segment whose descriptor this process has written where anyone may read it at any
  * time (a manager, the user's own serialization; {@link #pinAndMarkSent}) stays registered until the
  * process exits, since some process may attach to it later from that descriptor; its mapping is
- * still freed. One sent on a queue or a pipe stays registered only while a frame naming it is not
- * taken ({@link CountedSends}). One written into a child's launch stays registered only while that child runs ({@link LaunchPins}), and one written
- * into a pool's task only until its result is back ({@link TaskHolds}), unless it was sent on.
+ * still freed. One sent on a queue or a pipe is not pinned: while a frame naming it is not taken,
+ * nobody deletes it ({@link #leave}, {@link CountedSends}). One written into a child's launch stays
+ * registered only while that child runs ({@link LaunchPins}), and one written into a pool's task
+ * only until its result is back ({@link TaskHolds}), unless it was sent on.
  *
  * <p>The JVM frees native resources only as its garbage collector finds them unreachable, and a
  * loop that makes and drops handles allocates too little heap to make it look. So, as the JDK does
@@ -47,8 +48,6 @@ final class SegmentLifetime implements Runnable {
     private final AtomicInteger launches = new AtomicInteger();
     /** The descriptor went into a pool's task, which held the segment until its result came back. */
     private volatile boolean heldByTask;
-    /** This process sent the descriptor on a queue or a pipe ({@link CountedSends}). */
-    private volatile boolean sentCounted;
 
     private SegmentLifetime(String name, MemorySegment header) {
         this.name = name;
@@ -89,16 +88,15 @@ final class SegmentLifetime implements Runnable {
      * reader takes the frame, and marked as sent, so that a launch or a task that brought it here
      * pins it as before.
      */
-    void sentCounted() {
-        sentCounted = true;
+    void countSent() {
         Atomics.INT.getAndAdd(header, (long) SharedLayout.Header.IN_FLIGHT_OFFSET, 1);
         if (!sentOn()) {
             Atomics.INT.setVolatile(header, (long) SharedLayout.Header.DESCRIPTOR_SENT_OFFSET, 1);
         }
     }
 
-    /** A reader took a frame naming the segment, and is its user now. */
-    void receivedCounted() {
+    /** A frame naming the segment was taken (its reader is a user now), or did not go out. */
+    void countOff() {
         Atomics.INT.getAndAdd(header, (long) SharedLayout.Header.IN_FLIGHT_OFFSET, -1);
     }
 
@@ -154,9 +152,6 @@ final class SegmentLifetime implements Runnable {
             // mapped again meanwhile, or its descriptor is out there, or left already; no launch
             // holds it, since a launch holds the segment object, which is unreachable
             return;
-        }
-        if (sentCounted && framesInFlight()) {
-            return; // a frame this process (or another) sent is not taken yet: stay, as a sender does
         }
         if (heldByTask && sentOn()) {
             return; // a worker sent on what a task of this process gave it: stay, as a sender does

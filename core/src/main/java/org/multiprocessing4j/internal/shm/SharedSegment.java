@@ -272,13 +272,13 @@ public final class SharedSegment implements Serializable {
     }
 
     /** Sent on a queue or a pipe: see {@link CountedSends}. */
-    void sentCounted() {
-        lifetime.sentCounted();
+    void countSent() {
+        lifetime.countSent();
     }
 
-    /** A frame taken here named this segment: see {@link CountedSends}. */
-    void receivedCounted() {
-        lifetime.receivedCounted();
+    /** A frame naming this segment was taken here, or did not go out: see {@link CountedSends}. */
+    void countOff() {
+        lifetime.countOff();
     }
 
     /** True for a block of small primitives, many to the segment ({@link SharedHeap}). */
