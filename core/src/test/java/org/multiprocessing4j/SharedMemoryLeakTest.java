@@ -338,12 +338,11 @@ class SharedMemoryLeakTest {
 
     @Test
     void aQueueThatAFullQueueRefusedGoesOnceDropped() throws Exception {
-        String tree = SharedSegment.treeTag();
         Queue<Queue<Integer>> full = new Queue<>(1);
         full.put(new Queue<>());
-        Set<Path> before = segmentsOf(tree);
-        offerToAFullQueueAndDrop(full);
-        Set<Path> refused = added(before, segmentsOf(tree));
+        NewFiles files = new NewFiles();
+        offerToAFullQueueAndDrop(full, files);
+        Set<Path> refused = files.seen;
         assertThat(refused).as("the queue offered").hasSize(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             System.gc();
@@ -352,10 +351,12 @@ class SharedMemoryLeakTest {
     }
 
     /** Offers a new queue to {@code full}, at once and with a timeout; a method of its own, so that it is dropped. */
-    private static void offerToAFullQueueAndDrop(Queue<Queue<Integer>> full) throws Exception {
+    private static void offerToAFullQueueAndDrop(Queue<Queue<Integer>> full, NewFiles files) throws Exception {
         Queue<Integer> refused = new Queue<>();
         assertThat(full.offer(refused)).isFalse();
         assertThat(full.offer(refused, 10, TimeUnit.MILLISECONDS)).isFalse();
+        files.look();
+        java.lang.ref.Reference.reachabilityFence(refused);
     }
 
     /** Puts a new queue holding 7 into {@code sentOn}; returns the queue, weakly. */
