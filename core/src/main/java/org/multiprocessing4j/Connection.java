@@ -178,18 +178,10 @@ public final class Connection implements AutoCloseable, Serializable {
      */
     public Object recv() throws EOFException {
         Object message = read();
-        boolean counting = Codec.messageMayHoldHandles(message);
-        if (counting) {
-            CountedSends.beginReceive();
-        }
         try {
-            return Codec.decode(message);
+            return Codec.decodeTaken(message);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a message: " + e.getMessage(), e);
-        } finally {
-            if (counting) {
-                CountedSends.endReceive();
-            }
         }
     }
 

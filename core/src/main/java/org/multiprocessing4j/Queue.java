@@ -361,18 +361,10 @@ public class Queue<E> extends AbstractQueue<E> implements BlockingQueue<E>, Seri
     /** The item in {@code message}; {@code taken} if it was removed from the queue, not just looked at. */
     @SuppressWarnings("unchecked")
     private E decode(Object message, boolean taken) {
-        boolean counting = taken && Codec.messageMayHoldHandles(message);
-        if (counting) {
-            CountedSends.beginReceive();
-        }
         try {
-            return (E) Codec.decode(message);
+            return (E) (taken ? Codec.decodeTaken(message) : Codec.decode(message));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read an item of " + this + ": " + e.getMessage(), e);
-        } finally {
-            if (counting) {
-                CountedSends.endReceive();
-            }
         }
     }
 

@@ -175,7 +175,7 @@ public final class SharedSegment implements Serializable {
 
     /** True for a queue's, a pipe's or a pool's segment, whose rings are waited on. */
     private boolean holdsRing() {
-        int kind = memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET);
+        int kind = kind();
         return kind == SharedLayout.Header.KIND_QUEUE || kind == SharedLayout.Header.KIND_PIPE
                 || kind == SharedLayout.Header.KIND_POOL;
     }
@@ -283,7 +283,12 @@ public final class SharedSegment implements Serializable {
 
     /** True for a block of small primitives, many to the segment ({@link SharedHeap}). */
     boolean isHeapBlock() {
-        return memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET) == SharedLayout.Header.KIND_HEAP;
+        return kind() == SharedLayout.Header.KIND_HEAP;
+    }
+
+    /** The header's kind, one of {@link SharedLayout.Header}'s {@code KIND_*}. */
+    private int kind() {
+        return memory.get(ValueLayout.JAVA_INT, SharedLayout.Header.KIND_OFFSET);
     }
 
     /** A pool's task being encoded took the descriptor: see {@link TaskHolds}. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.multiprocessing4j.internal.shm.CountedSends;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
 
@@ -140,7 +141,7 @@ public final class Codec {
 
     /**
      * False for a value that cannot hold a handle (null, a boxed primitive, a String, a primitive
-     * array), so that a queue or a pipe need not count its handles ({@code CountedSends}) on the
+     * array), so that a queue or a pipe need not count its handles ({@link CountedSends}) on the
      * path of the commonest items.
      */
     public static boolean mayHoldHandles(Object value) {
@@ -149,8 +150,24 @@ public final class Codec {
                 || value instanceof int[] || value instanceof long[] || value instanceof double[]);
     }
 
+    /**
+     * As {@link #decode(Object)}, for a message taken from a queue or a pipe, which nobody reads
+     * again: the handles in it count off what their sender counted ({@link CountedSends}).
+     */
+    public static Object decodeTaken(Object message) throws IOException {
+        if (!messageMayHoldHandles(message)) {
+            return decode(message);
+        }
+        CountedSends.beginReceive();
+        try {
+            return decode(message);
+        } finally {
+            CountedSends.endReceive();
+        }
+    }
+
     /** As {@link #mayHoldHandles}, for a message as {@link #MESSAGES} reads it: only objects may. */
-    public static boolean messageMayHoldHandles(Object message) {
+    private static boolean messageMayHoldHandles(Object message) {
         if (message instanceof Raw) {
             return false;
         }
