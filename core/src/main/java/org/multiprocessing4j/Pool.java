@@ -73,6 +73,8 @@ import org.multiprocessing4j.internal.shm.Deadline;
 public class Pool extends AbstractPool {
     /** How often at most a {@link ProgressListener} is called, besides once at the end. */
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
+    /** How long the threads waiting on a pool's results at the program's end wait on before they are cancelled. */
+    private static final Duration EXIT_CANCEL_GRACE = Duration.ofSeconds(1);
     /** The engines of this process's pools, for the end of the program ({@link ProcessExit}). */
     private static final Set<PoolEngine> ENGINES =
             Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
@@ -266,15 +268,18 @@ public class Pool extends AbstractPool {
         return engine.processes();
     }
 
-    /** At the end of the program: terminates every pool, as Python's pool finalizers do at exit. */
+    /**
+     * At the end of the program: terminates every pool, as Python's pool finalizers do at exit,
+     * leaving the threads that wait on their results waiting ({@link PoolEngine#terminateAtExit}),
+     * so that a program ended by SIGTERM or Ctrl-C during a {@code map} ends without a
+     * {@link CancellationException} from its main thread on its standard error.
+     */
     static void terminateAll() {
         List<PoolEngine> engines;
         synchronized (ENGINES) {
             engines = new ArrayList<>(ENGINES);
         }
-        for (PoolEngine engine : engines) {
-            engine.terminate();
-        }
+        PoolEngine.terminateAtExit(engines, EXIT_CANCEL_GRACE);
     }
 
     // ---- Python's calls ----

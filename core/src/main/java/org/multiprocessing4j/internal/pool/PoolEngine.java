@@ -266,8 +266,51 @@ public final class PoolEngine {
      * @return the units that no worker had begun, in the order they were queued
      */
     public List<Unit> terminate() {
-        List<Unit> dropped;
         List<Unit> neverBegun = new ArrayList<>();
+        cancel(killWorkers(neverBegun));
+        return neverBegun;
+    }
+
+    /**
+     * Kills the workers of {@code engines} as {@link #terminate} does, at the program's end, and
+     * leaves the units not finished as they are: a thread that waits on one waits on until the JVM
+     * halts under it, as Python's ends under a pool's callers on SIGTERM, rather than fail and print
+     * its failure while the program ends. Should the program still run {@code grace} later (a
+     * shutdown hook of the user's that waits on a result, say), those units are cancelled then, so
+     * that nothing waits for ever.
+     */
+    public static void terminateAtExit(List<PoolEngine> engines, Duration grace) {
+        List<Unit> unfinished = new ArrayList<>();
+        for (PoolEngine engine : engines) {
+            unfinished.addAll(engine.killWorkers(new ArrayList<>()));
+        }
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("mp4j-pool-exit-cancel").start(() -> {
+            try {
+                Thread.sleep(grace);
+            } catch (InterruptedException e) {
+                // cancel now
+            }
+            cancel(unfinished);
+        });
+    }
+
+    private static void cancel(List<Unit> units) {
+        for (Unit unit : units) {
+            unit.job.cancelled(unit);
+        }
+    }
+
+    /**
+     * Kills the workers, returns once they are gone, and takes every unit not finished out of the
+     * pool; adds to {@code neverBegun} those that no worker had begun, in the order they were queued.
+     *
+     * @return the units not finished, for the caller to cancel or not
+     */
+    private List<Unit> killWorkers(List<Unit> neverBegun) {
+        List<Unit> dropped;
         List<Worker> live = new ArrayList<>();
         lock.lock();
         try {
@@ -302,10 +345,7 @@ public final class PoolEngine {
         } finally {
             lock.unlock();
         }
-        for (Unit unit : dropped) {
-            unit.job.cancelled(unit);
-        }
-        return neverBegun;
+        return dropped;
     }
 
     /**
