@@ -433,6 +433,36 @@ class SharedMemoryLeakTest {
     }
 
     @Test
+    void queuesThatPoolTasksReturnGoOnceTheCallerDropsThemWhileThePoolStaysOpen() throws Exception {
+        try (Pool pool = new Pool(1)) {
+            pool.apply(() -> 0);
+            NewFiles files = new NewFiles();
+            for (int i = 0; i < 4; i++) {
+                takeFromAPoolTaskAndDrop(pool, i, files);
+            }
+            Set<Path> made = files.seen;
+            assertThat(made).as("a queue a round").hasSize(4);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                System.gc();
+                return made.stream().noneMatch(Files::exists);
+            });
+            assertThat(pool.apply(() -> 1)).as("the pool still works").isEqualTo(1);
+        }
+    }
+
+    /** A queue a task makes, fills and returns, taken from here; a method of its own, so that it is dropped. */
+    private static void takeFromAPoolTaskAndDrop(Pool pool, int i, NewFiles files) throws Exception {
+        Queue<Integer> made = pool.apply(() -> {
+            Queue<Integer> queue = new Queue<>();
+            queue.put(i);
+            return queue;
+        });
+        assertThat(made.take()).isEqualTo(i);
+        files.look();
+        java.lang.ref.Reference.reachabilityFence(made);
+    }
+
+    @Test
     void aQueueAPoolTaskSentOnStillAttachesOnceThePoolIsClosedAndTheCallerDroppedIt() throws Exception {
         String tree = SharedSegment.treeTag();
         Queue<Queue<Integer>> sentOn = new Queue<>();
