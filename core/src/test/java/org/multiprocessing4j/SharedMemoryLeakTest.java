@@ -388,19 +388,31 @@ class SharedMemoryLeakTest {
     @Test
     void queuesThatPoolTasksCapturedOrTookGoWhileThePoolStaysOpenOnceTheWorkersAreIdle() throws Exception {
         try (Pool pool = new Pool(2)) {
-            pool.apply(() -> 0);
-            NewFiles files = new NewFiles();
-            for (int i = 0; i < 4; i++) {
-                giveToPoolTasksAndDrop(pool, i, files);
-            }
-            Set<Path> made = files.seen;
-            assertThat(made).as("three queues a round").hasSize(12);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                System.gc();
-                return made.stream().noneMatch(Files::exists);
-            });
-            assertThat(pool.apply(() -> 1)).as("the pool still works").isEqualTo(1);
+            assertRoundsFreeTheirFilesWhileThePoolStaysOpen(pool, SharedMemoryLeakTest::giveToPoolTasksAndDrop, 3);
         }
+    }
+
+    /** A round of work on a pool, which makes {@code files} see the files it made. */
+    @FunctionalInterface
+    private interface PoolRound {
+        void run(Pool pool, int i, NewFiles files) throws Exception;
+    }
+
+    /** Four rounds make {@code filesPerRound} files each, which go while the pool stays open, and the pool still works. */
+    private static void assertRoundsFreeTheirFilesWhileThePoolStaysOpen(Pool pool, PoolRound round, int filesPerRound)
+            throws Exception {
+        pool.apply(() -> 0);
+        NewFiles files = new NewFiles();
+        for (int i = 0; i < 4; i++) {
+            round.run(pool, i, files);
+        }
+        Set<Path> made = files.seen;
+        assertThat(made).as(filesPerRound + " files a round").hasSize(4 * filesPerRound);
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            System.gc();
+            return made.stream().noneMatch(Files::exists);
+        });
+        assertThat(pool.apply(() -> 1)).as("the pool still works").isEqualTo(1);
     }
 
     /**
@@ -435,18 +447,7 @@ class SharedMemoryLeakTest {
     @Test
     void queuesThatPoolTasksReturnGoOnceTheCallerDropsThemWhileThePoolStaysOpen() throws Exception {
         try (Pool pool = new Pool(1)) {
-            pool.apply(() -> 0);
-            NewFiles files = new NewFiles();
-            for (int i = 0; i < 4; i++) {
-                takeFromAPoolTaskAndDrop(pool, i, files);
-            }
-            Set<Path> made = files.seen;
-            assertThat(made).as("a queue a round").hasSize(4);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                System.gc();
-                return made.stream().noneMatch(Files::exists);
-            });
-            assertThat(pool.apply(() -> 1)).as("the pool still works").isEqualTo(1);
+            assertRoundsFreeTheirFilesWhileThePoolStaysOpen(pool, SharedMemoryLeakTest::takeFromAPoolTaskAndDrop, 1);
         }
     }
 
