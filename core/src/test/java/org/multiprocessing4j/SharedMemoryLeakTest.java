@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -461,6 +462,36 @@ class SharedMemoryLeakTest {
         assertThat(made.take()).isEqualTo(i);
         files.look();
         java.lang.ref.Reference.reachabilityFence(made);
+    }
+
+    @Test
+    void queuesGivenToAManagersDictAndTakenBackGoOnceEveryoneLetGoOfThemWhileTheManagerRuns() throws Exception {
+        try (Manager manager = Manager.start()) {
+            Map<String, Queue<Integer>> dict = manager.dict();
+            NewFiles files = new NewFiles();
+            for (int i = 0; i < 4; i++) {
+                passThroughADictAndDrop(dict, i, files);
+            }
+            Set<Path> made = files.seen;
+            assertThat(made).as("a queue a round").hasSize(4);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                System.gc();
+                return made.stream().noneMatch(Files::exists);
+            });
+            assertThat(dict).as("the manager still works").isEmpty();
+        }
+    }
+
+    /** A queue put in a manager's dict, then removed and taken from; a method of its own, so that it is dropped. */
+    private static void passThroughADictAndDrop(Map<String, Queue<Integer>> dict, int i, NewFiles files) throws Exception {
+        Queue<Integer> queue = new Queue<>();
+        queue.put(i);
+        dict.put("queue", queue);
+        Queue<Integer> back = dict.remove("queue");
+        assertThat(back.take()).isEqualTo(i);
+        files.look();
+        java.lang.ref.Reference.reachabilityFence(queue);
+        java.lang.ref.Reference.reachabilityFence(back);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.multiprocessing4j.internal.shm.CountedSends;
 import org.multiprocessing4j.internal.wire.Codec;
 
 /**
@@ -55,14 +56,31 @@ public final class Calls {
                 .collect(Collectors.joining(",", "(", ")"));
     }
 
+    /**
+     * A call's bytes. A call is read once, by the server's thread for the caller's session, so the
+     * handles in its arguments are counted as sent rather than pinned ({@link CountedSends}): a
+     * client that gives a server a new queue for each request does not keep each one's file until
+     * it ends. A call encoded is taken to go out: one that never reaches its server keeps its
+     * segments until the tree's root ends.
+     *
+     * @throws IllegalArgumentException if an argument cannot be serialized; then nothing is counted
+     */
     static byte[] call(long objectId, String method, Object[] arguments) {
         byte[] key = KEY_BYTES.computeIfAbsent(method, Calls::modifiedUtf8);
         int count = arguments == null ? 0 : arguments.length;
         byte[][] encoded = new byte[count][];
         int length = Long.BYTES + Short.BYTES + key.length + Integer.BYTES;
-        for (int i = 0; i < count; i++) {
-            encoded[i] = argument(arguments[i], i, method);
-            length += Integer.BYTES + encoded[i].length;
+        int counted = CountedSends.beginSend(mayHoldHandles(arguments));
+        boolean done = false;
+        try {
+            for (int i = 0; i < count; i++) {
+                encoded[i] = argument(arguments[i], i, method);
+                length += Integer.BYTES + encoded[i].length;
+            }
+            done = true;
+        } finally {
+            CountedSends.endSend(counted);
+            CountedSends.settle(counted, done);
         }
         // Big-endian, as DataInputStream reads it in readCall.
         ByteBuffer frame = ByteBuffer.allocate(length).putLong(objectId).putShort((short) key.length).put(key).putInt(count);
@@ -70,6 +88,17 @@ public final class Calls {
             frame.putInt(argument.length).put(argument);
         }
         return frame.array();
+    }
+
+    private static boolean mayHoldHandles(Object[] arguments) {
+        if (arguments != null) {
+            for (Object argument : arguments) {
+                if (Codec.mayHoldHandles(argument)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** An argument's encoding; the words that name it in an error are made only for a value that needs them. */
@@ -114,7 +143,7 @@ public final class Calls {
                 }
                 byte[] argument = new byte[length];
                 in.get(argument);
-                arguments[i] = Codec.decode(argument);
+                arguments[i] = Codec.decodeTaken(argument); // a call is read once: see call
             }
             return new Call(objectId, method, arguments);
         } catch (BufferUnderflowException e) {
@@ -177,7 +206,7 @@ public final class Calls {
         if (reply.length < 1 || (reply[0] != VALUE && reply[0] != THROWN)) {
             throw new StreamCorruptedException("a manager's reply begins with " + (reply.length < 1 ? "nothing" : reply[0]));
         }
-        Object decoded = Codec.decode(Arrays.copyOfRange(reply, 1, reply.length));
+        Object decoded = Codec.decodeTaken(Arrays.copyOfRange(reply, 1, reply.length)); // read once: see encodeReply
         if (reply[0] == THROWN) {
             throw (Throwable) decoded;
         }

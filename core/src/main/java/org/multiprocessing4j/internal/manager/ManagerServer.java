@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +43,7 @@ import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.channel.FrameChannel;
 import org.multiprocessing4j.internal.channel.Handshake;
 import org.multiprocessing4j.internal.shm.Liveness;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.internal.wire.Codec;
 
 /**
@@ -71,6 +73,8 @@ import org.multiprocessing4j.internal.wire.Codec;
 public final class ManagerServer {
     /** The manager's operation that interrupts a session's call: a client's thread was interrupted in a call that may be. */
     static final String INTERRUPT = "interrupt";
+    /** How long a server whose calls mapped shared memory waits for a call before it collects ({@link #awaitStop}). */
+    private static final Duration IDLE_BEFORE_COLLECTING = Duration.ofMillis(200);
     private static final java.util.concurrent.ThreadFactory CONNECTION_THREADS =
             Thread.ofPlatform().daemon().name("mp4j-manager-client-", 1).factory();
 
@@ -80,6 +84,8 @@ public final class ManagerServer {
     private final Map<Class<?>, Map<String, Method>> methods = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(Calls.MANAGER);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Calls begun so far, by which {@link #awaitStop} sees the server idle. */
+    private final AtomicLong callsBegun = new AtomicLong();
     /** The channels being served, by the id their clients gave them. */
     private final Map<Long, ServedSession> sessions = new ConcurrentHashMap<>();
     /** The blocks made for clients, Python's SharedMemoryManager's: unlinked when the server stops. */
@@ -126,9 +132,29 @@ public final class ManagerServer {
             started.put(remote.address());
         }
         try {
-            server.stopped.await();
+            server.awaitStop();
         } finally {
             RUNNING.remove(serverId);
+        }
+    }
+
+    /**
+     * Waits until a client asks the server to stop. Meanwhile, once calls have mapped shared memory
+     * and then none has begun for {@link #IDLE_BEFORE_COLLECTING}, asks for a collection, as an idle
+     * pool worker does: the handles its objects let go of (a queue removed from a dict) then leave
+     * their segments, whose files go once nobody else uses them. A server called now and then
+     * allocates too little for the collector to run of itself.
+     */
+    private void awaitStop() throws InterruptedException {
+        long mappingsAtCollection = SharedSegment.mappingsMade();
+        long callsSeen = callsBegun.get();
+        while (!stopped.await(IDLE_BEFORE_COLLECTING.toNanos(), TimeUnit.NANOSECONDS)) {
+            long calls = callsBegun.get();
+            if (calls == callsSeen && SharedSegment.mappingsMade() != mappingsAtCollection) {
+                mappingsAtCollection = SharedSegment.mappingsMade();
+                System.gc();
+            }
+            callsSeen = calls;
         }
     }
 
@@ -208,6 +234,7 @@ public final class ManagerServer {
     private byte[] handle(byte[] message, ManagerAddress self, ServedSession session) {
         Object result;
         byte status = Calls.VALUE;
+        callsBegun.incrementAndGet();
         session.begin();
         try {
             Calls.Call call;
@@ -232,10 +259,14 @@ public final class ManagerServer {
         }
     }
 
-    /** The reply's value; one that cannot be serialized becomes the exception that says so. */
+    /**
+     * The reply's value; one that cannot be serialized becomes the exception that says so. A reply
+     * is read once, by the client that called: the handles in it are counted, not pinned, so that a
+     * server that hands out a queue it holds does not keep that queue's file until it ends.
+     */
     private static byte[] encodeReply(byte status, Object result) {
         try {
-            return Codec.encode(result, status == Calls.VALUE ? "the result of a manager's method" : "an exception a manager's method threw");
+            return Codec.encodeTaken(result, status == Calls.VALUE ? "the result of a manager's method" : "an exception a manager's method threw");
         } catch (IllegalArgumentException e) {
             return Codec.encode(e, "an exception");
         }

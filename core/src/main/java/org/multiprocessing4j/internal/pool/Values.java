@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.multiprocessing4j.MaybeEncodingException;
-import org.multiprocessing4j.internal.shm.CountedSends;
 import org.multiprocessing4j.internal.wire.Codec;
 
 /**
@@ -109,32 +108,14 @@ final class Values {
             }
             byte[] encoded;
             try {
-                encoded = encodeResult(values[i]);
+                // The pool's result thread reads a result once: a worker that returns a new queue
+                // for each task does not keep each one's file for as long as it lives.
+                encoded = Codec.encodeTaken(values[i], "the result of a pool task");
             } catch (RuntimeException unserializable) {
                 out.put(FAILED).putBytes(failure(MaybeEncodingException.ofResult(values[i], unserializable)));
                 continue;
             }
             out.put(OK).putBytes(encoded);
-        }
-    }
-
-    /**
-     * {@code value}'s bytes. The pool's result thread reads a result once, so the handles in it are
-     * counted as sent rather than pinned ({@link CountedSends}): a worker that returns a new queue
-     * for each task does not keep each one's file for as long as it lives. A result gathered and lost
-     * with its worker keeps its count, and so its segments, until the tree's root ends.
-     *
-     * @throws RuntimeException if it cannot be serialized; then nothing is counted
-     */
-    private static byte[] encodeResult(Object value) {
-        int counted = CountedSends.beginSend(Codec.mayHoldHandles(value));
-        byte[] bytes = null;
-        try {
-            bytes = Codec.encode(value, "the result of a pool task");
-            return bytes;
-        } finally {
-            CountedSends.endSend(counted);
-            CountedSends.settle(counted, bytes != null);
         }
     }
 

@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Descriptors sent on a queue or a pipe, or in a pool's result: counted in the segment's header
- * while a frame naming them is not taken, so that the sender need not stay the segment's user until
- * it exits.
+ * Descriptors sent on a queue or a pipe, in a pool's result, or in a call to a manager or its reply:
+ * counted in the segment's header while a frame naming them is not taken, so that the sender need
+ * not stay the segment's user until it exits.
  *
- * <p>A frame of a queue or a pipe is read once, by whoever takes it, and so is a pool's result, by
- * the pool's result thread. So a descriptor written into
+ * <p>A frame of a queue or a pipe is read once, by whoever takes it; so is a pool's result, by the
+ * pool's result thread, and a manager's call and its reply, by the server and by the caller. So a
+ * descriptor written into
  * one, between {@link #beginSend} and {@link #endSend}, adds one to the header's in-flight count
  * ({@link SharedLayout.Header#IN_FLIGHT_OFFSET}), and the reader that takes the frame, between
  * {@link #beginReceive} and {@link #endReceive}, attaches the segment, and so becomes its user, and
@@ -24,12 +25,13 @@ import java.util.List;
  *
  * <p>What is not counted pins as before: a block of small primitives, whose chunks this process
  * must never hand out again while another may use them, and a descriptor written anywhere else (the
- * user's own serialization, a manager). A count that never reaches zero (a frame never taken, a
- * pool's result lost with its worker or come after its pool was terminated, a reader killed between
- * its take and its attach) keeps the segment until the tree's root ends, where a sender's pin kept
- * it until that sender ended. A frame that did not go out (a
- * full queue, a broken pipe) takes back what it counted ({@link #settle}); only a frame taken is
- * counted down, not one peeked at.
+ * user's own serialization; a child's launch and a pool's task hold theirs by rules of their own,
+ * {@link LaunchPins} and {@link TaskHolds}). A count that never reaches zero (a frame never taken,
+ * a pool's result lost with its worker or come after its pool was terminated, a call or a reply
+ * whose reader died first, a reader killed between its take and its attach) keeps the segment until
+ * the tree's root ends, where a sender's pin kept it until that sender ended. A frame that did not
+ * go out (a full queue, a broken pipe) takes back what it counted ({@link #settle}); only a frame
+ * taken is counted down, not one peeked at.
  *
  * <p>Depths are per thread and nest; a thread that never sends or receives allocates nothing here.
  */

@@ -140,6 +140,27 @@ public final class Codec {
     }
 
     /**
+     * As {@link #encode(Object, String)}, for a frame that one reader takes and reads with
+     * {@link #decodeTaken}: the handles in it are counted as sent rather than pinned
+     * ({@link CountedSends}), and nothing is counted if it cannot be encoded. The frame is taken to
+     * go out once encoded: one that never reaches its reader keeps its segments until the tree's
+     * root ends.
+     *
+     * @throws IllegalArgumentException as {@link #encode(Object, String)}
+     */
+    public static byte[] encodeTaken(Object value, String what) {
+        int counted = CountedSends.beginSend(mayHoldHandles(value));
+        byte[] bytes = null;
+        try {
+            bytes = encode(value, what);
+            return bytes;
+        } finally {
+            CountedSends.endSend(counted);
+            CountedSends.settle(counted, bytes != null);
+        }
+    }
+
+    /**
      * False for a value that cannot hold a handle (null, a boxed primitive, a String, a primitive
      * array), so that a queue or a pipe need not count its handles ({@link CountedSends}) on the
      * path of the commonest items.
