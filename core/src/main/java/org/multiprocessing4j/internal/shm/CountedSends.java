@@ -10,11 +10,10 @@ import java.util.List;
  *
  * <p>A frame of a queue or a pipe is read once, by whoever takes it; so is a pool's result, by the
  * pool's result thread, and a manager's call and its reply, by the server and by the caller. So a
- * descriptor written into
- * one, between {@link #beginSend} and {@link #endSend}, adds one to the header's in-flight count
- * ({@link SharedLayout.Header#IN_FLIGHT_OFFSET}), and the reader that takes the frame, between
- * {@link #beginReceive} and {@link #endReceive}, attaches the segment, and so becomes its user, and
- * then takes one off. While the count is above zero, nobody deletes the segment, neither its last
+ * descriptor written into one, between {@link #beginSend} and {@link #endSend}, adds one to the
+ * header's in-flight count ({@link SharedLayout.Header#IN_FLIGHT_OFFSET}), and the reader that takes
+ * the frame, between {@link #beginReceive} and {@link #endReceive}, attaches the segment, and so
+ * becomes its user, and then takes one off. While the count is above zero, nobody deletes the segment, neither its last
  * user as it leaves ({@link SegmentLifetime}) nor the tracker while the tree's root runs
  * ({@link ResourceTracker}), even when no live process uses it: its sender may have left and its
  * first taker sent it on and ended. So a sender leaves like any user once it drops its handle, and
