@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 import org.multiprocessing4j.testing.Gate;
 import org.multiprocessing4j.testing.JavaProgram;
 import org.multiprocessing4j.testing.Pids;
 import org.multiprocessing4j.testing.Scratch;
+import org.multiprocessing4j.testing.Segments;
 
 /**
  * What happens to children when their program ends: Python's exit function when it ends in order,
@@ -186,6 +188,39 @@ class ProgramExitTest {
             for (long pid : pids) {
                 Pids.awaitGone(pid, Duration.ofSeconds(1));
             }
+        }
+    }
+
+    /**
+     * Starts a child whose target holds a queue, paused at its JVM's start until the file
+     * {@code args[0]} is deleted; prints the child's pid and the tree's tag, and waits to be killed.
+     */
+    public static class StartsAChildPausedAtItsStart {
+        public static void main(String[] args) throws Exception {
+            Queue<Integer> queue = new Queue<>();
+            Process child = new Process(() -> queue.put(1));
+            child.setJvmOptions(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
+                    "-XX:PauseAtStartupFile=" + args[0]));
+            child.start();
+            System.out.println(child.pid().getAsLong() + " " + SharedSegment.treeTag());
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void aChildWhoseParentDiesBeforeItReadsItsLaunchHaltsWithoutAnErrorThoughTheLaunchsQueueIsGone() throws Exception {
+        Path pause = dir.resolve("pause");
+        try (JavaProgram program = JavaProgram.start(StartsAChildPausedAtItsStart.class, pause.toString())) {
+            String[] started = program.nextLine(PROGRAM_LIMIT).split(" ");
+            long child = Long.parseLong(started[0]);
+            await().atMost(PROGRAM_LIMIT).until(() -> Files.exists(pause)); // the child's JVM waits for it to go
+            program.process().destroyForcibly();
+            program.process().onExit().get(30, TimeUnit.SECONDS);
+            await().atMost(PROGRAM_LIMIT).until(() -> Segments.ofTree(started[1]).isEmpty()); // the tracker removed the queue
+            Files.delete(pause);
+            Pids.awaitGone(child, Duration.ofSeconds(30));
+            assertThat(program.stderr()).as("an orphan halts; nobody is left to read why it could not start")
+                    .doesNotContain("could not start");
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,13 +31,6 @@ class SharedMemoryLeakTest {
 
     @TempDir
     Path dir;
-
-    private static Set<Path> segmentsOf(String tree) throws IOException {
-        try (var files = Files.list(SharedSegment.DIRECTORY)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("mp4j-" + tree + "-"))
-                    .collect(Collectors.toSet());
-        }
-    }
 
     private static void awaitGone(Set<Path> files) throws InterruptedException {
         long deadline = System.nanoTime() + CLEANUP_LIMIT.toNanos();
@@ -79,7 +71,7 @@ class SharedMemoryLeakTest {
             String[] words = program.nextLine(PROGRAM_LIMIT).split(" ");
             String tree = words[0];
             long childPid = Long.parseLong(words[1]);
-            Set<Path> segments = segmentsOf(tree);
+            Set<Path> segments = Segments.ofTree(tree);
             assertThat(segments).as("the parent's block of small primitives, and the child's").hasSize(2);
 
             new ProcessBuilder("kill", "-KILL", Long.toString(childPid)).start().waitFor();
@@ -94,7 +86,7 @@ class SharedMemoryLeakTest {
     @Test
     void aSegmentOnlyAKilledChildUsedIsRemovedWhileTheParentLives() throws Exception {
         String tree = SharedSegment.treeTag();
-        Set<Path> before = segmentsOf(tree);
+        Set<Path> before = Segments.ofTree(tree);
         String made = dir.resolve("made").toString();
         Process p = new Process(() -> {
             Lock own = new Lock();
@@ -104,7 +96,7 @@ class SharedMemoryLeakTest {
         });
         p.start();
         Gate.await(made);
-        Set<Path> childs = segmentsOf(tree);
+        Set<Path> childs = Segments.ofTree(tree);
         childs.removeAll(before);
         assertThat(childs).hasSize(1);
         p.kill();
@@ -128,17 +120,17 @@ class SharedMemoryLeakTest {
     void handlesNoCodeUsesAnyMoreFreeTheirMappingsAndFilesSoAMakeAndDropLoopStaysFlat() throws Exception {
         long bound = 4096; // four times what the library maps before it asks for a collection, however long the loop
         String tree = SharedSegment.treeTag();
-        int filesBefore = segmentsOf(tree).size();
+        int filesBefore = Segments.ofTree(tree).size();
         long mappingsBefore = LeakBaseline.mappingsNow();
         long[] peaks = makeAndDrop(20_000, 2_000, tree, filesBefore, mappingsBefore);
         assertThat(peaks[0]).as("files in /dev/shm beyond those before the loop").isLessThan(bound);
         assertThat(peaks[1]).as("mappings beyond those before the loop").isLessThan(bound);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (segmentsOf(tree).size() > filesBefore && System.nanoTime() < deadline) {
+        while (Segments.ofTree(tree).size() > filesBefore && System.nanoTime() < deadline) {
             System.gc();
             Thread.sleep(100);
         }
-        assertThat(segmentsOf(tree)).as("once collected, every dropped handle's file is gone, but for the block "
+        assertThat(Segments.ofTree(tree)).as("once collected, every dropped handle's file is gone, but for the block "
                 + "small primitives are allocated from next").hasSizeLessThanOrEqualTo(filesBefore + 1);
     }
 
@@ -161,7 +153,7 @@ class SharedMemoryLeakTest {
                 assertThat(queue.take()).isEqualTo(i);
             }
             if (i % 500 == 0) {
-                peakFiles = Math.max(peakFiles, segmentsOf(tree).size() - filesBefore);
+                peakFiles = Math.max(peakFiles, Segments.ofTree(tree).size() - filesBefore);
                 peakMappings = Math.max(peakMappings, LeakBaseline.mappingsNow() - mappingsBefore);
             }
         }
@@ -188,13 +180,13 @@ class SharedMemoryLeakTest {
      */
     private static final class NewFiles {
         final String tree = SharedSegment.treeTag();
-        final Set<Path> before = segmentsOf(tree);
+        final Set<Path> before = Segments.ofTree(tree);
         final Set<Path> seen = new java.util.HashSet<>();
 
         NewFiles() throws IOException {}
 
         void look() throws IOException {
-            seen.addAll(added(before, segmentsOf(tree)));
+            seen.addAll(added(before, Segments.ofTree(tree)));
         }
     }
 
@@ -226,9 +218,9 @@ class SharedMemoryLeakTest {
     void aHandleTheChildSentOnIntoAQueueStillAttachesOnceTheParentHasDroppedItsOwn() throws Exception {
         String tree = SharedSegment.treeTag();
         Queue<Queue<Integer>> sentOn = new Queue<>();
-        Set<Path> before = segmentsOf(tree);
+        Set<Path> before = Segments.ofTree(tree);
         WeakReference<Queue<Integer>> dropped = sendOnThroughAChild(sentOn);
-        Set<Path> inner = segmentsOf(tree);
+        Set<Path> inner = Segments.ofTree(tree);
         inner.removeAll(before);
         assertThat(inner).as("the queue the child sent on").hasSize(1);
         assertSentOnQueueOutlivesItsCollection(dropped, inner, sentOn);
@@ -290,9 +282,9 @@ class SharedMemoryLeakTest {
     void aQueueSentOnAQueueStaysForItsTakerThoughItsSenderDroppedItAndAnotherProcessOnlyPeekedAtIt() throws Exception {
         String tree = SharedSegment.treeTag();
         Queue<Queue<Integer>> sentOn = new Queue<>();
-        Set<Path> before = segmentsOf(tree);
+        Set<Path> before = Segments.ofTree(tree);
         WeakReference<Queue<Integer>> dropped = sendOnAndDrop(sentOn);
-        Set<Path> inner = added(before, segmentsOf(tree));
+        Set<Path> inner = added(before, Segments.ofTree(tree));
         assertThat(inner).as("the queue sent on").hasSize(1);
         Process peeker = new Process(() -> {
             if (sentOn.peek().take() != 7) {
@@ -320,9 +312,9 @@ class SharedMemoryLeakTest {
             forwarded.put(queue);
         });
         forwarder.start();
-        Set<Path> before = segmentsOf(tree);
+        Set<Path> before = Segments.ofTree(tree);
         WeakReference<Queue<Integer>> dropped = sendOnAndDrop(requests);
-        Set<Path> inner = added(before, segmentsOf(tree));
+        Set<Path> inner = added(before, Segments.ofTree(tree));
         assertThat(inner).as("the queue sent on").hasSize(1);
         Gate.await(taken);
         await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -502,9 +494,9 @@ class SharedMemoryLeakTest {
         Set<Path> inner;
         try (Pool pool = new Pool(1)) {
             pool.apply(() -> 0);
-            Set<Path> before = segmentsOf(tree);
+            Set<Path> before = Segments.ofTree(tree);
             dropped = sendOnThroughAPoolTask(pool, sentOn);
-            inner = segmentsOf(tree);
+            inner = Segments.ofTree(tree);
             inner.removeAll(before);
         }
         assertThat(inner).as("the queue the task sent on").hasSize(1);

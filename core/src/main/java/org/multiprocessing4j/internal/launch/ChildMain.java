@@ -81,6 +81,11 @@ public final class ChildMain {
             }
             task = decoded;
         } catch (IOException | RuntimeException | LinkageError e) {
+            if (boot != null && !ParentWatch.parentAlive(boot.parentPid())) {
+                // The parent died as this child started (the segments its launch names may be gone
+                // with it): a child whose parent is gone halts, and nobody is left to read why.
+                ParentWatch.haltOrphan(socket);
+            }
             String error = e.toString();
             System.err.println("multiprocessing4j: child " + ProcessHandle.current().pid() + " could not start: " + error);
             if (boot != null) {
