@@ -11,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +27,8 @@ import org.multiprocessing4j.internal.sys.RandomBytes;
  * there starts none. A process that makes segments looks again at most every
  * {@link #RECHECK_AFTER}, and starts a new tracker if the last one died. Every {@link #POLL}, the
  * tracker deletes each {@code mp4j-<tree>-*} segment whose registered users are all dead, a
- * {@code .new} file left by a creator that died within {@link #ABANDONED_AFTER}, and the spill
+ * {@code .new} file left by a creator that died (one older than {@link #ABANDONED_AFTER}, or than
+ * {@link #ORPHANED_AFTER} once the tree's root has ended), and the spill
  * files nobody can read any more ({@link SpillFiles}): of a ring that is gone, or of a writer that
  * has ended and that no committed frame names; then the names of {@code SharedMemory} blocks whose files are
  * gone ({@link SharedBlock#deleteDanglingNames}). It exits when the tree's root process has ended and nothing
@@ -46,6 +46,13 @@ public final class ResourceTracker {
     /** How often a process that makes segments checks that its tree's tracker still runs. */
     static final Duration RECHECK_AFTER = Duration.ofSeconds(1);
     static final Duration ABANDONED_AFTER = Duration.ofMinutes(1);
+    /**
+     * A {@code .new} file of a tree whose root has ended is deleted once it is this old: every
+     * descendant halts within a second of its parent's end ({@code ParentWatch}), so no creator is
+     * left to rename it. Until then the tracker stays, so that a creator killed between making the
+     * file and renaming it leaves nothing.
+     */
+    static final Duration ORPHANED_AFTER = Duration.ofSeconds(2);
     private static final String LOCK_SUFFIX = ".tracker";
     private static final List<String> SMALL_JVM = List.of("-Xmx16m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:-UsePerfData");
@@ -167,12 +174,12 @@ public final class ResourceTracker {
     static int sweep(String tree) throws IOException {
         int remaining = 0;
         Instant abandoned = Instant.now().minus(ABANDONED_AFTER);
-        boolean keepInFlight = rootAlive(tree);
+        boolean rootAlive = rootAlive(tree);
         try (DirectoryStream<Path> files = Files.newDirectoryStream(SharedSegment.DIRECTORY,
                 SharedSegment.PREFIX + tree + "-*")) {
             for (Path file : files) {
                 try {
-                    remaining += sweepOne(file, abandoned, keepInFlight) ? 1 : 0;
+                    remaining += sweepOne(file, abandoned, rootAlive) ? 1 : 0;
                 } catch (IOException | RuntimeException e) {
                     remaining++; // renamed or deleted meanwhile, or unreadable: looked at again next period
                 }
@@ -182,18 +189,22 @@ public final class ResourceTracker {
         return remaining;
     }
 
-    /** Deletes {@code file} if nothing uses it any more; true if it stays. */
-    private static boolean sweepOne(Path file, Instant abandoned, boolean keepInFlight) throws IOException {
+    /**
+     * Deletes {@code file} if nothing uses it any more; true if it stays. While the tree's root
+     * runs, a segment a frame not taken yet names stays too.
+     */
+    private static boolean sweepOne(Path file, Instant abandoned, boolean rootAlive) throws IOException {
         if (!isOurs(file)) {
             return false; // a directory, a link, another user's: not ours to delete, nor to wait for
         }
         String name = file.getFileName().toString();
-        if (name.endsWith(".new")) {
-            FileTime modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
-            if (modified.toInstant().isBefore(abandoned)) {
+        if (name.endsWith(SharedSegment.CREATING_SUFFIX)) {
+            Instant modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toInstant();
+            if (modified.isBefore(rootAlive ? abandoned : Instant.now().minus(ORPHANED_AFTER))) {
                 Files.deleteIfExists(file);
+                return false;
             }
-            return false;
+            return true; // its creator may still rename it
         }
         if (SpillFiles.isSpill(name)) {
             if (spillStillReadable(file, name)) {
@@ -202,7 +213,7 @@ public final class ResourceTracker {
             Files.deleteIfExists(file);
             return false;
         }
-        if (inUse(file, keepInFlight)) {
+        if (inUse(file, rootAlive)) {
             return true;
         }
         Files.deleteIfExists(file);

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,32 @@ class ResourceTrackerTest {
         assertThat(directory).isDirectory();
         assertThat(link).isSymbolicLink();
         assertThat(stranger).exists();
+    }
+
+    @Test
+    void aFileBeingMadeInATreeWhoseRootHasEndedGoesOnceNoDescendantCanBeLeftToRenameIt() throws Exception {
+        Path fresh = Files.writeString(make(SharedSegment.DIRECTORY.resolve("mp4j-" + TREE + "-fresh.new")), "");
+        Path orphaned = Files.writeString(make(SharedSegment.DIRECTORY.resolve("mp4j-" + TREE + "-orphaned.new")), "");
+        Files.setLastModifiedTime(orphaned, ago(ResourceTracker.ORPHANED_AFTER.plusSeconds(1)));
+        assertThat(ResourceTracker.sweep(TREE)).as("the fresh one may yet be renamed: the tracker stays for it").isOne();
+        assertThat(orphaned).doesNotExist();
+        assertThat(fresh).exists();
+    }
+
+    @Test
+    void aFileBeingMadeInATreeWhoseRootRunsStaysUntilItIsAbandoned() throws Exception {
+        String tree = SharedSegment.treeTag(); // this JVM's: its root runs
+        Path slow = Files.writeString(make(SharedSegment.DIRECTORY.resolve("mp4j-" + tree + "-slow.new")), "");
+        Files.setLastModifiedTime(slow, ago(ResourceTracker.ORPHANED_AFTER.plusSeconds(1)));
+        Path abandoned = Files.writeString(make(SharedSegment.DIRECTORY.resolve("mp4j-" + tree + "-abandoned.new")), "");
+        Files.setLastModifiedTime(abandoned, ago(ResourceTracker.ABANDONED_AFTER.plusSeconds(1)));
+        ResourceTracker.sweep(tree);
+        assertThat(slow).as("its creator may be alive, and slow").exists();
+        assertThat(abandoned).doesNotExist();
+    }
+
+    private static FileTime ago(Duration age) {
+        return FileTime.from(Instant.now().minus(age));
     }
 
     @Test
