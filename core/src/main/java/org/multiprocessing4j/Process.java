@@ -470,7 +470,9 @@ public class Process implements Serializable {
         try {
             run();
         } catch (Throwable t) {
-            printUncaught(t);
+            if (ProcessTree.parent().map(Process::isAlive).orElse(true)) {
+                printUncaught(t);
+            } // else an orphan about to halt, most likely failing as what its parent made went with it: nobody is left to read why
             status = 1;
         } finally {
             try {

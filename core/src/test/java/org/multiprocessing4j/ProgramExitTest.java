@@ -224,6 +224,69 @@ class ProgramExitTest {
         }
     }
 
+    /**
+     * Starts a child paused at its JVM's start until the file {@code args[0]} is deleted, whose
+     * launch is too big for the pipe to hold: the program writes it while the child reads. Prints
+     * the child's pid and waits to be killed.
+     */
+    public static class StartsAChildWithABigLaunchPausedAtItsStart {
+        public static void main(String[] args) throws Exception {
+            byte[] big = new byte[1 << 20];
+            Process child = new Process(() -> System.out.println(big.length));
+            child.setJvmOptions(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup",
+                    "-XX:PauseAtStartupFile=" + args[0]));
+            child.start();
+            System.out.println(child.pid().getAsLong());
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void aChildWhoseParentDiesWhileWritingItsLaunchHaltsWithoutAnError() throws Exception {
+        Path pause = dir.resolve("pause");
+        try (JavaProgram program = JavaProgram.start(StartsAChildWithABigLaunchPausedAtItsStart.class, pause.toString())) {
+            long child = Long.parseLong(program.nextLine(PROGRAM_LIMIT));
+            await().atMost(PROGRAM_LIMIT).until(() -> Files.exists(pause));
+            program.process().destroyForcibly(); // the launch is cut short: the pipe holds only its start
+            program.process().onExit().get(30, TimeUnit.SECONDS);
+            Files.delete(pause);
+            Pids.awaitGone(child, Duration.ofSeconds(30));
+            assertThat(program.stderr()).doesNotContain("could not start");
+        }
+    }
+
+    /**
+     * Starts a child whose target throws once its parent is gone, prints the child's pid once the
+     * target runs (the gate {@code args[0]}), and waits to be killed.
+     */
+    public static class StartsAChildThatFailsOnceOrphaned {
+        public static void main(String[] args) throws Exception {
+            String running = args[0];
+            Process child = new Process(() -> {
+                long parent = ProcessHandle.current().parent().orElseThrow().pid();
+                Gate.open(running);
+                while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == parent) {
+                    Thread.sleep(1);
+                }
+                throw new IllegalStateException("what the parent made is gone");
+            });
+            child.start();
+            Gate.await(running);
+            System.out.println(child.pid().getAsLong());
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void anOrphanWhoseTargetFailsDoesNotReportItWithNobodyLeftToRead() throws Exception {
+        try (JavaProgram program = JavaProgram.start(StartsAChildThatFailsOnceOrphaned.class, dir.resolve("running").toString())) {
+            long child = Long.parseLong(program.nextLine(PROGRAM_LIMIT));
+            program.process().destroyForcibly();
+            Pids.awaitGone(child, Duration.ofSeconds(1));
+            assertThat(program.stderr()).doesNotContain("what the parent made is gone");
+        }
+    }
+
     /** Starts a non-daemon child that never ends, prints its pid, and returns: the program waits for it at its exit. */
     public static class MainReturnsWhileAChildRunsOn {
         public static void main(String[] args) throws Exception {

@@ -148,6 +148,20 @@ public final class ControlServer {
     }
 
     /**
+     * The pid of the process whose server listens on {@code socket}, as its directory's name says
+     * ({@code mp4j-<pid>-<random>}); -1 if it is not one of ours.
+     */
+    public static long ownerPid(Path socket) {
+        Path dir = socket.getParent();
+        String[] parts = dir == null ? new String[0] : dir.getFileName().toString().split("-", 3);
+        try {
+            return parts.length == 3 && dir.getFileName().toString().startsWith(DIRECTORY_PREFIX) ? Long.parseLong(parts[1]) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Deletes the directory holding {@code socket}, if it is one of ours; called by a child whose
      * parent is gone, since the parent could not clean up after itself.
      */

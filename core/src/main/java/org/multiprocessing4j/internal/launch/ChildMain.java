@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.multiprocessing4j.internal.channel.AuthKey;
+import org.multiprocessing4j.internal.channel.ControlServer;
 import org.multiprocessing4j.internal.shm.SharedMemoryWarmUp;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.Codec;
@@ -81,9 +82,10 @@ public final class ChildMain {
             }
             task = decoded;
         } catch (IOException | RuntimeException | LinkageError e) {
-            if (boot != null && !ParentWatch.parentAlive(boot.parentPid())) {
-                // The parent died as this child started (the segments its launch names may be gone
-                // with it): a child whose parent is gone halts, and nobody is left to read why.
+            long parentPid = boot != null ? boot.parentPid() : spare ? Long.parseLong(args[2]) : ControlServer.ownerPid(socket);
+            if (parentPid > 0 && !ParentWatch.parentAlive(parentPid)) {
+                // The parent died as this child started (its launch cut short, or the segments it
+                // names gone with it): a child whose parent is gone halts, and nobody is left to read why.
                 ParentWatch.haltOrphan(socket);
             }
             String error = e.toString();
