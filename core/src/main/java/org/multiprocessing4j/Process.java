@@ -470,9 +470,11 @@ public class Process implements Serializable {
         try {
             run();
         } catch (Throwable t) {
+            // An orphan, about to halt, most likely fails because what its parent made went with
+            // the parent, and nobody is left to read why.
             if (ProcessTree.parent().map(Process::isAlive).orElse(true)) {
                 printUncaught(t);
-            } // else an orphan about to halt, most likely failing as what its parent made went with it: nobody is left to read why
+            }
             status = 1;
         } finally {
             try {

@@ -153,9 +153,13 @@ public final class ControlServer {
      */
     public static long ownerPid(Path socket) {
         Path dir = socket.getParent();
-        String[] parts = dir == null ? new String[0] : dir.getFileName().toString().split("-", 3);
+        String name = dir == null ? "" : dir.getFileName().toString();
+        String[] parts = name.split("-", 3);
+        if (!name.startsWith(DIRECTORY_PREFIX) || parts.length != 3) {
+            return -1;
+        }
         try {
-            return parts.length == 3 && dir.getFileName().toString().startsWith(DIRECTORY_PREFIX) ? Long.parseLong(parts[1]) : -1;
+            return Long.parseLong(parts[1]);
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -284,21 +288,13 @@ public final class ControlServer {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIRECTORY_PREFIX + "*")) {
             for (Path dir : dirs) {
-                String[] parts = dir.getFileName().toString().split("-", 3);
-                if (parts.length == 3 && isDeadPid(parts[1]) && Files.isWritable(dir)) {
+                long owner = ownerPid(dir.resolve(SOCKET_NAME));
+                if (owner > 0 && ProcessHandle.of(owner).isEmpty() && Files.isWritable(dir)) {
                     removeDirectoryOf(dir.resolve(SOCKET_NAME));
                 }
             }
         } catch (IOException e) {
             Log.debug("could not sweep " + tmp + " for stale control sockets: " + e);
-        }
-    }
-
-    private static boolean isDeadPid(String text) {
-        try {
-            return ProcessHandle.of(Long.parseLong(text)).isEmpty();
-        } catch (NumberFormatException e) {
-            return false;
         }
     }
 
