@@ -96,8 +96,7 @@ class SharedMemoryLeakTest {
         });
         p.start();
         Gate.await(made);
-        Set<Path> childs = Segments.ofTree(tree);
-        childs.removeAll(before);
+        Set<Path> childs = added(before, Segments.ofTree(tree));
         assertThat(childs).hasSize(1);
         p.kill();
         p.join();
@@ -220,8 +219,7 @@ class SharedMemoryLeakTest {
         Queue<Queue<Integer>> sentOn = new Queue<>();
         Set<Path> before = Segments.ofTree(tree);
         WeakReference<Queue<Integer>> dropped = sendOnThroughAChild(sentOn);
-        Set<Path> inner = Segments.ofTree(tree);
-        inner.removeAll(before);
+        Set<Path> inner = added(before, Segments.ofTree(tree));
         assertThat(inner).as("the queue the child sent on").hasSize(1);
         assertSentOnQueueOutlivesItsCollection(dropped, inner, sentOn);
     }
@@ -496,8 +494,7 @@ class SharedMemoryLeakTest {
             pool.apply(() -> 0);
             Set<Path> before = Segments.ofTree(tree);
             dropped = sendOnThroughAPoolTask(pool, sentOn);
-            inner = Segments.ofTree(tree);
-            inner.removeAll(before);
+            inner = added(before, Segments.ofTree(tree));
         }
         assertThat(inner).as("the queue the task sent on").hasSize(1);
         assertSentOnQueueOutlivesItsCollection(dropped, inner, sentOn);
