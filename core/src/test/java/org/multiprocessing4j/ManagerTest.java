@@ -230,6 +230,43 @@ class ManagerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an interface");
     }
 
+    /** A registered type whose results, and exceptions, cannot all be sent to another process. */
+    public interface Maker {
+        Object make(String what);
+    }
+
+    /** Makes a String, an Object (not Serializable), or throws an exception that holds one. */
+    public static final class RealMaker implements Maker {
+        @Override
+        public Object make(String what) {
+            return switch (what) {
+                case "string" -> "made";
+                case "object" -> new Object();
+                default -> throw new UnsendableException();
+            };
+        }
+    }
+
+    /** An exception with a field Java serialization cannot write. */
+    static final class UnsendableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        @SuppressWarnings({"unused", "serial"}) // written, and failing, when the exception is sent
+        private final Object held = new Object();
+    }
+
+    @Test
+    void aResultOrAnExceptionThatCannotBeSentIsThrownInTheCallerNamingItAndTheObjectGoesOn() throws Exception {
+        manager.register("Maker", Maker.class, RealMaker::new);
+        Maker maker = manager.create("Maker", Maker.class);
+        assertThatThrownBy(() -> maker.make("object")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the result of a manager's method")
+                .hasMessageContaining("class java.lang.Object is not Serializable");
+        assertThatThrownBy(() -> maker.make("exception")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("an exception a manager's method threw")
+                .hasMessageContaining("class java.lang.Object is not Serializable");
+        assertThat(maker.make("string")).isEqualTo("made");
+    }
+
     @Test
     void aChildsTaskHoldingTheManagersOwnProxiesIsCompactAndReachesTheSameObjects() throws Exception {
         Map<String, Integer> d = manager.dict();

@@ -253,22 +253,24 @@ public final class ManagerServer {
         }
         ManagerAddress encodingBefore = ManagerClient.encodingFor(self);
         try {
-            return Calls.reply(status, encodeReply(status, result));
+            return encodeReply(status, result);
         } finally {
             ManagerClient.doneEncoding(encodingBefore);
         }
     }
 
     /**
-     * The reply's value; one that cannot be serialized becomes the exception that says so. A reply
-     * is read once, by the client that called: the handles in it are counted, not pinned, so that a
-     * server that hands out a queue it holds does not keep that queue's file until it ends.
+     * The reply; a value or an exception that cannot be serialized becomes the exception that says
+     * so, thrown in the caller. A reply is read once, by the client that called: the handles in it
+     * are counted, not pinned, so that a server that hands out a queue it holds does not keep that
+     * queue's file until it ends.
      */
     private static byte[] encodeReply(byte status, Object result) {
         try {
-            return Codec.encodeTaken(result, status == Calls.VALUE ? "the result of a manager's method" : "an exception a manager's method threw");
+            return Calls.reply(status, Codec.encodeTaken(result,
+                    status == Calls.VALUE ? "the result of a manager's method" : "an exception a manager's method threw"));
         } catch (IllegalArgumentException e) {
-            return Codec.encode(e, "an exception");
+            return Calls.reply(Calls.THROWN, Codec.encode(e, "an exception"));
         }
     }
 
