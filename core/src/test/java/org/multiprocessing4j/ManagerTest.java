@@ -84,7 +84,9 @@ class ManagerTest {
     void aNonSerializableFunctionFailsInTheCallerNamingIt() {
         ConcurrentMap<String, Integer> d = manager.dict();
         assertThatThrownBy(() -> d.merge("n", 1, Integer::sum)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("merge").hasMessageContaining("& Serializable");
+                .hasMessageContaining("merge").hasMessageContaining("cast it, as in (BiFunction<...> & Serializable)");
+        assertThatThrownBy(() -> d.computeIfAbsent("n", String::length)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("computeIfAbsent").hasMessageContaining("cast it, as in (Function<...> & Serializable)");
     }
 
     @Test

@@ -27,7 +27,7 @@ public final class JavaSerialization {
             out.writeObject(value);
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("cannot send " + what + " to another process: class "
-                    + e.getMessage() + " is not Serializable" + lambdaHint(e.getMessage()), e);
+                    + e.getMessage() + " is not Serializable" + lambdaHint(value, e.getMessage()), e);
         } catch (InvalidClassException e) {
             throw new IllegalArgumentException("cannot send " + what + " to another process: class "
                     + e.classname + " cannot be serialized: " + e.getMessage(), e);
@@ -38,12 +38,18 @@ public final class JavaSerialization {
         return bytes.toByteArray();
     }
 
-    /** What to do about a lambda that is not Serializable, for a class named {@code className}; else nothing. */
-    private static String lambdaHint(String className) {
-        return className != null && className.contains("$$Lambda")
-                ? "; a lambda is Serializable only when its type is: cast it, as in"
-                        + " (BiFunction<K, V, V> & Serializable) (k, v) -> ..., or use a type of org.multiprocessing4j.function"
-                : "";
+    /**
+     * What to do about a lambda that is not Serializable, for a class named {@code className}; else
+     * nothing. The cast it shows names the lambda's interface when {@code value} is the lambda.
+     */
+    private static String lambdaHint(Object value, String className) {
+        if (className == null || !className.contains("$$Lambda")) {
+            return "";
+        }
+        Class<?>[] interfaces = value.getClass().getName().equals(className) ? value.getClass().getInterfaces() : new Class<?>[0];
+        String type = interfaces.length > 0 ? interfaces[0].getSimpleName() + "<...>" : "Function<T, R>";
+        return "; a lambda is Serializable only when its type is: cast it, as in (" + type
+                + " & Serializable) ..., or use a type of org.multiprocessing4j.function";
     }
 
     /**
