@@ -339,6 +339,31 @@ class ProgramExitTest {
     }
 
     @Test
+    void aKilledChildsControlDirectoryIsDeletedByItsParentWhenNoGrandchildCanDeleteIt() throws Exception {
+        Queue<Long> grandchildren = new Queue<>();
+        Process child = new Process(() -> {
+            Process grandchild = new Process(() -> Thread.sleep(Long.MAX_VALUE));
+            grandchild.start();
+            grandchildren.put(grandchild.pid().getAsLong());
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        child.start();
+        long grandchild = grandchildren.poll(PROGRAM_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        long pid = child.pid().getAsLong();
+        assertThat(controlDirectoriesOf(pid)).as("the child's, which its grandchild connects to").hasSize(1);
+        // Paused, the grandchild stands for one that cannot delete it: gone already, or just being started.
+        Pids.signal("STOP", grandchild);
+        try {
+            child.kill();
+            child.join();
+            assertThat(controlDirectoriesOf(pid)).as("deleted by the killed child's parent").isEmpty();
+        } finally {
+            Pids.signal("KILL", grandchild);
+        }
+        Pids.awaitGone(grandchild, Duration.ofSeconds(10));
+    }
+
+    @Test
     void childrenWriteToTheParentsStandardStreamsAsTheyPrint() throws Exception {
         String seen = dir.resolve("seen").toString();
         try (JavaProgram program = JavaProgram.start(ChildPrints.class, seen)) {

@@ -285,8 +285,22 @@ public final class ControlServer {
 
     /** Deletes {@code mp4j-<pid>-*} directories whose process is gone, e.g. after a SIGKILL. */
     private static void removeDirectoriesOfDeadProcesses() {
+        removeDirectoriesOfDead(DIRECTORY_PREFIX + "*");
+    }
+
+    /**
+     * Deletes the directories of {@code pid}, a child that a signal ended: killed, it could not
+     * delete its own, and the children that would delete it when they find it dead may be gone
+     * already, or paused, or just being started. Called by its parent once it has been reaped.
+     */
+    public static void removeDirectoriesOfDeadChild(long pid) {
+        removeDirectoriesOfDead(DIRECTORY_PREFIX + pid + "-*");
+    }
+
+    /** Deletes the directories named by {@code glob} whose process is gone. */
+    private static void removeDirectoriesOfDead(String glob) {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIRECTORY_PREFIX + "*")) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, glob)) {
             for (Path dir : dirs) {
                 long owner = ownerPid(dir.resolve(SOCKET_NAME));
                 if (owner > 0 && ProcessHandle.of(owner).isEmpty() && Files.isWritable(dir)) {

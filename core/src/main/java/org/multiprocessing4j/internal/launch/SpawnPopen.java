@@ -98,6 +98,9 @@ public final class SpawnPopen implements ChildSession {
                 })
                 .thenCompose(ignored -> settle(marker, started))
                 .whenComplete((code, failure) -> {
+                    if (code != null && code < 0) {
+                        ControlServer.removeDirectoriesOfDeadChild(os.pid());
+                    }
                     JvmCommand.deleteArgumentFileOf(started);
                     ControlServer.release();
                     Liveness.childEnded();
