@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,7 +42,7 @@ import org.multiprocessing4j.internal.channel.ControlProtocol;
 import org.multiprocessing4j.internal.channel.FrameChannel;
 import org.multiprocessing4j.internal.channel.Handshake;
 import org.multiprocessing4j.internal.shm.Liveness;
-import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.shm.IdleCollection;
 import org.multiprocessing4j.internal.wire.Codec;
 
 /**
@@ -73,8 +72,6 @@ import org.multiprocessing4j.internal.wire.Codec;
 public final class ManagerServer {
     /** The manager's operation that interrupts a session's call: a client's thread was interrupted in a call that may be. */
     static final String INTERRUPT = "interrupt";
-    /** How long a server whose calls mapped shared memory waits for a call before it collects ({@link #awaitStop}). */
-    private static final Duration IDLE_BEFORE_COLLECTING = Duration.ofMillis(200);
     private static final java.util.concurrent.ThreadFactory CONNECTION_THREADS =
             Thread.ofPlatform().daemon().name("mp4j-manager-client-", 1).factory();
 
@@ -140,19 +137,17 @@ public final class ManagerServer {
 
     /**
      * Waits until a client asks the server to stop. Meanwhile, once calls have mapped shared memory
-     * and then none has begun for {@link #IDLE_BEFORE_COLLECTING}, asks for a collection, as an idle
-     * pool worker does: the handles its objects let go of (a queue removed from a dict) then leave
-     * their segments, whose files go once nobody else uses them. A server called now and then
-     * allocates too little for the collector to run of itself.
+     * and then none has begun for {@link IdleCollection#IDLE_AFTER}, asks for a collection
+     * ({@link IdleCollection}), as an idle pool worker does, so that a quiet server does not keep
+     * the segments its objects let go of (a queue removed from a dict).
      */
     private void awaitStop() throws InterruptedException {
-        long mappingsAtCollection = SharedSegment.mappingsMade();
+        IdleCollection idleCollection = new IdleCollection();
         long callsSeen = callsBegun.get();
-        while (!stopped.await(IDLE_BEFORE_COLLECTING.toNanos(), TimeUnit.NANOSECONDS)) {
+        while (!stopped.await(IdleCollection.IDLE_AFTER.toNanos(), TimeUnit.NANOSECONDS)) {
             long calls = callsBegun.get();
-            if (calls == callsSeen && SharedSegment.mappingsMade() != mappingsAtCollection) {
-                mappingsAtCollection = SharedSegment.mappingsMade();
-                System.gc();
+            if (calls == callsSeen) {
+                idleCollection.collectIfMappedSince();
             }
             callsSeen = calls;
         }

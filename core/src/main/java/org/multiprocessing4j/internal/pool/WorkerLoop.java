@@ -13,8 +13,8 @@ import org.multiprocessing4j.function.SerializableCallable;
 import org.multiprocessing4j.function.SerializableFunction;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.shm.Deadline;
+import org.multiprocessing4j.internal.shm.IdleCollection;
 import org.multiprocessing4j.internal.shm.MessageRing;
-import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * What a pool worker runs, Python's {@code pool.worker}: the initializer, then batches of units from
@@ -30,8 +30,6 @@ import org.multiprocessing4j.internal.shm.SharedSegment;
 final class WorkerLoop {
     private static final Duration DYING_MESSAGE_WAIT = Duration.ofMillis(100);
     private static final Object[] NO_ARGUMENTS = {};
-    /** How long a worker whose tasks mapped shared memory waits for work before it collects ({@link #nextBatch}). */
-    private static final Duration IDLE_BEFORE_COLLECTING = Duration.ofMillis(200);
 
     private final MessageRing results;
     private final ResultSender sender;
@@ -41,8 +39,8 @@ final class WorkerLoop {
     private final FunctionReader functions = new FunctionReader();
     /** The result of the unit being run; {@link ResultSender#add} copies it, so it is reused. */
     private FrameBuffer unitResult = new FrameBuffer();
-    /** {@link SharedSegment#mappingsMade} when this worker last asked for a collection. */
-    private long mappingsAtCollection;
+    /** Made once the worker has mapped what it keeps (the pool's rings, what its initializer made). */
+    private IdleCollection idleCollection;
 
     private WorkerLoop(MessageRing results, WorkerSeat seat, long workerId, boolean timed) {
         this.results = results;
@@ -89,7 +87,7 @@ final class WorkerLoop {
     }
 
     private void serve(MessageRing tasks, int maxTasks) throws Exception {
-        mappingsAtCollection = SharedSegment.mappingsMade(); // the pool's rings, which the worker keeps
+        idleCollection = new IdleCollection();
         int done = 0;
         while (maxTasks == 0 || done < maxTasks) {
             byte[] batch;
@@ -112,18 +110,16 @@ final class WorkerLoop {
 
     /**
      * The next batch. A worker whose tasks mapped shared memory, and which then has nothing to do for
-     * {@link #IDLE_BEFORE_COLLECTING}, asks for a collection: the handles its tasks dropped then
-     * leave their segments, whose files go once nobody else uses them. Its task loop allocates too
-     * little for the collector to run of itself, so an open pool's idle workers would keep them.
+     * {@link IdleCollection#IDLE_AFTER}, asks for a collection ({@link IdleCollection}), so that an
+     * open pool's idle workers do not keep the segments their tasks dropped.
      */
     private byte[] nextBatch(MessageRing tasks) throws InterruptedException, IOException {
-        if (SharedSegment.mappingsMade() != mappingsAtCollection) {
-            byte[] batch = tasks.take(Deadline.after(IDLE_BEFORE_COLLECTING));
+        if (idleCollection.mappedSince()) {
+            byte[] batch = tasks.take(Deadline.after(IdleCollection.IDLE_AFTER));
             if (batch != null) {
                 return batch;
             }
-            mappingsAtCollection = SharedSegment.mappingsMade();
-            System.gc();
+            idleCollection.collectIfMappedSince();
         }
         return tasks.take(Deadline.never());
     }

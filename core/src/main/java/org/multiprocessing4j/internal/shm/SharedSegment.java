@@ -181,8 +181,9 @@ public final class SharedSegment implements Serializable {
     }
 
     /**
-     * The number of segments this process has mapped so far, made or attached; a pool's worker
-     * compares it with its count at its last collection, to ask for one only once tasks mapped more.
+     * The number of segments this process has mapped so far, made or attached; an idle process
+     * compares it with its count at its last collection, to ask for one only once it mapped more
+     * ({@link IdleCollection}).
      */
     public static long mappingsMade() {
         return SegmentLifetime.segmentsWatched();
