@@ -56,12 +56,13 @@ public final class ChildMain {
             System.exit(EXIT_BOOTSTRAP_FAILED);
         }
         Path socket = Path.of(args[0]);
+        long spareParent = spare ? Long.parseLong(args[2]) : 0;
         if (spare) {
             // A spare's parent is watched from here, not from its task's arrival: on a loaded machine
             // its preparation takes hundreds of milliseconds, and a parent that dies meanwhile must
             // be seen within a period (measured with four busy loops on two cores: 0.85-0.89 s
             // from the parent's SIGKILL to the spare's exit, against 0.89-1.31 s).
-            ParentWatch.start(Long.parseLong(args[2]), socket);
+            ParentWatch.start(spareParent, socket);
         }
         BootMessage boot = null;
         ChildTask task;
@@ -82,7 +83,7 @@ public final class ChildMain {
             }
             task = decoded;
         } catch (IOException | RuntimeException | LinkageError e) {
-            long parentPid = boot != null ? boot.parentPid() : spare ? Long.parseLong(args[2]) : ControlServer.ownerPid(socket);
+            long parentPid = boot != null ? boot.parentPid() : spare ? spareParent : ControlServer.ownerPid(socket);
             if (parentPid > 0 && !ParentWatch.parentAlive(parentPid)) {
                 // The parent died as this child started (its launch cut short, or the segments it
                 // names gone with it): a child whose parent is gone halts, and nobody is left to read why.
