@@ -43,12 +43,15 @@ import org.multiprocessing4j.internal.sys.JvmCommand;
  * within seconds), so that short programs get a cache too. A JVM that uses a cache marks it used
  * (its modification time) once. When a new cache is made, the caches not used for
  * {@link #UNUSED_LIMIT}, and all but the {@link #MAX_CACHES} used last, are deleted: every rebuilt
- * JAR keys a new cache of some 15 MB, and a developer's rebuilds must not fill the disk.
+ * JAR keys a new cache of some 15 MB, and a developer's rebuilds must not fill the disk. So are the
+ * training outputs and locks of trainers that died, of any cache, once older than
+ * {@link AotTrainer#STALE_LOCK}: a trainer killed with its program's tree leaves a partial output
+ * of that size, which only a new training of the same JARs would otherwise remove.
  */
 final class AotCache {
     static final String ENABLED_PROPERTY = "multiprocessing4j.aotCache";
     static final String DIRECTORY_PROPERTY = "multiprocessing4j.aotCacheDir";
-    /** A cache or a temporary file older than this is deleted when a new cache is made. */
+    /** A cache older than this is deleted when a new cache is made. */
     static final Duration UNUSED_LIMIT = Duration.ofDays(30);
     /** How many caches are kept, the ones used last. */
     static final int MAX_CACHES = 8;
@@ -318,16 +321,20 @@ final class AotCache {
     }
 
     private void prune() {
-        Instant oldest = Instant.now().minus(UNUSED_LIMIT);
+        Instant now = Instant.now();
+        Instant oldest = now.minus(UNUSED_LIMIT);
+        Instant abandoned = now.minus(AotTrainer.STALE_LOCK);
         List<Path> caches = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(file.getParent(), PREFIX + "*")) {
             for (Path entry : entries) {
                 if (entry.equals(file)) {
                     continue;
                 }
-                if (Files.getLastModifiedTime(entry).toInstant().isBefore(oldest)) {
+                boolean isCache = entry.getFileName().toString().endsWith(SUFFIX);
+                Instant modified = Files.getLastModifiedTime(entry).toInstant();
+                if (modified.isBefore(isCache ? oldest : abandoned)) {
                     deleteQuietly(entry);
-                } else if (entry.getFileName().toString().endsWith(SUFFIX)) {
+                } else if (isCache) {
                     caches.add(entry);
                 }
             }

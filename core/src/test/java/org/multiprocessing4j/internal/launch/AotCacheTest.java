@@ -137,4 +137,28 @@ class AotCacheTest {
                     .doesNotContain("child-7.aot", "child-10.aot");
         }
     }
+
+    @Test
+    void installRemovesWhatDeadTrainersOfOtherCachesLeftButNotWhatALiveOneIsWriting() throws Exception {
+        Path caches = Files.createDirectory(dir.resolve("caches"));
+        Instant abandoned = Instant.now().minus(AotTrainer.STALE_LOCK).minusSeconds(1);
+        List<String> deadTrainers = List.of("child-1.aot.41.tmp", "child-1.aot.41.tmp.config", "child-1.aot.lock");
+        for (String name : deadTrainers) {
+            Files.writeString(caches.resolve(name), "partial");
+            Files.setLastModifiedTime(caches.resolve(name), FileTime.from(abandoned));
+        }
+        List<String> liveTrainer = List.of("child-2.aot.43.tmp", "child-2.aot.lock");
+        for (String name : liveTrainer) {
+            Files.writeString(caches.resolve(name), "being written");
+        }
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", caches);
+        Path output = cache.trainingFile(42);
+        Files.writeString(output, "trained");
+        cache.install(output);
+        try (var left = Files.list(caches)) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList())
+                    .containsAll(liveTrainer)
+                    .doesNotContainAnyElementsOf(deadTrainers);
+        }
+    }
 }
