@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.internal.wire.Codec;
+import org.multiprocessing4j.internal.wire.JavaSerialization;
 
 /** Python's _TestContainers, test_namespace, test_nested_queue, TestSyncManagerTypes and _TestMyManager, on one manager. */
 @Timeout(60)
@@ -292,6 +293,25 @@ class ManagerTest {
         assertThat(l).containsExactly("x");
         assertThat(ns.get("a")).isEqualTo(2);
         assertThat(v.get()).isEqualTo(3);
+    }
+
+    @Test
+    void theManagersOwnProxiesNeedNoGeneratedClassAndComeBackFromJavaSerializationAsProxiesOfTheSameObjects() throws Exception {
+        Map<String, Integer> d = manager.dict(Map.of("a", 1));
+        List<String> l = manager.list(List.of("x"));
+        Namespace ns = manager.namespace();
+        ns.set("b", 2);
+        ManagedValue<Integer> v = manager.value(3);
+        for (Object proxy : List.of(d, l, ns, v)) {
+            assertThat(java.lang.reflect.Proxy.isProxyClass(proxy.getClass()))
+                    .as("a class generated for %s, which no process could take from the AOT cache", proxy).isFalse();
+            Object copy = JavaSerialization.fromBytes(JavaSerialization.toBytes(proxy, "a proxy"));
+            assertThat(copy).isNotSameAs(proxy).isEqualTo(proxy).hasSameClassAs(proxy);
+        }
+        assertThat(JavaSerialization.fromBytes(JavaSerialization.toBytes(d, "a proxy"))).isEqualTo(Map.of("a", 1));
+        assertThat(JavaSerialization.fromBytes(JavaSerialization.toBytes(l, "a proxy"))).isEqualTo(List.of("x"));
+        assertThat(((Namespace) JavaSerialization.fromBytes(JavaSerialization.toBytes(ns, "a proxy"))).get("b")).isEqualTo(2);
+        assertThat(((ManagedValue<?>) JavaSerialization.fromBytes(JavaSerialization.toBytes(v, "a proxy"))).get()).isEqualTo(3);
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.multiprocessing4j.internal.manager;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.reflect.InvocationHandler;
@@ -37,12 +36,14 @@ import org.multiprocessing4j.internal.wire.CompactForms;
  * and a map's or a list's views ({@link ProxyViews}), which the server cannot hand out.
  * A {@link Namespace}'s names that begin with {@code _} stay on the proxy, as in Python.
  *
- * <p>A proxy of a dict, list, namespace or value of a server on this machine has a compact form
- * ({@link CompactForms}): a child whose task holds one reads it without {@code ObjectInputStream},
- * whose first use costs a fresh JVM some 35 ms. Others (a registered interface, which the library's
- * loader may not see; a server reached by TCP, whose key travels with care) go by Java serialization.
+ * <p>The proxies of a dict, list, namespace or value are this library's own classes
+ * ({@link BuiltInProxy}); a registered interface gets a {@link Proxy}. The former have a compact
+ * form ({@link CompactForms}) when their server is on this machine: a child whose task holds one
+ * reads it without {@code ObjectInputStream}, whose first use costs a fresh JVM some 35 ms. Others
+ * (a registered interface, which the library's loader may not see; a server reached by TCP, whose
+ * key travels with care) go by Java serialization.
  */
-public final class ProxyHandler implements InvocationHandler, Serializable, CompactForms.Resolving {
+public final class ProxyHandler implements InvocationHandler, Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final Set<String> ATOMIC_DEFAULTS = Set.of("getOrDefault", "putIfAbsent", "remove", "replace",
@@ -53,9 +54,6 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
     /** The manager's operations that count proxies of an object up and down. */
     static final String RETAIN = "retain";
     static final String RELEASE = "release";
-    /** The interfaces of the manager's own objects, whose proxies have a compact form. */
-    private static final Set<Class<?>> COMPACT_TYPES = Set.of(ConcurrentMap.class, List.class, Namespace.class,
-            ManagedValue.class);
 
     /** How this process reaches the server: rebound, when read, to the way the proxy came (see {@link #readObject}). */
     private ManagerAddress address;
@@ -78,19 +76,34 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
         return (T) new ProxyHandler(address, objectId, type).resolve();
     }
 
-    /** A proxy whose calls this handler makes: what its compact form reads back as. */
-    @Override
-    public Object resolve() {
+    /** A proxy whose calls this handler makes: one of {@link BuiltInProxy}'s for the manager's own types. */
+    Object resolve() {
+        if (type == ConcurrentMap.class) {
+            return new MapProxy(this);
+        } else if (type == List.class) {
+            return new ListProxy(this);
+        } else if (type == Namespace.class) {
+            return new NamespaceProxy(this);
+        } else if (type == ManagedValue.class) {
+            return new ValueProxy(this);
+        }
         return Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, this);
     }
 
+    /** The handler of {@code object} if it is a proxy of a manager's, else null. */
+    private static ProxyHandler of(Object object) {
+        if (object instanceof BuiltInProxy builtIn) {
+            return builtIn.handler;
+        }
+        return object != null && Proxy.isProxyClass(object.getClass())
+                && Proxy.getInvocationHandler(object) instanceof ProxyHandler handler ? handler : null;
+    }
+
     /**
-     * Reads what {@link #writeCompact} wrote, as {@link #readObject} reads what Java serialization
-     * wrote.
-     *
-     * @throws InvalidClassException if the bytes name another interface than the manager's own
+     * Reads what {@link #writeCompactForm} wrote, for a {@link BuiltInProxy} of {@code type}, as
+     * {@link #readObject} reads what Java serialization wrote.
      */
-    ProxyHandler(DataInputStream in) throws IOException {
+    ProxyHandler(DataInputStream in, Class<?> type) throws IOException {
         String serverId = in.readUTF();
         if (!(CompactForms.decode(in) instanceof Queue<?> accept)) {
             throw new java.io.StreamCorruptedException("a manager's address without its queue of connections");
@@ -100,19 +113,9 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
         long serverPid = in.readLong();
         long serverStart = in.readLong();
         this.objectId = in.readLong();
-        this.type = compactType(in.readUTF());
+        this.type = type;
         this.address = new ManagerAddress.Local(serverId, connections, serverPid, serverStart);
         bindAsRead();
-    }
-
-    /** One of {@link #COMPACT_TYPES} by name; a loop, not a stream, whose lambdas a fresh child would spin. */
-    private static Class<?> compactType(String name) throws InvalidClassException {
-        for (Class<?> type : COMPACT_TYPES) {
-            if (type.getName().equals(name)) {
-                return type;
-            }
-        }
-        throw new InvalidClassException(name, "not the interface of a manager's own objects");
     }
 
     /**
@@ -120,9 +123,8 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
      * proxy for the reader, as {@link #writeObject}. If the server cannot count it, there is no
      * compact form, and Java serialization reports why.
      */
-    @SuppressWarnings("unused") // called by CompactForms
-    private boolean writeCompact(DataOutputStream out) throws IOException {
-        if (!(address instanceof ManagerAddress.Local local) || !COMPACT_TYPES.contains(type)) {
+    boolean writeCompactForm(DataOutputStream out) throws IOException {
+        if (!(address instanceof ManagerAddress.Local local)) {
             return false;
         }
         byte[] accept = CompactForms.encode(local.accept());
@@ -141,7 +143,6 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
         out.writeLong(local.serverPid());
         out.writeLong(local.serverStart());
         out.writeLong(objectId);
-        out.writeUTF(type.getName());
         return true;
     }
 
@@ -150,8 +151,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable, Comp
         String name = method.getName();
         if (method.getDeclaringClass() == Object.class) {
             if (name.equals("equals")) {
-                return args[0] != null && Proxy.isProxyClass(args[0].getClass())
-                        && Proxy.getInvocationHandler(args[0]) instanceof ProxyHandler other
+                return of(args[0]) instanceof ProxyHandler other
                                 ? other.address.serverId().equals(address.serverId()) && other.objectId == objectId
                                 : remote("equals(java.lang.Object)", args);
             }

@@ -12,7 +12,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 
 /**
  * Compact forms of the library's own classes (its handles and a child's launch), written and read
@@ -31,10 +30,6 @@ import java.lang.reflect.Proxy;
  * private lookup once per class; the constructor is called through a method handle, which a cold
  * JVM makes faster than a reflective call. Only classes in this library's package are ever read,
  * so bytes cannot name a class to make.
- *
- * <p>A {@link Proxy} is written as its invocation handler, when that has a compact form; a handler
- * read back that is {@link Resolving} becomes what its {@link Resolving#resolve} returns, a proxy
- * again, as Java serialization's {@code readResolve}.
  */
 public final class CompactForms {
     private static final String LIBRARY_PACKAGE = "org.multiprocessing4j.";
@@ -62,27 +57,16 @@ public final class CompactForms {
 
     private CompactForms() {}
 
-    /** What a compact form reads back as something else: a proxy's invocation handler, as its proxy. */
-    public interface Resolving {
-        /**
-         * What the reader gets in place of this object.
-         *
-         * @return the object this one stands for
-         */
-        Object resolve();
-    }
-
     /** The compact form of {@code value}, or null if it has none. */
     public static byte[] encode(Object value) {
-        Object form = value instanceof Proxy proxy ? Proxy.getInvocationHandler(proxy) : value;
-        MethodHandle writer = form == null ? null : WRITERS.get(form.getClass());
+        MethodHandle writer = value == null ? null : WRITERS.get(value.getClass());
         if (writer == null) {
             return null;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeUTF(form.getClass().getName());
-            if (!(boolean) writer.invokeExact(form, out)) {
+            out.writeUTF(value.getClass().getName());
+            if (!(boolean) writer.invokeExact(value, out)) {
                 return null;
             }
         } catch (IOException e) {
@@ -90,7 +74,7 @@ public final class CompactForms {
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("the compact form of " + form.getClass().getName() + " failed", e);
+            throw new IllegalStateException("the compact form of " + value.getClass().getName() + " failed", e);
         }
         return bytes.toByteArray();
     }
@@ -117,7 +101,7 @@ public final class CompactForms {
         }
         try {
             Object read = (Object) reader.invokeExact(in);
-            return read instanceof Resolving standIn ? standIn.resolve() : read;
+            return read;
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
