@@ -76,7 +76,10 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         return (T) new ProxyHandler(address, objectId, type).resolve();
     }
 
-    /** A proxy whose calls this handler makes: one of {@link BuiltInProxy}'s for the manager's own types. */
+    /**
+     * A proxy whose calls this handler makes: one of {@link BuiltInProxy}'s for the manager's own
+     * types, a generated {@link Proxy} for a registered interface.
+     */
     Object resolve() {
         if (type == ConcurrentMap.class) {
             return new MapProxy(this);
@@ -152,8 +155,8 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         if (method.getDeclaringClass() == Object.class) {
             if (name.equals("equals")) {
                 return of(args[0]) instanceof ProxyHandler other
-                                ? other.address.serverId().equals(address.serverId()) && other.objectId == objectId
-                                : remote("equals(java.lang.Object)", args);
+                        ? other.address.serverId().equals(address.serverId()) && other.objectId == objectId
+                        : remote("equals(java.lang.Object)", args);
             }
             return remote(Calls.key(method), args);
         }

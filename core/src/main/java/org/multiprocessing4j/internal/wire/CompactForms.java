@@ -100,8 +100,7 @@ public final class CompactForms {
             throw new InvalidClassException(name, "the class has no compact form");
         }
         try {
-            Object read = (Object) reader.invokeExact(in);
-            return read;
+            return (Object) reader.invokeExact(in);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
