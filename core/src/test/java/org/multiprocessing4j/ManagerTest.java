@@ -315,6 +315,29 @@ class ManagerTest {
     }
 
     @Test
+    void proxiesOfTwoListsOrTwoDictsWithTheSameContentsAreEqualAsJavaUtilSaysAndOtherProxiesOnlyToThemselves() {
+        List<String> list = manager.list(List.of("x", "y"));
+        List<String> sameElements = manager.list(List.of("x", "y"));
+        List<String> otherElements = manager.list(List.of("y"));
+        assertThat(list.equals(sameElements)).isTrue();
+        assertThat(sameElements.equals(list)).isTrue();
+        assertThat(list.hashCode()).isEqualTo(sameElements.hashCode());
+        assertThat(list.equals(otherElements)).isFalse();
+        assertThat(list.equals(List.of("x", "y"))).isTrue();
+
+        Map<String, Integer> dict = manager.dict(Map.of("a", 1));
+        Map<String, Integer> sameEntries = manager.dict(Map.of("a", 1));
+        assertThat(dict.equals(sameEntries)).isTrue();
+        assertThat(sameEntries.equals(dict)).isTrue();
+        assertThat(dict.equals(manager.dict(Map.of("a", 2)))).isFalse();
+        assertThat(dict.equals(list)).isFalse();
+
+        Namespace namespace = manager.namespace();
+        assertThat(namespace.equals(manager.namespace())).as("no equality of contents in its interface").isFalse();
+        assertThat(namespace.equals(namespace)).isTrue();
+    }
+
+    @Test
     void aDictsKeysValuesAndEntriesAreViewsBackedByTheDict() throws Exception {
         ConcurrentMap<String, Integer> d = manager.dict(Map.of("a", 1, "b", 2, "c", 3, "d", 4));
         assertThat(d.keySet().remove("a")).isTrue();

@@ -8,6 +8,8 @@ import java.io.Serializable;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.ListIterator;
 import java.util.Map;
@@ -28,7 +30,8 @@ import org.multiprocessing4j.internal.wire.CompactForms;
  * proxy sent to another process, or stored in another of the manager's objects, reaches the same
  * object.
  *
- * <p>Which calls stay here: {@code equals} with another proxy of the same object, and the default
+ * <p>Which calls stay here: {@code equals} with another proxy of the same object (with a proxy of
+ * another list or map, the server compares its contents, copied here first), and the default
  * methods of the interface ({@code forEach}, {@code stream}, {@code removeIf}, ...), which run here
  * over its remote abstract methods; except the defaults of {@code Map} and {@code ConcurrentMap} that
  * must be atomic ({@link #ATOMIC_DEFAULTS}), which run on the server under the object's lock. A
@@ -154,9 +157,15 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         String name = method.getName();
         if (method.getDeclaringClass() == Object.class) {
             if (name.equals("equals")) {
-                return of(args[0]) instanceof ProxyHandler other
-                        ? other.address.serverId().equals(address.serverId()) && other.objectId == objectId
-                        : remote("equals(java.lang.Object)", args);
+                ProxyHandler other = of(args[0]);
+                if (other == null) {
+                    return remote("equals(java.lang.Object)", args);
+                }
+                if (other.address.serverId().equals(address.serverId()) && other.objectId == objectId) {
+                    return true;
+                }
+                Object contents = contentsOf(args[0]);
+                return contents != null && (Boolean) remote("equals(java.lang.Object)", new Object[] {contents});
             }
             return remote(Calls.key(method), args);
         }
@@ -203,6 +212,22 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         } catch (Throwable thrown) {
             throw declaredOrWrapped(method, thrown);
         }
+    }
+
+    /**
+     * A copy of what a proxy of a list or a map holds, for {@code equals}, or null for any other
+     * proxy, which equals only a proxy of the same object. Lists and maps are equal by contents in
+     * {@code java.util}, however they are held; the copy lets the server compare two values of its
+     * own rather than serve the calls of the other proxy from within the call being served.
+     */
+    private static Object contentsOf(Object proxy) {
+        if (proxy instanceof List<?> list) {
+            return new ArrayList<>(list);
+        }
+        if (proxy instanceof Map<?, ?> map) {
+            return new HashMap<>(map);
+        }
+        return null;
     }
 
     /**
@@ -263,7 +288,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
 
     private synchronized Object onProxy(String method, String attribute, Object[] args) {
         if (local == null) {
-            local = new java.util.HashMap<>();
+            local = new HashMap<>();
         }
         return switch (method) {
             case "get" -> {
