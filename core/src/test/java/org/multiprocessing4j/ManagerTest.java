@@ -338,6 +338,27 @@ class ManagerTest {
     }
 
     @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a proxy's call is not interruptible
+    void nestedProxiesCompareByContentsOnTheServerWithoutWaitingForItself() {
+        List<Object> inner = manager.list(List.of("c"));
+        List<Object> holdsInner = manager.list();
+        holdsInner.add(inner);
+        List<Object> holdsTheHolder = manager.list();
+        holdsTheHolder.add(holdsInner);
+        // [[c]] against [[[c]]]: the server compares a proxy of the first list, within its own lock,
+        // with a proxy of that very list.
+        assertThat(holdsInner.equals(holdsTheHolder)).isFalse();
+        assertThat(holdsInner.equals(List.of(List.of("c")))).isTrue();
+
+        List<Object> holdsAnEqualList = manager.list();
+        holdsAnEqualList.add(manager.list(List.of("c")));
+        assertThat(holdsInner.equals(holdsAnEqualList)).isTrue();
+        Map<String, Object> dict = manager.dict();
+        dict.put("k", inner);
+        assertThat(dict.equals(Map.of("k", List.of("c")))).isTrue();
+    }
+
+    @Test
     void aDictsKeysValuesAndEntriesAreViewsBackedByTheDict() throws Exception {
         ConcurrentMap<String, Integer> d = manager.dict(Map.of("a", 1, "b", 2, "c", 3, "d", 4));
         assertThat(d.keySet().remove("a")).isTrue();

@@ -352,6 +352,25 @@ public final class ManagerServer {
         served.proxies().incrementAndGet();
     }
 
+    /**
+     * Applies {@code action} to object {@code id} here, under its lock if calls on it take one, for
+     * a proxy's method that runs on this server rather than calling it ({@link ProxyHandler}).
+     *
+     * @throws IllegalStateException if the server no longer holds it
+     */
+    <T> T onObject(long id, java.util.function.Function<Object, T> action) {
+        Served served = objects.get(id);
+        if (served == null) {
+            throw new IllegalStateException("the manager no longer holds object " + id);
+        }
+        if (!served.guarded()) {
+            return action.apply(served.target());
+        }
+        synchronized (served.target()) {
+            return action.apply(served.target());
+        }
+    }
+
     /** Gives back a proxy of object {@code id}; the last one given back frees the object. */
     void release(long id) {
         Served served = objects.get(id);

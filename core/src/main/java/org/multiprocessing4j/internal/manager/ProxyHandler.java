@@ -157,15 +157,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         String name = method.getName();
         if (method.getDeclaringClass() == Object.class) {
             if (name.equals("equals")) {
-                ProxyHandler other = of(args[0]);
-                if (other == null) {
-                    return remote("equals(java.lang.Object)", args);
-                }
-                if (other.address.serverId().equals(address.serverId()) && other.objectId == objectId) {
-                    return true;
-                }
-                Object contents = contentsOf(args[0]);
-                return contents != null && (Boolean) remote("equals(java.lang.Object)", new Object[] {contents});
+                return isEqualTo(args[0]);
             }
             return remote(Calls.key(method), args);
         }
@@ -215,16 +207,40 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
     }
 
     /**
-     * A copy of what a proxy of a list or a map holds, for {@code equals}, or null for any other
-     * proxy, which equals only a proxy of the same object. Lists and maps are equal by contents in
-     * {@code java.util}, however they are held; the copy lets the server compare two values of its
-     * own rather than serve the calls of the other proxy from within the call being served.
+     * {@code equals}: true for a proxy of the same object; for a proxy of another list or map, the
+     * object compared with a copy of that one's contents, since lists and maps are equal by contents
+     * in {@code java.util} however they are held; false for any other proxy. On the server itself
+     * (a proxy held in another of its objects, met by that one's {@code equals}), both are read
+     * there under their locks, as a call would: a call from the server to itself would wait for a
+     * lock that the calling thread may hold, the lock of the object whose {@code equals} is running.
      */
-    private static Object contentsOf(Object proxy) {
-        if (proxy instanceof List<?> list) {
+    private boolean isEqualTo(Object that) throws Throwable {
+        ProxyHandler other = of(that);
+        if (other != null && other.address.serverId().equals(address.serverId()) && other.objectId == objectId) {
+            return true;
+        }
+        Object compared = that;
+        if (other != null) {
+            ManagerServer otherHere = ManagerServer.runningHere(other.address.serverId());
+            compared = otherHere == null ? copyOf(that) : otherHere.onObject(other.objectId, ProxyHandler::copyOf);
+            if (compared == null) {
+                return false;
+            }
+        }
+        ManagerServer here = ManagerServer.runningHere(address.serverId());
+        if (here != null) {
+            Object withContents = compared;
+            return here.onObject(objectId, held -> held.equals(withContents));
+        }
+        return (Boolean) remote("equals(java.lang.Object)", new Object[] {compared});
+    }
+
+    /** A copy of a list's or a map's contents, for {@link #isEqualTo}; null for anything else. */
+    private static Object copyOf(Object listOrMap) {
+        if (listOrMap instanceof List<?> list) {
             return new ArrayList<>(list);
         }
-        if (proxy instanceof Map<?, ?> map) {
+        if (listOrMap instanceof Map<?, ?> map) {
             return new HashMap<>(map);
         }
         return null;
