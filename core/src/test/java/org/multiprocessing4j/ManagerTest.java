@@ -359,6 +359,29 @@ class ManagerTest {
     }
 
     @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a proxy's call is not interruptible
+    void aNestedProxysHashCodeAndTextAreTheServersOwnAndACycleOverflowsAsInJavaInsteadOfHanging() {
+        List<Object> inner = manager.list(List.of("c"));
+        Map<String, Object> dict = manager.dict();
+        dict.put("k", inner);
+        assertThat(dict.hashCode()).isEqualTo(Map.of("k", List.of("c")).hashCode());
+        assertThat(dict.toString()).isEqualTo("{k=[c]}");
+
+        // A map that holds itself: java.util overflows the stack computing its hash code, and so
+        // does the server, rather than waiting for the lock it holds itself.
+        Map<String, Object> holdsItself = manager.dict();
+        holdsItself.put("me", holdsItself);
+        assertThatThrownBy(holdsItself::hashCode).isInstanceOf(StackOverflowError.class);
+        List<Object> holdsItsHolder = manager.list();
+        holdsItsHolder.add(holdsItself);
+        holdsItself.put("holder", holdsItsHolder);
+        assertThatThrownBy(holdsItsHolder::toString).isInstanceOf(StackOverflowError.class);
+        // and iterating it works, as a java.util map that holds itself iterates
+        assertThat(holdsItself.keySet()).containsOnly("me", "holder");
+        assertThat(holdsItself.entrySet()).extracting(Map.Entry::getKey).containsOnly("me", "holder");
+    }
+
+    @Test
     void aDictsKeysValuesAndEntriesAreViewsBackedByTheDict() throws Exception {
         ConcurrentMap<String, Integer> d = manager.dict(Map.of("a", 1, "b", 2, "c", 3, "d", 4));
         assertThat(d.keySet().remove("a")).isTrue();

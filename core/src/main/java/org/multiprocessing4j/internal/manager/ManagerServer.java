@@ -457,17 +457,21 @@ public final class ManagerServer {
     /**
      * A copy of what a method returned if it is a view of the object (a map's key set, a sublist),
      * which cannot leave the server; the caller gets its contents, as Python's proxies return copies.
+     * A set of entries is copied into an {@link EntriesCopy}, which hashes none of them.
      */
     private static Object copyOfView(Object result) {
         return switch (result) {
             case Map.Entry<?, ?> entry when !(entry instanceof Serializable) ->
                     new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue());
             case Set<?> set when !(set instanceof Serializable) -> {
-                Set<Object> copy = new LinkedHashSet<>();
+                List<Object> copy = new ArrayList<>(set.size());
+                boolean allEntries = true;
                 for (Object element : set) {
-                    copy.add(copyOfView(element));
+                    Object copied = copyOfView(element);
+                    allEntries &= copied instanceof Map.Entry<?, ?>;
+                    copy.add(copied);
                 }
-                yield copy;
+                yield allEntries ? new EntriesCopy(copy) : new LinkedHashSet<>(copy);
             }
             case Collection<?> collection when !(collection instanceof Serializable) -> new ArrayList<>(collection);
             case null, default -> result;

@@ -159,6 +159,11 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
             if (name.equals("equals")) {
                 return isEqualTo(args[0]);
             }
+            ManagerServer here = ManagerServer.runningHere(address.serverId());
+            if (here != null) {
+                return name.equals("hashCode") ? here.onObject(objectId, Object::hashCode)
+                        : here.onObject(objectId, String::valueOf);
+            }
             return remote(Calls.key(method), args);
         }
         if (type == Namespace.class && args != null && args.length > 0 && args[0] instanceof String attribute
@@ -213,6 +218,9 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
      * (a proxy held in another of its objects, met by that one's {@code equals}), both are read
      * there under their locks, as a call would: a call from the server to itself would wait for a
      * lock that the calling thread may hold, the lock of the object whose {@code equals} is running.
+     * {@code hashCode} and {@code toString} are read there too (see {@link #invoke}), so an object
+     * that holds a proxy of itself overflows the stack, as a {@code java.util} map that holds itself
+     * does, instead of waiting for ever.
      */
     private boolean isEqualTo(Object that) throws Throwable {
         ProxyHandler other = of(that);
