@@ -105,6 +105,43 @@ class ManagerBuilderTest {
     }
 
     @Test
+    void aSpawnedServerCompilesWithC1AloneUnlessItsOptionsAskForC2() {
+        try (Manager manager = Manager.start()) {
+            assertThat(serverCompilerThreads(manager)).contains("C1 CompilerThre").doesNotContain("C2 CompilerThre");
+        }
+        try (Manager manager = Manager.builder().jvmOptions(List.of("-XX:TieredStopAtLevel=4")).start()) {
+            assertThat(serverCompilerThreads(manager)).contains("C1 CompilerThre", "C2 CompilerThre");
+        }
+    }
+
+    @Test
+    void onlyASpawnedServerGetsTheDefaultOptionsForAPrespawnedOneIsAlreadyRunning() {
+        List<String> given = List.of("-Xmx64m");
+        assertThat(Manager.serverOptions(Multiprocessing.getContext(StartMethod.SPAWN), given))
+                .containsExactly("-XX:TieredStopAtLevel=1", "-Xmx64m");
+        assertThat(Manager.serverOptions(Multiprocessing.getContext(StartMethod.PRESPAWN), given)).isEqualTo(given);
+    }
+
+    /** The names of the server JVM's compiler threads, as Linux shows them (15 characters). */
+    @SuppressWarnings("unchecked")
+    private static String serverCompilerThreads(Manager manager) {
+        SerializableCallable<Supplier<String>> factory = () -> () -> {
+            StringBuilder names = new StringBuilder();
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> tasks =
+                    java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc/self/task"))) {
+                for (java.nio.file.Path task : tasks) {
+                    names.append(java.nio.file.Files.readString(task.resolve("comm")).trim()).append(';');
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return names.toString();
+        };
+        manager.register("threads", Supplier.class, factory);
+        return ((Supplier<String>) manager.create("threads", Supplier.class)).get();
+    }
+
+    @Test
     void aServingManagerTakesTheSameSettings() throws Exception {
         byte[] key = "secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String property = PROPERTY;
