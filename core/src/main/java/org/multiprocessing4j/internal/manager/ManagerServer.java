@@ -457,7 +457,8 @@ public final class ManagerServer {
     /**
      * A copy of what a method returned if it is a view of the object (a map's key set, a sublist),
      * which cannot leave the server; the caller gets its contents, as Python's proxies return copies.
-     * A set of entries is copied into an {@link EntriesCopy}, which hashes none of them.
+     * A set of entries is copied into an {@link EntriesCopy}, which hashes none of them (and is
+     * read-only, as a copy's changes would reach nothing).
      */
     private static Object copyOfView(Object result) {
         return switch (result) {
@@ -465,7 +466,7 @@ public final class ManagerServer {
                     new AbstractMap.SimpleImmutableEntry<>(entry.getKey(), entry.getValue());
             case Set<?> set when !(set instanceof Serializable) -> {
                 List<Object> copy = new ArrayList<>(set.size());
-                boolean allEntries = true;
+                boolean allEntries = !set.isEmpty();
                 for (Object element : set) {
                     Object copied = copyOfView(element);
                     allEntries &= copied instanceof Map.Entry<?, ?>;
