@@ -91,6 +91,10 @@ public final class SideBySide {
             double bareJvm = Workloads.bareJvmMillis(runs);
             row("process_start_join (spawn)", java, spawn, "ms", false);
             row("process_start_join (fork)", java, fork, "ms", false);
+            java.util.OptionalDouble userStyle = UserStartJoin.millis(runs);
+            if (userStyle.isPresent()) {
+                row("process_start_join (spawn, user's class path)", userStyle.getAsDouble(), spawn, "ms", false);
+            }
             row("bare JVM, empty main (floor)", bareJvm, spawn, "ms", false);
             double prespawn = Workloads.prespawnStartJoinMillis(Math.max(1, runs / 2), SPARE_WARM_UP);
             row("prespawn (ready spare)", prespawn, fork, "ms", false);
