@@ -79,6 +79,10 @@ public final class SideBySide {
                 row("manager_dict_op (this process, warm)", ManagerWorkloads.dictOpMicrosInProcess(manager, 20_000, 100_000),
                         python, "us", false);
             }
+            java.util.OptionalDouble userStyle = UserStyle.measure(UserStyle.Workload.MANAGER_DICT_OP, 20_000);
+            if (userStyle.isPresent()) {
+                row("manager_dict_op (child, user's class path)", userStyle.getAsDouble(), python, "us", false);
+            }
         }
         if (selected(group, "shm")) {
             sharedMemoryRows();
@@ -91,7 +95,7 @@ public final class SideBySide {
             double bareJvm = Workloads.bareJvmMillis(runs);
             row("process_start_join (spawn)", java, spawn, "ms", false);
             row("process_start_join (fork)", java, fork, "ms", false);
-            java.util.OptionalDouble userStyle = UserStartJoin.millis(runs);
+            java.util.OptionalDouble userStyle = UserStyle.measure(UserStyle.Workload.START_JOIN, runs);
             if (userStyle.isPresent()) {
                 row("process_start_join (spawn, user's class path)", userStyle.getAsDouble(), spawn, "ms", false);
             }
