@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 import org.multiprocessing4j.Manager;
 import org.multiprocessing4j.Multiprocessing;
 import org.multiprocessing4j.Pool;
@@ -79,7 +80,7 @@ public final class SideBySide {
                 row("manager_dict_op (this process, warm)", ManagerWorkloads.dictOpMicrosInProcess(manager, 20_000, 100_000),
                         python, "us", false);
             }
-            java.util.OptionalDouble userStyle = UserStyle.measure(UserStyle.Workload.MANAGER_DICT_OP, 20_000);
+            OptionalDouble userStyle = UserStyle.measure(UserStyle.Workload.MANAGER_DICT_OP, 20_000);
             if (userStyle.isPresent()) {
                 row("manager_dict_op (child, user's class path)", userStyle.getAsDouble(), python, "us", false);
             }
@@ -95,7 +96,7 @@ public final class SideBySide {
             double bareJvm = Workloads.bareJvmMillis(runs);
             row("process_start_join (spawn)", java, spawn, "ms", false);
             row("process_start_join (fork)", java, fork, "ms", false);
-            java.util.OptionalDouble userStyle = UserStyle.measure(UserStyle.Workload.START_JOIN, runs);
+            OptionalDouble userStyle = UserStyle.measure(UserStyle.Workload.START_JOIN, runs);
             if (userStyle.isPresent()) {
                 row("process_start_join (spawn, user's class path)", userStyle.getAsDouble(), spawn, "ms", false);
             }

@@ -60,9 +60,8 @@ public final class UserStyle {
         if (jars.size() != 1 || !Files.isDirectory(classes)) {
             return OptionalDouble.empty();
         }
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", jars.get(0) + File.pathSeparator + classes,
-                UserStyle.class.getName(), workload.name(), Integer.toString(n));
+        List<String> command = List.of(Workloads.javaExecutable(), "--enable-native-access=ALL-UNNAMED", "-cp",
+                jars.get(0) + File.pathSeparator + classes, UserStyle.class.getName(), workload.name(), Integer.toString(n));
         run(command);
         while (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("").contains("AotTrainer"))) {
             Thread.sleep(200);

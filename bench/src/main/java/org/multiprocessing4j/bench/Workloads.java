@@ -42,9 +42,9 @@ final class Workloads {
     /**
      * Mean milliseconds to start and wait for a bare JVM of this JDK that runs an empty {@code main}
      * from a class directory, without the library: the floor under any child of start method SPAWN.
-     * Not on this process's class path, this benchmark's shaded JAR, whose 15,000 entries a JVM that
-     * loads a class from it reads first (a bare JVM took 75 ms here with it on its class path,
-     * against 34-39 ms with the library's JAR and a class directory, as a user's child has).
+     * Not from this process's class path, the shaded benchmark JAR, whose 15,000 entries a JVM reads
+     * before it loads a class from it (a bare JVM took 75 ms here with it on its class path, against
+     * 34-39 ms with the library's JAR and a class directory, as a user's child has).
      */
     static double bareJvmMillis(int n) throws Exception {
         Path classes = Files.createTempDirectory("mp4j-bench-empty-main");
@@ -53,8 +53,8 @@ final class Workloads {
         try (InputStream in = EmptyMain.class.getResourceAsStream(file.getFileName().toString())) {
             Files.copy(in, file);
         }
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:-UsePerfData", "-cp", classes.toString(), EmptyMain.class.getName());
+        List<String> command = List.of(javaExecutable(), "-XX:-UsePerfData", "-cp", classes.toString(),
+                EmptyMain.class.getName());
         try {
             return meanMillis(command, n);
         } finally {
@@ -77,11 +77,16 @@ final class Workloads {
     /** The command that runs {@code main} with {@code arguments} in a new JVM of this one's JDK and class path, with {@code options}. */
     static List<String> thisJava(List<String> options, Class<?> main, String... arguments) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(javaExecutable());
         command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /** This JVM's {@code java} launcher. */
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** The program that {@link #bareJvmMillis} runs. */
