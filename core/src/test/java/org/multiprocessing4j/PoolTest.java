@@ -146,6 +146,27 @@ class PoolTest extends PoolScenarios {
     }
 
     @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a held apply would wait for ever
+    void aUnitGoesToAWorkerThatHasAnsweredRatherThanToOneStillStarting() throws Exception {
+        // The pool's workers are the next two processes this one makes: the second one's
+        // initializer waits until the end, as a slow JVM's start would.
+        String made = new Process(() -> { }).name();
+        String secondWorker = "SpawnPoolWorker-" + (Integer.parseInt(made.substring(made.lastIndexOf('-') + 1)) + 2);
+        Event released = new Event();
+        try (Pool starting = Pool.builder().processes(2).initializer(() -> {
+            if (Multiprocessing.currentProcess().name().equals(secondWorker)) {
+                released.await();
+            }
+        }).build()) {
+            for (int i = 0; i < 5; i++) {
+                int x = i;
+                assertThat(starting.apply(() -> square(x))).isEqualTo(i * i);
+            }
+            released.set();
+        }
+    }
+
+    @Test
     void theInitializerRunsInEachWorkerBeforeItsFirstTask() {
         String marker = "ready";
         try (Pool initialized = Pool.builder().processes(2).initializer(() -> Initialized.value = marker).build()) {

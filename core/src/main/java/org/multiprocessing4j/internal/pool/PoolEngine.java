@@ -73,6 +73,8 @@ public final class PoolEngine {
     private enum State { RUNNING, CLOSED, BROKEN, TERMINATING, TERMINATED }
 
     static final int TASK_RING_CAPACITY = 1 << 20;
+    /** The order in which {@link #dispatch} serves the workers: those that have answered, then the others. */
+    private static final boolean[] ANSWERED_FIRST = {true, false};
     static final int MAX_BATCHES_OUT = 2;
     /** The most units a worker has been sent and not begun: its seat's table of cancellations holds as many. */
     public static final int MAX_UNITS_AHEAD = MAX_BATCHES_OUT * BatchSizer.MAX_UNITS;
@@ -491,6 +493,7 @@ public final class PoolEngine {
             }
             Worker worker = unit.worker;
             if (worker != null) {
+                worker.answered = true;
                 worker.assigned.remove(unit);
                 if (unit.lastOfBatch) {
                     worker.batchesOut--;
@@ -570,7 +573,13 @@ public final class PoolEngine {
         seats[seatIndex] = new Worker(workerId, seatIndex, seat, process, taskSegment, tasks);
     }
 
-    /** Sends pending units to the workers that have room, taking the workers in turn. */
+    /**
+     * Sends pending units to the workers that have room, taking the workers in turn: first those
+     * that have answered a unit, then those still starting. A unit sent to a worker whose JVM still
+     * boots, or whose initializer still runs, waits for it, while a worker that answered may be
+     * idle: in a new program, a pool's second {@code apply} waited 14-72 ms behind the second
+     * worker's start, the first having answered already.
+     */
     private void dispatch() {
         if (pending.isEmpty()) {
             closeTaskRingsIfDone();
@@ -580,10 +589,13 @@ public final class PoolEngine {
         for (Worker worker : seats) {
             live += worker != null && canTake(worker) ? 1 : 0;
         }
-        for (int k = 0; k < seats.length && !pending.isEmpty(); k++) {
-            Worker worker = seats[(nextSeat + k) % seats.length];
-            while (worker != null && canTake(worker) && !pending.isEmpty() && sendBatch(worker, live)) {
-                // sent one batch; the worker may take another
+        for (boolean answered : ANSWERED_FIRST) {
+            for (int k = 0; k < seats.length && !pending.isEmpty(); k++) {
+                Worker worker = seats[(nextSeat + k) % seats.length];
+                while (worker != null && worker.answered == answered && canTake(worker) && !pending.isEmpty()
+                        && sendBatch(worker, live)) {
+                    // sent one batch; the worker may take another
+                }
             }
         }
         nextSeat = (nextSeat + 1) % seats.length;

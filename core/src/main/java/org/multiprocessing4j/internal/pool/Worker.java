@@ -24,6 +24,12 @@ final class Worker {
     final Set<Integer> knownHeaders = new HashSet<>();
     int batchesOut;
     int unitsSent;
+    /**
+     * It has sent a result, so it runs: a unit sent to it waits for no JVM's boot and no
+     * initializer. Until then {@code PoolEngine.dispatch} sends it only what the workers that have
+     * answered have no room for.
+     */
+    boolean answered;
     boolean tasksClosed;
     /** The pool killed it (overrun, cancel, terminate): it takes no more units. */
     boolean killed;
