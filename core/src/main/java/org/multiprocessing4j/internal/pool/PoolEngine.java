@@ -577,8 +577,7 @@ public final class PoolEngine {
      * Sends pending units to the workers that have room, taking the workers in turn: first those
      * that have answered a unit, then those still starting. A unit sent to a worker whose JVM still
      * boots, or whose initializer still runs, waits for it, while a worker that answered may be
-     * idle: in a new program, a pool's second {@code apply} waited 14-72 ms behind the second
-     * worker's start, the first having answered already.
+     * idle (measured in docs/DESIGN.md, "Pool").
      */
     private void dispatch() {
         if (pending.isEmpty()) {
