@@ -23,12 +23,13 @@ import java.util.function.BiFunction;
  * <p>The operations are the shared ones (not {@code FUTEX_PRIVATE_FLAG}): the kernel keys a futex
  * in a file mapping by inode and offset, so processes that map the same file at different addresses
  * wait and wake on the same futex. The call goes through libc's {@code syscall(2)}, with
- * {@code errno} captured by the linker. Neither call allocates: both use their thread's scratch
+ * {@code errno} captured by the linker, declared with a fixed list of {@code long} arguments (see
+ * {@link Downcall}). Neither call allocates: both use their thread's scratch
  * memory, which matters most in a fresh child, whose first thousands of calls run interpreted, and
  * where a sleeping consumer makes every put to a queue a wake.
  *
- * <p>Linking the downcall costs a fresh JVM tens of milliseconds (it generates some thirty
- * classes), so it is linked on a thread of its own ({@link #linkInBackground}): from the moment a
+ * <p>Linking the downcall costs a fresh JVM milliseconds (it generates some twenty classes), so it
+ * is linked on a thread of its own ({@link #linkInBackground}): from the moment a
  * process makes its first segment or attaches a queue, a pipe or a pool's rings (it will wait or
  * wake on them), or else from its first wait or wake, so that a child that only attaches to shared
  * memory and reads or writes it (a target that sets a value) never links it. Nothing waits for the link: until it is linked, a wait polls (it
@@ -36,7 +37,8 @@ import java.util.function.BiFunction;
  * caller is ready for), and a wake is handed to the linking thread, which makes it as soon as it
  * can. A sleeper is then woken no later than if the waker had linked the call itself, and the waker
  * goes on at once: in a new child, its first wake is often the answer to a sleeping parent's first
- * message, and the parent's next message finds the child already waiting for it.
+ * message, and the parent's next message finds the child already waiting for it. The JVM's end
+ * waits for the wakes handed over ({@link DeferredWakesAtExit}).
  */
 public final class Futex {
     /** The futex syscall's number on this machine; 0 where none is known. */
@@ -44,12 +46,16 @@ public final class Futex {
     private static final long SYS_FUTEX_X86_64 = 202;
     /** Linux's generic syscall table, which arm64 (and riscv64) use. */
     private static final long SYS_FUTEX_GENERIC = 98;
-    private static final int FUTEX_WAIT = 0;
-    private static final int FUTEX_WAKE = 1;
+    private static final long FUTEX_WAIT = 0;
+    private static final long FUTEX_WAKE = 1;
     private static final int EAGAIN = 11;
     private static final int EINTR = 4;
     private static final int ETIMEDOUT = 110;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** An argument the operation ignores: the timeout of a wake, the second word of either. */
+    private static final long NO_ADDRESS = 0;
+    /** The last argument, {@code val3}, which neither operation reads. */
+    private static final long NO_VALUE = 0;
 
     /**
      * {@code struct timespec} on a 64-bit Linux: two longs. Offsets rather than a {@code StructLayout},
@@ -91,6 +97,16 @@ public final class Futex {
     /**
      * syscall(2) with errno captured, linked when this class is initialized. One downcall handle
      * serves waits and wakes: each handle costs a fresh JVM generated classes and their compilation.
+     *
+     * <p>{@code syscall} is variadic, but is declared here with a fixed list of {@code long}s, the
+     * word's address excepted (a segment, so that its mapping cannot be closed during a call):
+     * linked as variadic, the handle took a fresh JVM with an AOT cache 17-27 ms to make, against
+     * 11-12 ms (four runs each), and generated 44 classes and forms against 31. It is the same call.
+     * On the platforms of {@link #checkPlatform}, an integer argument of a register's width travels
+     * in the same register or stack slot whether it is variadic or not (no promotion either, as
+     * every argument is a {@code long}); what x86_64 adds for a variadic call, the count of vector
+     * registers in {@code %al}, glibc's {@code syscall}, written in assembly, never reads, and a C
+     * one (musl's) reads only to decide whether to save vector registers it then ignores.
      */
     private static final class Downcall {
         static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -106,9 +122,8 @@ public final class Futex {
             SYSCALL = linker.downcallHandle(
                     linker.defaultLookup().find("syscall").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_INT),
-                    Linker.Option.firstVariadicArg(1),
+                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_LONG),
                     Linker.Option.captureCallState("errno"));
         }
 
@@ -160,6 +175,43 @@ public final class Futex {
             } catch (IllegalStateException unmapped) {
                 // its sleeper woke and let the mapping go meanwhile: nobody is left to wake there
             }
+        }
+    }
+
+    /**
+     * Makes, when this JVM ends, the wakes still handed to a linking thread that has not finished:
+     * that thread is a daemon, and the end does not wait for it. A child that put an item to a
+     * queue and ended before its link did left the parent asleep in {@code take} to the end of its
+     * {@link org.multiprocessing4j.internal.shm.Deadline#SLICE slice}: the item, put 57-74 ms after
+     * {@code start()}, was taken at 103-106 ms; with this hook, put at 49-61 ms, it is taken 2-12 ms
+     * later (a new program, the library's JAR and a class directory, three starts each), and a raw
+     * wait of the parent is no longer left asleep (4 of 8 were, before). Registered with the first
+     * wake handed over; a wake made while the JVM ends is made at once, the link with it.
+     */
+    private static final class DeferredWakesAtExit implements Runnable {
+        /** False if the JVM was already ending when a wake was first handed over. */
+        static final boolean REGISTERED = register();
+
+        private static boolean register() {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(new DeferredWakesAtExit(), "mp4j-futex-deferred-wakes"));
+                return true;
+            } catch (IllegalStateException ending) {
+                return false;
+            }
+        }
+
+        @Override
+        public void run() {
+            if (DEFERRED_WAKES.isEmpty()) {
+                return;
+            }
+            try {
+                link(); // waits for the linking thread's class initialization, or does it
+            } catch (UnsupportedOperationException | LinkageError e) {
+                return; // the linking thread found the same: nobody here could sleep on a futex
+            }
+            makeDeferredWakes();
         }
     }
 
@@ -221,14 +273,15 @@ public final class Futex {
     /**
      * Makes the deferred wakes. Both the linking thread, after it set {@link #linkingDone}, and a
      * waker that deferred a wake and then found it set call this, so no deferred wake is missed:
-     * one of the two sees the other's write (both volatile). A wake made twice is harmless.
+     * one of the two sees the other's write (both volatile). A wake leaves the map only once it is
+     * made, so that the JVM's end ({@link DeferredWakesAtExit}) finds every wake that a thread it
+     * stops may not have made; a wake made twice is harmless.
      */
     private static void makeDeferredWakes() {
-        for (Long address : DEFERRED_WAKES.keySet()) {
-            DeferredWake deferred = DEFERRED_WAKES.remove(address);
-            if (deferred != null) {
-                wake(deferred.word(), deferred.count());
-            }
+        for (Map.Entry<Long, DeferredWake> entry : DEFERRED_WAKES.entrySet()) {
+            DeferredWake deferred = entry.getValue();
+            wake(deferred.word(), deferred.count());
+            DEFERRED_WAKES.remove(entry.getKey(), deferred); // one merged meanwhile stays, to be made
         }
     }
 
@@ -336,8 +389,9 @@ public final class Futex {
             long nanos = Math.max(0, timeout.toNanos());
             timespec.set(ValueLayout.JAVA_LONG, TIMESPEC_SECONDS_OFFSET, nanos / NANOS_PER_SECOND);
             timespec.set(ValueLayout.JAVA_LONG, TIMESPEC_NANOS_OFFSET, nanos % NANOS_PER_SECOND);
-            long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timespec,
-                    MemorySegment.NULL, 0);
+            // The timespec's address: its scratch stays reachable from this thread's ThreadLocal.
+            long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, (long) expected,
+                    timespec.address(), NO_ADDRESS, NO_VALUE);
             if (result == 0) {
                 return Wake.WOKEN;
             }
@@ -369,16 +423,19 @@ public final class Futex {
      */
     public static int wake(MemorySegment word, int count) {
         if (linking()) {
-            DEFERRED_WAKES.merge(word.address(), new DeferredWake(word, count), AddCounts.INSTANCE);
-            if (linkingDone) {
-                makeDeferredWakes();
+            if (DeferredWakesAtExit.REGISTERED) {
+                DEFERRED_WAKES.merge(word.address(), new DeferredWake(word, count), AddCounts.INSTANCE);
+                if (linkingDone) {
+                    makeDeferredWakes();
+                }
+                return 0;
             }
-            return 0;
+            link(); // the JVM is ending, and nothing would make a wake handed over
         }
         MemorySegment state = Downcall.SCRATCH.get().state;
         try {
-            long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count,
-                    MemorySegment.NULL, MemorySegment.NULL, 0);
+            long result = (long) Downcall.SYSCALL.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, (long) count,
+                    NO_ADDRESS, NO_ADDRESS, NO_VALUE);
             if (result < 0) {
                 throw new IllegalStateException("futex wake failed with errno "
                         + state.get(ValueLayout.JAVA_INT, Downcall.ERRNO_OFFSET));
