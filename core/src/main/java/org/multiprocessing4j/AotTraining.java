@@ -1,10 +1,14 @@
 package org.multiprocessing4j;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.manager.ManagerTraining;
 import org.multiprocessing4j.internal.pool.PoolTraining;
+import org.multiprocessing4j.internal.shm.SharedLayout;
+import org.multiprocessing4j.internal.shm.SharedSegment;
+import org.multiprocessing4j.internal.sys.Futex;
 import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.internal.wire.JavaSerialization;
 import org.multiprocessing4j.internal.wire.PreparedLambdas;
@@ -12,22 +16,32 @@ import org.multiprocessing4j.internal.wire.PreparedLambdas;
 /**
  * What the child that trains the AOT cache runs: the library's hot paths, within the one process,
  * so that the cache holds their classes linked and their call sites (var handles on shared memory,
- * the futex downcall) resolved, a pool worker's loop and a manager's server and client included, and children start on them without the interpreter's slow first
- * thousands of operations. It runs once per class path, in the background. The training task itself
- * takes the compact launch form ({@link ChildLaunch}), as most targets do. It also loads, without
- * initializing them, the application classes of the process whose start launched the training, so
- * that the cache holds them too and children need not read them from their JARs.
+ * the futex downcall) resolved, and children start on them without the interpreter's slow first
+ * thousands of operations. They include a pool worker's loop, a manager's server and client, a
+ * large item's spill file, and what a child given handles does that this process, which made them,
+ * would not: mapping a segment it did not make, and a wake handed over before its futex call is
+ * linked. A class the cache lacks, a child reads from the library's JAR, which it otherwise never
+ * opens (some milliseconds). It runs once per class path, in the background. The training task
+ * itself takes the compact launch form ({@link ChildLaunch}), as most targets do. It also loads,
+ * without initializing them, the application classes of the process whose start launched the
+ * training, so that the cache holds them too and children need not read them from their JARs.
  */
 final class AotTraining {
     private static final int ROUNDS = 5_000;
     /** The length of the arrays exercised. */
     private static final int KEYS = 100;
+    /** An item larger than a quarter of a queue's ring, and how many of them go through it. */
+    private static final int LARGE_ITEM = 1 << 20;
+    private static final int LARGE_ROUNDS = 3;
 
     private AotTraining() {}
 
     /** @param applicationClasses binary names, separated by commas, of classes to load; none if empty */
     static void exercise(String applicationClasses) throws Exception {
         loadWithoutInitializing(applicationClasses);
+        // Before anything links the futex call: a fresh child's first wakes are handed to the
+        // thread that links it, and this one is too, so that the cache holds that path's classes.
+        Futex.wake(Arena.ofAuto().allocate(Integer.BYTES), 1);
         Lock lock = new Lock();
         for (int i = 0; i < ROUNDS; i++) {
             lock.acquire();
@@ -37,6 +51,10 @@ final class AotTraining {
         Queue<Object> queue = new Queue<>();
         for (int i = 0; i < ROUNDS; i++) {
             queue.put(i);
+            queue.take();
+        }
+        for (int i = 0; i < LARGE_ROUNDS; i++) { // a large item travels in a spill file beside the ring
+            queue.put(new byte[LARGE_ITEM]);
             queue.take();
         }
         Pipe pipe = Pipe.open();
@@ -76,8 +94,10 @@ final class AotTraining {
     }
 
     /** Values, arrays and the other primitives, as targets that capture them use them. */
-    private static void exerciseSharedState() throws InterruptedException {
+    private static void exerciseSharedState() throws InterruptedException, IOException {
         SharedLong value = Value.ofLong(0);
+        // A child maps the segment of each handle it is given; this process made them all.
+        SharedSegment.create(SharedLayout.Header.KIND_VALUE, Long.BYTES).mapAsAnotherProcessWould();
         SharedInt count = Value.ofInt(0);
         SharedDouble total = Value.ofDouble(0);
         SharedLong raw = RawValue.ofLong(0);

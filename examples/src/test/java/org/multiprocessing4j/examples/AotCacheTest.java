@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.multiprocessing4j.Process;
+import org.multiprocessing4j.Queue;
+import org.multiprocessing4j.SharedLong;
+import org.multiprocessing4j.Value;
 import org.multiprocessing4j.testing.JavaProgram;
 
 /**
@@ -58,6 +61,35 @@ class AotCacheTest {
             assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.stderr()).isZero();
             assertThat(second.output()).containsExactly("child ran with " + cache, "exit code 0");
         }
+    }
+
+    /**
+     * The cache holds what a child given handles loads of the library: attaching their segments,
+     * a large item's spill file, a wake made before its futex call is linked. A class the cache
+     * lacks is read from the library's JAR, which a child otherwise never opens.
+     */
+    @Test
+    void aChildGivenHandlesFindsEveryClassOfTheLibraryInTheCache() throws Exception {
+        Path classes = Path.of(StartsAChild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path cacheDir = dir.resolve("cache");
+        Path classLog = dir.resolve("child-classes.log");
+        List<String> options = List.of("-Dmultiprocessing4j.aotCacheDir=" + cacheDir, "-cp",
+                classes + File.pathSeparator + libraryJar());
+        try (JavaProgram first = JavaProgram.startWithClassPathOption(options, StartsAChildWithHandles.class)) {
+            assertThat(first.waitFor(Duration.ofSeconds(60))).as(first.stderr()).isZero();
+        }
+        awaitCache(cacheDir);
+
+        try (JavaProgram second = JavaProgram.startWithClassPathOption(options, StartsAChildWithHandles.class,
+                classLog.toString())) {
+            assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.stderr()).isZero();
+            assertThat(second.output()).containsExactly("took 1, and " + StartsAChildWithHandles.LARGE + " bytes",
+                    "exit code 0");
+        }
+        assertThat(Files.readAllLines(classLog))
+                .as("classes the child loaded from the library's JAR")
+                .filteredOn(line -> line.contains(Path.of(libraryJar()).getFileName().toString()))
+                .isEmpty();
     }
 
     @Test
@@ -136,6 +168,33 @@ class AotCacheTest {
             }
         }
         return jar;
+    }
+
+    /**
+     * Starts a child that sets a value and puts a small item and a large one to a queue, which it
+     * takes; with an argument, the child logs the classes it loads into that file.
+     */
+    public static final class StartsAChildWithHandles {
+        static final int LARGE = 1 << 20;
+
+        public static void main(String[] args) throws Exception {
+            SharedLong value = Value.ofLong(0);
+            Queue<Object> queue = new Queue<>();
+            Process child = new Process(() -> {
+                value.set(1);
+                queue.put(1);
+                queue.put(new byte[LARGE]);
+            });
+            if (args.length > 0) {
+                child.setJvmOptions(List.of("-Xlog:class+load:file=" + args[0]));
+            }
+            child.start();
+            Object small = queue.take(); // asleep before the child's first put, which wakes it
+            byte[] large = (byte[]) queue.take();
+            child.join();
+            System.out.println("took " + small + ", and " + large.length + " bytes");
+            System.out.println("exit code " + child.exitCode().orElseThrow());
+        }
     }
 
     /** Starts a child that says whether it runs on an AOT cache. */

@@ -173,6 +173,19 @@ public final class SharedSegment implements Serializable {
         }
     }
 
+    /**
+     * Maps this segment's file once more, as {@link #attach} maps one this process has not mapped
+     * yet, and lets that mapping go (the JVM unmaps it with the rest of its garbage): for the AOT
+     * cache's training, whose process attaches no segment but its own, so that the cache holds what
+     * a child's attach loads too. Without it, every child given a handle opened the library's JAR
+     * for one class of that path, some milliseconds of its start.
+     *
+     * @throws IOException if the file is gone, or is not a segment
+     */
+    public void mapAsAnotherProcessWould() throws IOException {
+        Uninterruptibly.onChannel(new Mapping(DIRECTORY.resolve(name)), NOTHING_TO_RECOVER);
+    }
+
     /** True for a queue's, a pipe's or a pool's segment, whose rings are waited on. */
     private boolean holdsRing() {
         int kind = kind();
