@@ -78,6 +78,9 @@ final class AotTraining {
         echo.join();
         PoolTraining.exercise(ROUNDS / 10);
         ManagerTraining.exercise(ROUNDS);
+        // A manager's server process reads its target, a lambda of Manager's, which the training
+        // above, serving in this process, never loads: the server read it from the library's JAR.
+        Class<?> serversTargetClass = Manager.class;
         // A target that captures objects of the application's own classes has no compact launch
         // form and goes through Java serialization, as a subclass of Process does: give that path's
         // classes to the cache too.

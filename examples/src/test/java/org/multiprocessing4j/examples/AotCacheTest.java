@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -18,6 +19,7 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.Manager;
 import org.multiprocessing4j.Process;
 import org.multiprocessing4j.Queue;
 import org.multiprocessing4j.SharedLong;
@@ -84,11 +86,16 @@ class AotCacheTest {
                 classLog.toString())) {
             assertThat(second.waitFor(Duration.ofSeconds(60))).as(second.stderr()).isZero();
             assertThat(second.output()).containsExactly("took 1, and " + StartsAChildWithHandles.LARGE + " bytes",
-                    "exit code 0");
+                    "exit code 0", "the manager's dict holds 1");
         }
+        String library = Path.of(libraryJar()).getFileName().toString();
         assertThat(Files.readAllLines(classLog))
                 .as("classes the child loaded from the library's JAR")
-                .filteredOn(line -> line.contains(Path.of(libraryJar()).getFileName().toString()))
+                .filteredOn(line -> line.contains(library))
+                .isEmpty();
+        assertThat(Files.readAllLines(Path.of(classLog + StartsAChildWithHandles.SERVER_LOG)))
+                .as("classes the manager's server loaded from the library's JAR")
+                .filteredOn(line -> line.contains(library))
                 .isEmpty();
     }
 
@@ -172,10 +179,12 @@ class AotCacheTest {
 
     /**
      * Starts a child that sets a value and puts a small item and a large one to a queue, which it
-     * takes; with an argument, the child logs the classes it loads into that file.
+     * takes, then a manager; with an argument, the child logs the classes it loads into that file,
+     * and the manager's server into that file's name with {@link #SERVER_LOG} added.
      */
     public static final class StartsAChildWithHandles {
         static final int LARGE = 1 << 20;
+        static final String SERVER_LOG = ".server";
 
         public static void main(String[] args) throws Exception {
             SharedLong value = Value.ofLong(0);
@@ -194,6 +203,12 @@ class AotCacheTest {
             child.join();
             System.out.println("took " + small + ", and " + large.length + " bytes");
             System.out.println("exit code " + child.exitCode().orElseThrow());
+            List<String> serverOptions = args.length > 0 ? List.of("-Xlog:class+load:file=" + args[0] + SERVER_LOG) : List.of();
+            try (Manager manager = Manager.builder().jvmOptions(serverOptions).start()) {
+                Map<String, Integer> dict = manager.dict();
+                dict.put("answer", 1);
+                System.out.println("the manager's dict holds " + dict.get("answer"));
+            }
         }
     }
 
