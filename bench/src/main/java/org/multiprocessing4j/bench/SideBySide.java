@@ -109,6 +109,11 @@ public final class SideBySide {
             double forkWithValue = python(script, "start_join_with_value('fork', " + runs + ") * 1e3");
             row("start_join, target sets a Value (spawn)", Workloads.startJoinWithValueMillis(runs), spawnWithValue, "ms",
                     false);
+            OptionalDouble userStyleWithValue = UserStyle.measure(UserStyle.Workload.START_JOIN_VALUE, runs);
+            if (userStyleWithValue.isPresent()) {
+                row("start_join, target sets a Value (spawn, user's class path)", userStyleWithValue.getAsDouble(),
+                        spawnWithValue, "ms", false);
+            }
             row("prespawn, target sets a Value (vs fork)",
                     Workloads.prespawnStartJoinMillis(Math.max(1, runs / 2), SPARE_WARM_UP, Value.ofLong(0)), forkWithValue,
                     "ms", false);

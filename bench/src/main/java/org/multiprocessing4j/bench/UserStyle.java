@@ -20,7 +20,7 @@ import org.multiprocessing4j.Manager;
 public final class UserStyle {
     /** The workloads {@link #main} knows, each measured as the same row of {@link SideBySide} is. */
     enum Workload {
-        START_JOIN, MANAGER_DICT_OP
+        START_JOIN, START_JOIN_VALUE, MANAGER_DICT_OP
     }
 
     private UserStyle() {}
@@ -29,6 +29,7 @@ public final class UserStyle {
         int n = Integer.parseInt(args[1]);
         double figure = switch (Workload.valueOf(args[0])) {
             case START_JOIN -> Workloads.startJoinMillis(n);
+            case START_JOIN_VALUE -> Workloads.startJoinWithValueMillis(n);
             case MANAGER_DICT_OP -> {
                 try (Manager manager = Manager.start()) {
                     yield ManagerWorkloads.dictRoundTripMicros(manager, n, 0);
