@@ -389,6 +389,35 @@ class ProgramExitTest {
         return pids;
     }
 
+    /** Starts a child and joins it. */
+    public static class StartsOneChild {
+        public static void main(String[] args) throws Exception {
+            Process child = new Process(() -> { });
+            child.start();
+            child.join();
+            System.out.println("exit code " + child.exitCode().orElseThrow());
+        }
+    }
+
+    /**
+     * A program killed before it started a child leaves its control directory, since no child is
+     * there to find it dead: the next program to start a child removes it.
+     */
+    @Test
+    void aProgramsFirstStartRemovesTheControlDirectoryOfAProgramKilledBeforeItHadChildren() throws Exception {
+        java.lang.Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Path left = Files.createDirectory(Path.of(System.getProperty("java.io.tmpdir"), "mp4j-" + gone.pid() + "-0123abcd"));
+        Files.createFile(left.resolve("control"));
+
+        try (JavaProgram program = JavaProgram.start(StartsOneChild.class)) {
+            assertThat(program.waitFor(PROGRAM_LIMIT)).as(program.stderr()).isZero();
+            assertThat(program.output()).containsExactly("exit code 0");
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> controlDirectoriesOf(gone.pid()).isEmpty());
+    }
+
     private static java.util.List<Path> controlDirectoriesOf(long pid) throws java.io.IOException {
         try (var dirs = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return dirs.filter(d -> d.getFileName().toString().startsWith("mp4j-" + pid + "-")).toList();
