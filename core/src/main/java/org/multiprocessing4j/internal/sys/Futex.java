@@ -28,8 +28,8 @@ import java.util.function.BiFunction;
  * memory, which matters most in a fresh child, whose first thousands of calls run interpreted, and
  * where a sleeping consumer makes every put to a queue a wake.
  *
- * <p>Linking the downcall costs a fresh JVM milliseconds (it generates some twenty classes), so it
- * is linked on a thread of its own ({@link #linkInBackground}): from the moment a
+ * <p>Linking the downcall costs a fresh JVM 10-25 ms (it generates some thirty classes and forms),
+ * so it is linked on a thread of its own ({@link #linkInBackground}): from the moment a
  * process makes its first segment or attaches a queue, a pipe or a pool's rings (it will wait or
  * wake on them), or else from its first wait or wake, so that a child that only attaches to shared
  * memory and reads or writes it (a target that sets a value) never links it. Nothing waits for the link: until it is linked, a wait polls (it
