@@ -183,7 +183,7 @@ public final class SharedSegment implements Serializable {
      * @throws IOException if the file is gone, or is not a segment
      */
     public void mapAsAnotherProcessWould() throws IOException {
-        Uninterruptibly.onChannel(new Mapping(DIRECTORY.resolve(name)), NOTHING_TO_RECOVER);
+        mapFile(name);
     }
 
     /** True for a queue's, a pipe's or a pool's segment, whose rings are waited on. */
@@ -347,15 +347,19 @@ public final class SharedSegment implements Serializable {
         if (!name.startsWith(PREFIX) || name.contains("/")) {
             throw new IllegalArgumentException("not a multiprocessing4j segment name: " + name);
         }
-        Path path = DIRECTORY.resolve(name);
         try {
-            return new SharedSegment(name, Uninterruptibly.onChannel(new Mapping(path), NOTHING_TO_RECOVER));
+            return new SharedSegment(name, mapFile(name));
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("shared segment " + name
                     + " no longer exists: every process that used it has ended", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot map shared segment " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file of segment {@code name}, mapped as {@link #attach} maps it. */
+    private static MemorySegment mapFile(String name) throws IOException {
+        return Uninterruptibly.onChannel(new Mapping(DIRECTORY.resolve(name)), NOTHING_TO_RECOVER);
     }
 
     // The channel calls of create and map are classes rather than lambdas: a child whose target
