@@ -183,7 +183,7 @@ class ProgramExitTest {
                 program.process().onExit().get(30, TimeUnit.SECONDS);
                 assertThat(controlDirectoriesOf(program.pid())).as("deleted by the program itself").isEmpty();
             } finally {
-                Pids.signal("CONT", pids); // they find their parent gone, and end
+                Pids.signalThoseRunning("CONT", pids); // they find their parent gone, and end
             }
             for (long pid : pids) {
                 Pids.awaitGone(pid, Duration.ofSeconds(1));

@@ -43,6 +43,24 @@ public final class Pids {
         }
     }
 
+    /**
+     * Sends signal {@code name} to each of {@code pids} that still runs; one that has ended is passed
+     * over. A stopped process can end before it is continued: by SIGKILL, or by the SIGHUP and
+     * SIGCONT the kernel sends the stopped members of a process group that its program's end
+     * orphans (a JVM ends on SIGHUP).
+     */
+    public static void signalThoseRunning(String name, long... pids) throws IOException, InterruptedException {
+        for (long pid : pids) {
+            try {
+                signal(name, pid);
+            } catch (IOException failed) {
+                if (isRunning(pid)) {
+                    throw failed;
+                }
+            }
+        }
+    }
+
     /** Waits until {@code pid} is gone; throws AssertionError if it still runs after {@code limit}. */
     public static void awaitGone(long pid, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
