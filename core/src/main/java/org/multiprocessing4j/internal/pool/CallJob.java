@@ -15,7 +15,7 @@ final class CallJob<T> extends FutureJob<T> {
     }
 
     @Override
-    public void completed(Unit unit, Outcomes outcomes) {
+    public void completed(Unit unit, Column outcomes) {
         Object outcome = outcomes.get(0);
         if (outcome instanceof Failed failed) {
             future.completeExceptionally(failed.cause());

@@ -40,6 +40,22 @@ final class FrameBuffer {
         return this;
     }
 
+    /** The numbers, each as {@link #putInt} writes it, copied in bulk. */
+    FrameBuffer putInts(int[] values) {
+        ByteBuffer room = room(values.length * Integer.BYTES);
+        room.asIntBuffer().put(values);
+        room.position(room.position() + values.length * Integer.BYTES);
+        return this;
+    }
+
+    /** The numbers, each as {@link #putLong} writes it, copied in bulk. */
+    FrameBuffer putLongs(long[] values) {
+        ByteBuffer room = room(values.length * Long.BYTES);
+        room.asLongBuffer().put(values);
+        room.position(room.position() + values.length * Long.BYTES);
+        return this;
+    }
+
     /** What {@code other} holds so far. */
     FrameBuffer put(FrameBuffer other) {
         room(other.buffer.position()).put(other.buffer.array(), 0, other.buffer.position());

@@ -48,7 +48,7 @@ final class ImapJob<T, R> implements Job, Iterator<R> {
     private RuntimeException stopped;
 
     /** A unit's items with their outcomes. */
-    private record Chunk(long first, Outcomes outcomes) {}
+    private record Chunk(long first, Column outcomes) {}
 
     /** Makes a unit's payload from a chunk of input items. */
     @FunctionalInterface
@@ -190,7 +190,7 @@ final class ImapJob<T, R> implements Job, Iterator<R> {
     }
 
     @Override
-    public synchronized void completed(Unit unit, Outcomes outcomes) {
+    public synchronized void completed(Unit unit, Column outcomes) {
         Chunk chunk = new Chunk(unit.first, outcomes);
         if (ordered) {
             finishedByFirst.put(unit.first, chunk);

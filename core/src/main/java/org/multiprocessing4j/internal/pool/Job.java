@@ -8,7 +8,7 @@ interface Job {
     /**
      * The outcomes of {@code unit}'s items, in order: each the value, or a {@link Failed}.
      */
-    void completed(Unit unit, Outcomes outcomes);
+    void completed(Unit unit, Column outcomes);
 
     /** The pool was terminated before {@code unit} finished. */
     void cancelled(Unit unit);

@@ -9,7 +9,7 @@ import org.multiprocessing4j.ProcessPoolException;
  * reported, as a {@link ProcessPoolException} naming the item.
  */
 final class MapJob<R> extends FutureJob<List<R>> {
-    private final Outcomes[] chunks;
+    private final Column[] chunks;
     private final int chunksize;
     private final int items;
     private final Progress progress;
@@ -21,13 +21,13 @@ final class MapJob<R> extends FutureJob<List<R>> {
         super(future);
         this.items = items;
         this.chunksize = chunksize;
-        this.chunks = new Outcomes[(items + chunksize - 1) / chunksize];
+        this.chunks = new Column[(items + chunksize - 1) / chunksize];
         this.remaining = items;
         this.progress = progress;
     }
 
     @Override
-    public void completed(Unit unit, Outcomes outcomes) {
+    public void completed(Unit unit, Column outcomes) {
         int n = outcomes.size();
         synchronized (this) {
             for (int i = 0; i < n && failure == null; i++) {

@@ -476,7 +476,7 @@ public final class PoolEngine {
     private void handleResult(ByteBuffer in) throws IOException {
         long unitId;
         long nanos;
-        Outcomes outcomes;
+        Column outcomes;
         try {
             unitId = in.getLong();
             nanos = in.getLong();
@@ -508,10 +508,10 @@ public final class PoolEngine {
     }
 
     /** A worker that could not read a unit sends one failure for all its items. */
-    private static Outcomes stretched(Outcomes outcomes, int items) {
+    private static Column stretched(Column outcomes, int items) {
         Job.Failed failure = outcomes.size() > 0 && outcomes.get(0) instanceof Job.Failed failed ? failed
                 : new Job.Failed(new IOException("a worker sent " + outcomes.size() + " results for " + items + " items"));
-        return Outcomes.allFailed(failure, items);
+        return Column.allFailed(failure, items);
     }
 
     /**
@@ -710,7 +710,7 @@ public final class PoolEngine {
             Unit unit = units.next();
             if (running != null && running.unit() == unit.id) {
                 inflight.remove(unit.id);
-                Outcomes outcomes = deathOutcomes(worker, unit, running.item(), exitCode);
+                Column outcomes = deathOutcomes(worker, unit, running.item(), exitCode);
                 deliveries.add(() -> unit.job.completed(unit, outcomes));
             } else { // not begun, or done with its result still gathered in the worker: it runs again
                 unit.worker = null;
@@ -745,7 +745,7 @@ public final class PoolEngine {
     }
 
     /** The outcomes of the unit a worker died in: item {@code item} was running, the others fail with it. */
-    private Outcomes deathOutcomes(Worker worker, Unit unit, int item, int exitCode) {
+    private Column deathOutcomes(Worker worker, Unit unit, int item, int exitCode) {
         Object[] outcomes = new Object[unit.items];
         String how = worker.overran != null ? "was killed (exit code " + exitCode + ")"
                 : "died with exit code " + exitCode + (worker.dyingNote != null ? " (" + worker.dyingNote + ")" : "");
@@ -763,7 +763,7 @@ public final class PoolEngine {
             }
             outcomes[i] = new Job.Failed(cause);
         }
-        return Outcomes.of(outcomes);
+        return Column.of(outcomes);
     }
 
     /** Kills each worker whose current item has run longer than the task timeout. */
@@ -828,7 +828,7 @@ public final class PoolEngine {
         }
         killAll(live);
         for (Unit unit : failed) {
-            Outcomes outcomes = Outcomes.allFailed(new Job.Failed(cause), unit.items);
+            Column outcomes = Column.allFailed(new Job.Failed(cause), unit.items);
             deliveries.add(() -> unit.job.completed(unit, outcomes));
         }
     }

@@ -10,12 +10,12 @@ import java.util.RandomAccess;
  * copies the results into an array of their own.
  */
 final class ResultList<R> extends AbstractList<R> implements RandomAccess {
-    private final Outcomes[] chunks;
+    private final Column[] chunks;
     private final int chunksize;
     private final int size;
     private Object[] copy;
 
-    ResultList(Outcomes[] chunks, int chunksize, int size) {
+    ResultList(Column[] chunks, int chunksize, int size) {
         this.chunks = chunks;
         this.chunksize = chunksize;
         this.size = size;

@@ -29,7 +29,7 @@ import org.multiprocessing4j.internal.shm.MessageRing;
  */
 final class WorkerLoop {
     private static final Duration DYING_MESSAGE_WAIT = Duration.ofMillis(100);
-    private static final Object[] NO_ARGUMENTS = {};
+    private static final Column NO_ARGUMENTS = Column.of(new Object[0]);
 
     private final MessageRing results;
     private final ResultSender sender;
@@ -135,11 +135,11 @@ final class WorkerLoop {
         out.clear();
         out.putLong(unit).putLong(0);
         if (seat.cancelled(unit)) { // its outcome goes to nobody: the pool only counts it done
-            Values.writeOutcomes(out, new Object[1], new byte[][] {Values.failure(
-                    new java.util.concurrent.CancellationException("cancelled before it began"))}, true);
+            Values.writeOutcomes(out, UnitOutcomes.allFailed(1, Values.failure(
+                    new java.util.concurrent.CancellationException("cancelled before it began"))));
             return out;
         }
-        Object[] arguments;
+        Column arguments;
         Object function;
         byte kind;
         try {
@@ -147,34 +147,31 @@ final class WorkerLoop {
             function = functions.read(payload, kind != Frames.CALL);
             arguments = kind == Frames.CALL ? NO_ARGUMENTS : Values.read(payload);
         } catch (IOException | RuntimeException unreadable) { // one failure stands for every item
-            Values.writeOutcomes(out, new Object[1], new byte[][] {Values.failure(unreadable)}, true);
+            Values.writeOutcomes(out, UnitOutcomes.allFailed(1, Values.failure(unreadable)));
             return out;
         }
-        int items = kind == Frames.CALL ? 1 : kind == Frames.PAIRS ? arguments.length / 2 : arguments.length;
-        Object[] values = new Object[items];
-        byte[][] failures = new byte[items][];
-        boolean anyFailed = false;
+        int items = kind == Frames.CALL ? 1 : kind == Frames.PAIRS ? arguments.size() / 2 : arguments.size();
+        UnitOutcomes outcomes = new UnitOutcomes(items);
         for (int i = 0; i < items; i++) {
             if (i > 0) {
                 seat.beginItem(i, timed ? System.nanoTime() : 0);
             }
             try {
-                values[i] = switch (kind) {
+                outcomes.succeeded(i, switch (kind) {
                     case Frames.CALL -> call(function);
-                    case Frames.EACH -> apply(function, arguments[i]);
-                    case Frames.PAIRS -> applyToPair(function, arguments[2 * i], arguments[2 * i + 1]);
+                    case Frames.EACH -> apply(function, arguments.get(i));
+                    case Frames.PAIRS -> applyToPair(function, arguments.get(2 * i), arguments.get(2 * i + 1));
                     default -> throw new IOException("a pool unit of unknown kind " + kind);
-                };
+                });
             } catch (Exception | StackOverflowError thrown) {
-                failures[i] = Values.failure(thrown);
-                anyFailed = true;
+                outcomes.failed(i, Values.failure(thrown));
             } catch (VirtualMachineError fatal) {
                 sayDying(fatal);
                 throw fatal;
             }
         }
         out.putLong(Long.BYTES, System.nanoTime() - began);
-        Values.writeOutcomes(out, values, failures, anyFailed);
+        Values.writeOutcomes(out, outcomes);
         return out;
     }
 

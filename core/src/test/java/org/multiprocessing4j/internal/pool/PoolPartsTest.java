@@ -44,7 +44,7 @@ class PoolPartsTest {
                 Arrays.asList("a", null, 3), List.of(1, 2L))) {
             FrameBuffer out = new FrameBuffer();
             Values.write(out, values, "item", 0);
-            assertThat(Values.read(ByteBuffer.wrap(out.toArray()))).containsExactlyElementsOf(values);
+            assertThat(elements(Values.read(ByteBuffer.wrap(out.toArray())))).containsExactlyElementsOf(values);
         }
         FrameBuffer ints = new FrameBuffer();
         Values.write(ints, List.of(1, 2, 3), "item", 0);
@@ -53,15 +53,54 @@ class PoolPartsTest {
 
     @Test
     void outcomesKeepTheirFailuresAndAResultThatCannotBeSerializedFailsAlone() throws Exception {
-        FrameBuffer out = new FrameBuffer();
-        Object[] values = {1, new Object(), null};
-        byte[][] failures = {null, null, Values.failure(new IllegalStateException("third"))};
-        Values.writeOutcomes(out, values, failures, true);
-        Outcomes back = Values.readOutcomes(ByteBuffer.wrap(out.toArray()));
+        UnitOutcomes outcomes = new UnitOutcomes(3);
+        outcomes.succeeded(0, 1);
+        outcomes.succeeded(1, new Object());
+        outcomes.failed(2, Values.failure(new IllegalStateException("third")));
+        Column back = writtenAndReadBack(outcomes);
         assertThat(back.size()).isEqualTo(3);
         assertThat(back.get(0)).isEqualTo(1);
         assertThat(((Job.Failed) back.get(1)).cause()).isInstanceOf(MaybeEncodingException.class);
         assertThat(((Job.Failed) back.get(2)).cause()).isInstanceOf(IllegalStateException.class).hasMessage("third");
+    }
+
+    @Test
+    void integerResultsGoPackedUntilOneIsNotAnInteger() throws Exception {
+        UnitOutcomes numbers = new UnitOutcomes(3);
+        for (int i = 0; i < 3; i++) {
+            numbers.succeeded(i, i * 10);
+        }
+        assertThat(numbers.ints()).containsExactly(0, 10, 20);
+        assertThat(elements(writtenAndReadBack(numbers))).containsExactly(0, 10, 20);
+
+        UnitOutcomes mixed = new UnitOutcomes(4);
+        mixed.succeeded(0, 1L);
+        mixed.succeeded(1, 2L);
+        mixed.succeeded(2, 3);
+        mixed.succeeded(3, null);
+        assertThat(mixed.longs()).isNull();
+        assertThat(elements(writtenAndReadBack(mixed))).containsExactly(1L, 2L, 3, null);
+
+        UnitOutcomes failing = new UnitOutcomes(2);
+        failing.succeeded(0, 7);
+        failing.failed(1, Values.failure(new ArithmeticException("second")));
+        Column back = writtenAndReadBack(failing);
+        assertThat(back.get(0)).isEqualTo(7);
+        assertThat(((Job.Failed) back.get(1)).cause()).isInstanceOf(ArithmeticException.class).hasMessage("second");
+    }
+
+    private static Column writtenAndReadBack(UnitOutcomes outcomes) throws Exception {
+        FrameBuffer out = new FrameBuffer();
+        Values.writeOutcomes(out, outcomes);
+        return Values.readOutcomes(ByteBuffer.wrap(out.toArray()));
+    }
+
+    private static List<Object> elements(Column column) {
+        List<Object> elements = new ArrayList<>();
+        for (int i = 0; i < column.size(); i++) {
+            elements.add(column.get(i));
+        }
+        return elements;
     }
 
     @Test
@@ -74,8 +113,8 @@ class PoolPartsTest {
 
     @Test
     void theResultListReadsAcrossChunksAndCopiesOnItsFirstSet() {
-        Outcomes[] chunks = {Outcomes.ofInts(new int[] {0, 1, 4}), Outcomes.of(new Object[] {9, 16, 25}),
-                Outcomes.ofLongs(new long[] {36})};
+        Column[] chunks = {Column.ofInts(new int[] {0, 1, 4}), Column.of(new Object[] {9, 16, 25}),
+                Column.ofLongs(new long[] {36})};
         ResultList<Object> list = new ResultList<>(chunks, 3, 7);
         assertThat(list).containsExactly(0, 1, 4, 9, 16, 25, 36L);
         list.set(6, "six");
