@@ -204,8 +204,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         try {
             Remote remote = REMOTES.computeIfAbsent(method, Remote::of);
             ManagerClient client = client();
-            return remote.interruptible() ? client.callInterruptibly(objectId, remote.key(), args)
-                    : client.call(objectId, remote.key(), args);
+            return client.call(objectId, remote.key(), args, remote.interruptible());
         } catch (Throwable thrown) {
             throw declaredOrWrapped(method, thrown);
         }
@@ -256,7 +255,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
 
     /**
      * How a method is called on the server: its key, and whether it may be interrupted, which is
-     * when it may throw {@link InterruptedException} ({@link ManagerClient#callInterruptibly}).
+     * when it may throw {@link InterruptedException} ({@link ManagerClient#call(long, String, Object[], boolean)}).
      */
     private record Remote(String key, boolean interruptible) {
         static Remote of(Method method) {
