@@ -9,6 +9,12 @@ import java.util.Arrays;
  */
 final class FrameBuffer {
     private static final int INITIAL = 256;
+    /**
+     * Runs of numbers shorter than this are written and read one number at a time: a view buffer's
+     * set-up costs a fresh process more than a few puts, and a submitted task's single result is
+     * the commonest run of all.
+     */
+    static final int BULK_FROM = 16;
 
     private ByteBuffer buffer;
 
@@ -40,19 +46,31 @@ final class FrameBuffer {
         return this;
     }
 
-    /** The numbers, each as {@link #putInt} writes it, copied in bulk. */
+    /** The numbers, each as {@link #putInt} writes it; copied in bulk from {@link #BULK_FROM} of them. */
     FrameBuffer putInts(int[] values) {
         ByteBuffer room = room(values.length * Integer.BYTES);
-        room.asIntBuffer().put(values);
-        room.position(room.position() + values.length * Integer.BYTES);
+        if (values.length < BULK_FROM) {
+            for (int value : values) {
+                room.putInt(value);
+            }
+        } else {
+            room.asIntBuffer().put(values);
+            room.position(room.position() + values.length * Integer.BYTES);
+        }
         return this;
     }
 
-    /** The numbers, each as {@link #putLong} writes it, copied in bulk. */
+    /** The numbers, each as {@link #putLong} writes it; copied in bulk from {@link #BULK_FROM} of them. */
     FrameBuffer putLongs(long[] values) {
         ByteBuffer room = room(values.length * Long.BYTES);
-        room.asLongBuffer().put(values);
-        room.position(room.position() + values.length * Long.BYTES);
+        if (values.length < BULK_FROM) {
+            for (long value : values) {
+                room.putLong(value);
+            }
+        } else {
+            room.asLongBuffer().put(values);
+            room.position(room.position() + values.length * Long.BYTES);
+        }
         return this;
     }
 

@@ -52,14 +52,26 @@ final class Values {
         byte form = in.get();
         if (form == INTS) {
             int[] ints = new int[Frames.count(in, Integer.BYTES)];
-            in.asIntBuffer().get(ints);
-            in.position(in.position() + ints.length * Integer.BYTES);
+            if (ints.length < FrameBuffer.BULK_FROM) {
+                for (int i = 0; i < ints.length; i++) {
+                    ints[i] = in.getInt();
+                }
+            } else {
+                in.asIntBuffer().get(ints);
+                in.position(in.position() + ints.length * Integer.BYTES);
+            }
             return Column.ofInts(ints);
         }
         if (form == LONGS) {
             long[] longs = new long[Frames.count(in, Long.BYTES)];
-            in.asLongBuffer().get(longs);
-            in.position(in.position() + longs.length * Long.BYTES);
+            if (longs.length < FrameBuffer.BULK_FROM) {
+                for (int i = 0; i < longs.length; i++) {
+                    longs[i] = in.getLong();
+                }
+            } else {
+                in.asLongBuffer().get(longs);
+                in.position(in.position() + longs.length * Long.BYTES);
+            }
             return Column.ofLongs(longs);
         }
         if (form != VALUES) {

@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.multiprocessing4j.MaybeEncodingException;
@@ -40,8 +42,10 @@ class PoolPartsTest {
 
     @Test
     void integersAndLongsGoPackedAndComeBackEqual() throws Exception {
+        List<Integer> manyInts = IntStream.range(-50, 50).map(i -> i * 40_000_000).boxed().toList();
+        List<Long> manyLongs = LongStream.range(0, 3 * FrameBuffer.BULK_FROM).map(i -> i << 35).boxed().toList();
         for (List<?> values : List.of(List.of(1, -2, Integer.MAX_VALUE), List.of(1L << 40, -1L),
-                Arrays.asList("a", null, 3), List.of(1, 2L))) {
+                Arrays.asList("a", null, 3), List.of(1, 2L), manyInts, manyLongs)) {
             FrameBuffer out = new FrameBuffer();
             Values.write(out, values, "item", 0);
             assertThat(elements(Values.read(ByteBuffer.wrap(out.toArray())))).containsExactlyElementsOf(values);
@@ -72,6 +76,13 @@ class PoolPartsTest {
         }
         assertThat(numbers.ints()).containsExactly(0, 10, 20);
         assertThat(elements(writtenAndReadBack(numbers))).containsExactly(0, 10, 20);
+
+        UnitOutcomes manyLongs = new UnitOutcomes(2 * FrameBuffer.BULK_FROM);
+        for (int i = 0; i < manyLongs.size(); i++) {
+            manyLongs.succeeded(i, -(long) i << 33);
+        }
+        assertThat(elements(writtenAndReadBack(manyLongs)))
+                .containsExactlyElementsOf(LongStream.range(0, manyLongs.size()).mapToObj(i -> -i << 33).toList());
 
         UnitOutcomes mixed = new UnitOutcomes(4);
         mixed.succeeded(0, 1L);
