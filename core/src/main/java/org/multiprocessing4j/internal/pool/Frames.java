@@ -118,6 +118,37 @@ final class Frames {
         return slice;
     }
 
+    /**
+     * The next counted run of ints of {@code in}, as {@link FrameBuffer#putInts} wrote it: one
+     * number at a time below {@link FrameBuffer#BULK_FROM} of them, in bulk from there.
+     */
+    static int[] ints(ByteBuffer in) throws IOException {
+        int[] ints = new int[count(in, Integer.BYTES)];
+        if (ints.length < FrameBuffer.BULK_FROM) {
+            for (int i = 0; i < ints.length; i++) {
+                ints[i] = in.getInt();
+            }
+        } else {
+            in.asIntBuffer().get(ints);
+            in.position(in.position() + ints.length * Integer.BYTES);
+        }
+        return ints;
+    }
+
+    /** As {@link #ints}, a run of longs, as {@link FrameBuffer#putLongs} wrote it. */
+    static long[] longs(ByteBuffer in) throws IOException {
+        long[] longs = new long[count(in, Long.BYTES)];
+        if (longs.length < FrameBuffer.BULK_FROM) {
+            for (int i = 0; i < longs.length; i++) {
+                longs[i] = in.getLong();
+            }
+        } else {
+            in.asLongBuffer().get(longs);
+            in.position(in.position() + longs.length * Long.BYTES);
+        }
+        return longs;
+    }
+
     /** The next count of {@code in}, checked to be no more than could follow it. */
     static int count(ByteBuffer in) throws IOException {
         return count(in, 1);

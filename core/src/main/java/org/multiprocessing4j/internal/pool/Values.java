@@ -51,28 +51,10 @@ final class Values {
     static Column read(ByteBuffer in) throws IOException {
         byte form = in.get();
         if (form == INTS) {
-            int[] ints = new int[Frames.count(in, Integer.BYTES)];
-            if (ints.length < FrameBuffer.BULK_FROM) {
-                for (int i = 0; i < ints.length; i++) {
-                    ints[i] = in.getInt();
-                }
-            } else {
-                in.asIntBuffer().get(ints);
-                in.position(in.position() + ints.length * Integer.BYTES);
-            }
-            return Column.ofInts(ints);
+            return Column.ofInts(Frames.ints(in));
         }
         if (form == LONGS) {
-            long[] longs = new long[Frames.count(in, Long.BYTES)];
-            if (longs.length < FrameBuffer.BULK_FROM) {
-                for (int i = 0; i < longs.length; i++) {
-                    longs[i] = in.getLong();
-                }
-            } else {
-                in.asLongBuffer().get(longs);
-                in.position(in.position() + longs.length * Long.BYTES);
-            }
-            return Column.ofLongs(longs);
+            return Column.ofLongs(Frames.longs(in));
         }
         if (form != VALUES) {
             throw new StreamCorruptedException("a pool message has values of unknown form " + form);
