@@ -8,13 +8,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.PrespawnPopen;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
@@ -607,9 +605,16 @@ public class Process implements Serializable {
         }
     }
 
+    /**
+     * {@code Process-1}, {@code Process-1:2}, ...: a loop, not a stream, which would load the stream
+     * classes and spin two lambdas in a program's first {@code new Process}.
+     */
     private static String defaultName(Class<?> type, int[] identity) {
-        String simple = type.getSimpleName().isEmpty() ? "Process" : type.getSimpleName();
-        return simple + "-" + Arrays.stream(identity).mapToObj(Integer::toString).collect(Collectors.joining(":"));
+        StringBuilder name = new StringBuilder(type.getSimpleName().isEmpty() ? "Process" : type.getSimpleName()).append('-');
+        for (int i = 0; i < identity.length; i++) {
+            name.append(i == 0 ? "" : ":").append(identity[i]);
+        }
+        return name.toString();
     }
 
     @SuppressWarnings("unchecked")

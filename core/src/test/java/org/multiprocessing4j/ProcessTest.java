@@ -327,6 +327,20 @@ class ProcessTest {
     }
 
     @Test
+    void aChildsChildrenAreNamedAfterItsIdentityAsInPython() throws Exception {
+        String report = file("report");
+        Process p = new Process(() -> {
+            Process first = new Process(() -> { });
+            Process second = new Process(() -> { });
+            Scratch.write(report, first.name() + "|" + second.name());
+        });
+        p.start();
+        p.join();
+        int n = Integer.parseInt(p.name().substring("Process-".length()));
+        assertThat(Scratch.read(report)).isEqualTo("Process-" + n + ":1|Process-" + n + ":2");
+    }
+
+    @Test
     void daemonDefaultsToTheCreatorsFlag() {
         assertThat(new Process(() -> { }).isDaemon()).isFalse();
     }
