@@ -112,7 +112,8 @@ public final class ChildMain {
     /**
      * A spare prepares itself here on the task its parent sent first to warm it up
      * ({@link ChildTask#prepare}), and, until its task comes, for targets that hold shared state
-     * ({@link SharedMemoryWarmUp}), while it waits for the next byte of its input, one of: the start of
+     * ({@link SharedMemoryWarmUp}) and that print ({@link FormattingWarmUp}), while it waits for the
+     * next byte of its input, one of: the start of
      * its {@link BootMessage}, which is then read from the stream returned; {@link BootMessage#DISMISS},
      * for which it returns null; or the end of its input, which means that its parent is gone, and
      * it halts.
@@ -124,7 +125,10 @@ public final class ChildMain {
         ChildTask.initialize(USED_AT_START);
         // On a thread of its own, so that the end of the input (a parent gone) is seen at once.
         AtomicBoolean inputCame = new AtomicBoolean();
-        Thread.ofPlatform().daemon().name("mp4j-spare-warm-up").start(() -> SharedMemoryWarmUp.exercise(inputCame::get));
+        Thread.ofPlatform().daemon().name("mp4j-spare-warm-up").start(() -> {
+            SharedMemoryWarmUp.exercise(inputCame::get);
+            FormattingWarmUp.exercise(inputCame::get);
+        });
         PushbackInputStream in = new PushbackInputStream(System.in);
         int first = in.read();
         inputCame.set(true);
