@@ -112,8 +112,8 @@ public final class ChildMain {
     /**
      * A spare prepares itself here on the task its parent sent first to warm it up
      * ({@link ChildTask#prepare}), and, until its task comes, for targets that hold shared state
-     * ({@link SharedMemoryWarmUp}) and that print ({@link FormattingWarmUp}), while it waits for the
-     * next byte of its input, one of: the start of
+     * ({@link SharedMemoryWarmUp}) and for what most targets use first, printing among it
+     * ({@link TargetWarmUp}), while it waits for the next byte of its input, one of: the start of
      * its {@link BootMessage}, which is then read from the stream returned; {@link BootMessage#DISMISS},
      * for which it returns null; or the end of its input, which means that its parent is gone, and
      * it halts.
@@ -127,7 +127,7 @@ public final class ChildMain {
         AtomicBoolean inputCame = new AtomicBoolean();
         Thread.ofPlatform().daemon().name("mp4j-spare-warm-up").start(() -> {
             SharedMemoryWarmUp.exercise(inputCame::get);
-            FormattingWarmUp.exercise(inputCame::get);
+            TargetWarmUp.exercise(inputCame::get);
         });
         PushbackInputStream in = new PushbackInputStream(System.in);
         int first = in.read();

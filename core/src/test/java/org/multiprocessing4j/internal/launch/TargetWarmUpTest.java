@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A spare's warm-up for targets that print: it writes nothing where the spare's output goes (its
- * parent's), and it stops once its task has come.
+ * A spare's warm-up for what targets use first: it writes nothing where the spare's output goes
+ * (its parent's), and it stops once its task has come.
  */
 @Timeout(30)
-class FormattingWarmUpTest {
+class TargetWarmUpTest {
     @Test
     void warmingUpWritesNothingToStandardOutputOrError() {
         ByteArrayOutputStream written = new ByteArrayOutputStream();
@@ -22,8 +22,8 @@ class FormattingWarmUpTest {
         try (PrintStream capture = new PrintStream(written, true)) {
             System.setOut(capture);
             System.setErr(capture);
-            FormattingWarmUp.exercise(() -> false);
-            FormattingWarmUp.exercise(() -> false);
+            TargetWarmUp.exercise(() -> false);
+            TargetWarmUp.exercise(() -> false);
         } finally {
             System.setOut(out);
             System.setErr(err);
@@ -36,7 +36,7 @@ class FormattingWarmUpTest {
     void aTaskThatHasComeStopsTheWarmUpBeforeItsNextStep() {
         AtomicInteger looks = new AtomicInteger();
 
-        FormattingWarmUp.exercise(() -> looks.incrementAndGet() > 1);
+        TargetWarmUp.exercise(() -> looks.incrementAndGet() > 1);
 
         assertThat(looks).hasValue(2); // looked before the first step and before the second, and stopped
     }
