@@ -612,7 +612,10 @@ public class Process implements Serializable {
     private static String defaultName(Class<?> type, int[] identity) {
         StringBuilder name = new StringBuilder(type.getSimpleName().isEmpty() ? "Process" : type.getSimpleName()).append('-');
         for (int i = 0; i < identity.length; i++) {
-            name.append(i == 0 ? "" : ":").append(identity[i]);
+            if (i > 0) {
+                name.append(':');
+            }
+            name.append(identity[i]);
         }
         return name.toString();
     }
