@@ -127,19 +127,20 @@ public final class Spares {
             throws IOException {
         Key key = new Key(classPath, List.copyOf(jvmOptions));
         SpawnPopen taken = null;
-        boolean diedWaiting = false;
+        List<SpawnPopen> diedWaiting = new ArrayList<>();
         synchronized (Spares.class) {
             Deque<SpawnPopen> stock = STOCKS.get(key);
             while (taken == null && stock != null && !stock.isEmpty()) {
                 SpawnPopen next = stock.poll();
-                if (next.isAlive()) {
-                    taken = next;
+                if (next.hasExited()) {
+                    diedWaiting.add(next);
                 } else {
-                    diedWaiting = true;
+                    taken = next;
                 }
             }
         }
-        if (!diedWaiting) {
+        diedWaiting.forEach(SpawnPopen::dismiss); // let go, so that each settles as a spare, not as a failed start
+        if (diedWaiting.isEmpty()) {
             refillLater(key, trainingPayload, warmUpPayload);
         }
         return taken != null ? taken : SpawnPopen.startSpare(classPath, key.jvmOptions(), trainingPayload, warmUpPayload);

@@ -54,8 +54,12 @@ public final class SpawnPopen implements ChildSession {
     private final CompletableFuture<Integer> exitCode;
     private volatile boolean reportedOrderly;
     private volatile String startError;
-    /** Set when the task is sent: a spare dismissed before it got one ended as asked, not as a failed start. */
-    private volatile boolean handedOver;
+    /**
+     * Whether the child was handed a task (true) or, a spare, let go without one (false): one that
+     * ended before its task is a failed start only in the first case. A spare may die on a JVM
+     * option it refuses before it is taken, so this, not the time of its death, decides.
+     */
+    private final CompletableFuture<Boolean> handedATask = new CompletableFuture<>();
     /** The signal {@link #terminate} or {@link #kill} sent the child, or 0. */
     private volatile int signalSent;
 
@@ -109,16 +113,24 @@ public final class SpawnPopen implements ChildSession {
 
     /**
      * The exit code, once the child has ended and its channel is drained; first learns, from its
-     * {@link BootReport}, whether it ever reached its task. Diagnosing a JVM that failed before the
+     * {@link BootReport}, whether it ever reached its task. A spare that ended before it did waits
+     * to be handed a task or let go ({@link #handedATask}). Diagnosing a JVM that failed before the
      * library's main runs it again, so that is done on a thread of its own, off the JDK's process
      * reaper.
      */
     private CompletableFuture<Integer> settle(Path marker, List<String> command) {
         String error = BootReport.collect(marker);
         int code = decode(os.exitValue(), reportedOrderly, error == null, signalSent);
-        if (error == null || code < 0 || !handedOver) {
+        if (error == null || code < 0) {
             return CompletableFuture.completedFuture(code); // it started, or was killed while starting
         }
+        return handedATask.thenCompose(handed -> handed
+                ? failedToStart(error, command, code)
+                : CompletableFuture.completedFuture(code)); // a spare let go, which ended as asked
+    }
+
+    /** The exit code of a child that could not start, once its error is known: {@code error} or, empty, the diagnosis. */
+    private CompletableFuture<Integer> failedToStart(String error, List<String> command, int code) {
         if (!error.isEmpty()) {
             reportStartError(error);
             return CompletableFuture.completedFuture(code);
@@ -256,6 +268,14 @@ public final class SpawnPopen implements ChildSession {
         return !exitCode.isDone();
     }
 
+    /**
+     * True once the JVM has exited, which may be before its exit code is settled: a spare's is
+     * settled once it is handed a task or let go.
+     */
+    boolean hasExited() {
+        return !os.isAlive();
+    }
+
     /** The exit code once settled. */
     public OptionalInt exitCode() {
         Integer code = exitCode.getNow(null);
@@ -296,8 +316,9 @@ public final class SpawnPopen implements ChildSession {
         signal(SIGTERM, false);
     }
 
-    /** SIGKILL; does nothing once the child has ended. */
+    /** SIGKILL; does nothing once the child has ended, but lets go of a spare that had. */
     public void kill() {
+        handedATask.complete(false);
         signal(SIGKILL, true);
     }
 
@@ -335,7 +356,7 @@ public final class SpawnPopen implements ChildSession {
      * the child died first; its exit status tells why.
      */
     void handOver(byte[] task) {
-        handedOver = true;
+        handedATask.complete(true);
         byte[] key = AuthKey.current();
         byte[] message = new BootMessage(key, token, ProcessHandle.current().pid(), task).encode();
         AuthKey.wipe(key);
@@ -346,8 +367,12 @@ public final class SpawnPopen implements ChildSession {
         }
     }
 
-    /** Tells a spare that was never handed a task that none will come: it exits with status 0. */
+    /**
+     * Tells a spare that was never handed a task that none will come: it exits with status 0. A
+     * spare that had ended is let go all the same.
+     */
     void dismiss() {
+        handedATask.complete(false);
         try (OutputStream stdin = os.getOutputStream()) {
             stdin.write(BootMessage.DISMISS);
         } catch (IOException e) {
