@@ -118,8 +118,9 @@ public final class Spares {
     /**
      * A spare for this launch, taken out of its stock, or one started now if none is waiting (the
      * first start of a launch, or one that came faster than refills); the stock is refilled in the
-     * background, unless a spare in it had died while it waited: that one is passed over, and
-     * refilling would most likely start JVMs that die the same way (a JVM option they refuse).
+     * background, unless a spare in it had died while it waited: that one is passed over and let go
+     * ({@link SpawnPopen#dismiss}), and refilling would most likely start JVMs that die the same way
+     * (a JVM option they refuse).
      *
      * @throws IOException if a JVM had to be started and could not be
      */
@@ -139,7 +140,7 @@ public final class Spares {
                 }
             }
         }
-        diedWaiting.forEach(SpawnPopen::dismiss); // let go, so that each settles as a spare, not as a failed start
+        diedWaiting.forEach(SpawnPopen::dismiss); // each settles as a spare let go, not as a failed start
         if (diedWaiting.isEmpty()) {
             refillLater(key, trainingPayload, warmUpPayload);
         }
