@@ -127,7 +127,11 @@ final class AotTraining {
         }
     }
 
-    private static void loadWithoutInitializing(String classNames) {
+    /**
+     * Loads, without initializing them, the classes named (binary names, separated by commas; none
+     * if empty) that this class path has.
+     */
+    static void loadWithoutInitializing(String classNames) {
         for (String name : classNames.split(",")) {
             if (!name.isEmpty()) {
                 try {

@@ -8,6 +8,7 @@ import java.io.Serial;
 import java.util.ArrayList;
 import java.util.List;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.launch.AotCoverage;
 import org.multiprocessing4j.internal.launch.ChildTask;
 import org.multiprocessing4j.internal.launch.UserThreads;
 import org.multiprocessing4j.internal.shm.SharedSegment;
@@ -108,6 +109,18 @@ final class ChildLaunch implements ChildTask {
         }
         out.write(target);
         return true;
+    }
+
+    /**
+     * What the child's AOT cache must cover: its bootstrap alone if this launch has its compact form
+     * and its target captures only plain values, so that the child reads no Java serialization and
+     * is given no handle; the library too otherwise.
+     */
+    AotCoverage coverage() {
+        return serializer == null && process.getClass() == Process.class
+                && LambdaCodec.capturesOnlyPlainValues(process.target())
+                ? AotCoverage.BOOTSTRAP
+                : AotCoverage.LIBRARY;
     }
 
     /** The process to run. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.Log;
+import org.multiprocessing4j.internal.launch.AotCoverage;
 import org.multiprocessing4j.internal.launch.ClassPath;
 import org.multiprocessing4j.internal.launch.Spares;
 
@@ -126,7 +127,7 @@ public final class Context {
         }
         Class<?> application = Process.callerOutside(Context.class, Multiprocessing.class);
         try {
-            Spares.prepare(ClassPath.forChild(application), () -> Process.trainingLaunch(List.of()), Process::spareWarmUp);
+            Spares.prepare(ClassPath.forChild(application), () -> Process.trainingLaunch(List.of(), AotCoverage.LIBRARY), Process::spareWarmUp);
         } catch (IllegalStateException noClassPath) {
             Log.debug("no spares for " + application + ": " + noClassPath.getMessage());
         }

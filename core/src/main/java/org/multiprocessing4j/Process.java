@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.multiprocessing4j.function.SerializableRunnable;
+import org.multiprocessing4j.internal.launch.AotCoverage;
 import org.multiprocessing4j.internal.launch.PrespawnPopen;
 import org.multiprocessing4j.internal.launch.SpawnPopen;
 import org.multiprocessing4j.internal.launch.UserThreads;
@@ -178,16 +179,20 @@ public class Process implements Serializable {
         Process parent = ProcessTree.current();
         List<Connection> ends = capturedEnds();
         LaunchPins pins = new LaunchPins(); // from here on released on every path
-        byte[] launch = pins.collectWhile(
-                () -> new ChildLaunch(this, parent.name(), ProcessHandle.current().pid()).encode());
+        ChildLaunch childLaunch = new ChildLaunch(this, parent.name(), ProcessHandle.current().pid());
+        byte[] launch = pins.collectWhile(childLaunch::encode);
         SpawnPopen started;
         try {
             started = switch (startMethod()) {
-                case SPAWN -> SpawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch);
+                case SPAWN -> {
+                    AotCoverage coverage = childLaunch.coverage();
+                    yield SpawnPopen.start(launch, applicationClass(), jvmOptions, coverage,
+                            () -> trainingLaunch(applicationClasses(), coverage));
+                }
                 case PRESPAWN -> {
                     PreparedLambdas.record(target);
-                    yield PrespawnPopen.start(launch, applicationClass(), jvmOptions, this::trainingLaunch,
-                            Process::spareWarmUp);
+                    yield PrespawnPopen.start(launch, applicationClass(), jvmOptions,
+                            () -> trainingLaunch(applicationClasses(), AotCoverage.LIBRARY), Process::spareWarmUp);
                 }
             };
         } catch (IOException e) {
@@ -499,16 +504,6 @@ public class Process implements Serializable {
     }
 
     /**
-     * The serialized task of the child that trains the AOT cache: a task that goes through the whole
-     * bootstrap, lambda deserialization included, as a real child's does, then runs the library's
-     * hot paths ({@link AotTraining}) and loads this process's own classes, which a child of the
-     * application loads from its JARs otherwise.
-     */
-    private byte[] trainingLaunch() {
-        return trainingLaunch(applicationClasses());
-    }
-
-    /**
      * What a spare JVM decodes and {@link ChildLaunch#prepare prepares} while it waits for its task
      * ({@link StartMethod#PRESPAWN}): the launch of a process, in the compact form most targets take,
      * whose target prepares the lambdas of the targets this process started last ({@link PreparedLambdas}).
@@ -520,10 +515,19 @@ public class Process implements Serializable {
                 ProcessHandle.current().pid()).encode();
     }
 
-    /** The training task of {@link #trainingLaunch()}, for the given application classes. */
-    static byte[] trainingLaunch(List<String> classes) {
+    /**
+     * The serialized task of the child that trains the AOT cache of {@code coverage}: a task that
+     * goes through the whole bootstrap, lambda deserialization included, as a real child's does,
+     * then, for the {@link AotCoverage#LIBRARY library}, runs its hot paths ({@link AotTraining}),
+     * and loads the given classes of the application, which a child of the application loads from
+     * its JARs otherwise.
+     */
+    static byte[] trainingLaunch(List<String> classes, AotCoverage coverage) {
         String applicationClasses = String.join(",", classes);
-        Process training = new Process(() -> AotTraining.exercise(applicationClasses), "AotTraining", new int[0], false);
+        SerializableRunnable exercise = coverage == AotCoverage.LIBRARY
+                ? () -> AotTraining.exercise(applicationClasses)
+                : () -> AotTraining.loadWithoutInitializing(applicationClasses);
+        Process training = new Process(exercise, "AotTraining", new int[0], false);
         return new ChildLaunch(training, "MainProcess", ProcessHandle.current().pid()).encode();
     }
 

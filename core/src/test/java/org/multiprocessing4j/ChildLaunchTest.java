@@ -7,13 +7,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.internal.launch.AotCoverage;
 import org.multiprocessing4j.internal.wire.Codec;
 import org.multiprocessing4j.testing.Scratch;
 
 /**
  * Which form a launch takes: compact, read without ObjectInputStream, for a plain process whose
  * lambda captures plain values and handles; Java serialization for everything else. Both come back
- * whole.
+ * whole. And which AOT cache the child boots on: its bootstrap's alone, for a target that captures
+ * only plain values; the library's otherwise.
  */
 @Timeout(30)
 class ChildLaunchTest {
@@ -82,6 +84,41 @@ class ChildLaunchTest {
         try {
             byte[] bytes = launch(new Process(() -> { })).encode();
             assertThat(bytes[0]).isEqualTo(Codec.SERIALIZED);
+        } finally {
+            Multiprocessing.setSerializer(null);
+        }
+    }
+
+    @Test
+    void aChildWhoseTargetCapturesOnlyPlainValuesBootsOnTheCacheOfItsBootstrapAlone() {
+        String text = "text";
+        long number = 7;
+        int[] numbers = {1, 2};
+        Integer none = null;
+
+        assertThat(launch(new Process(() -> { })).coverage()).isEqualTo(AotCoverage.BOOTSTRAP);
+        assertThat(launch(new Process(() -> System.out.println(text + number + numbers.length + none))).coverage())
+                .isEqualTo(AotCoverage.BOOTSTRAP);
+    }
+
+    @Test
+    void aChildGivenAHandleOrAnythingElseBootsOnTheCacheOfTheLibrary() {
+        Event event = new Event();
+        Queue<String> queue = new Queue<>();
+        List<Integer> list = List.of(1, 2);
+        Object[] objects = {event};
+
+        assertThat(launch(new Process(event::set)).coverage()).isEqualTo(AotCoverage.LIBRARY);
+        assertThat(launch(new Process(() -> queue.put("x"))).coverage()).isEqualTo(AotCoverage.LIBRARY);
+        assertThat(launch(new Process(() -> list.size())).coverage()).as("a collection may hold a handle")
+                .isEqualTo(AotCoverage.LIBRARY);
+        assertThat(launch(new Process(() -> objects.clone())).coverage()).as("an array of objects may too")
+                .isEqualTo(AotCoverage.LIBRARY);
+        assertThat(launch(new Subclass()).coverage()).isEqualTo(AotCoverage.LIBRARY);
+        Multiprocessing.setSerializer(new SerializerTest.PointSerializer());
+        try {
+            assertThat(launch(new Process(() -> { })).coverage()).as("a launch in Java serialization")
+                    .isEqualTo(AotCoverage.LIBRARY);
         } finally {
             Multiprocessing.setSerializer(null);
         }

@@ -27,8 +27,8 @@ public final class AotTrainer {
 
     public static void main(String[] args) throws Exception {
         JvmCommand.deleteArgumentFile();
-        AotCache cache = AotCache.forClassPath(System.getProperty("java.class.path", ""));
-        if (args.length != 1 || cache == null || !cache.file().equals(Path.of(args[0]))) {
+        AotCache cache = args.length == 1 ? meant(Path.of(args[0])) : null;
+        if (cache == null) {
             return; // not a class path the JDK can cache, or not the cache the parent meant
         }
         byte[] trainingPayload = System.in.readAllBytes();
@@ -48,6 +48,17 @@ public final class AotTrainer {
         } finally {
             AotCache.deleteQuietly(cache.lockFile());
         }
+    }
+
+    /** The cache of this JVM's class path that is {@code file}, of either coverage; null if none is. */
+    private static AotCache meant(Path file) {
+        for (AotCoverage coverage : AotCoverage.values()) {
+            AotCache cache = AotCache.forClassPath(System.getProperty("java.class.path", ""), coverage);
+            if (cache != null && cache.file().equals(file)) {
+                return cache;
+            }
+        }
+        return null;
     }
 
     private static boolean lock(Path lock) throws IOException {

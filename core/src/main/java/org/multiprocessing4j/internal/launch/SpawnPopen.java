@@ -160,16 +160,17 @@ public final class SpawnPopen implements ChildSession {
      * parent's standard output and error.
      *
      * @param application the class of the task, which the child must be able to load
-     * @param trainingPayload the training task, serialized; asked for once, in the background, if an
-     *     {@link AotCache} for this class path should be made
+     * @param coverage what the child's {@link AotCache} must cover
+     * @param trainingPayload the training task for that cache, serialized; asked for once, in the
+     *     background, if the cache for this class path should be made
      * @throws IllegalStateException if {@code application} was loaded where no child could load it
      *     ({@link ClassPath}); nothing is started
      * @throws IOException if the JVM cannot be started
      */
     public static SpawnPopen start(byte[] launchPayload, Class<?> application, List<String> jvmOptions,
-            Supplier<byte[]> trainingPayload) throws IOException {
+            AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
         String classPath = AotCache.childClassPath(ClassPath.forChild(application));
-        SpawnPopen child = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, trainingPayload),
+        SpawnPopen child = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, coverage, trainingPayload),
                 ProcessBuilder.Redirect.INHERIT, false);
         child.handOver(launchPayload);
         return child;
@@ -179,12 +180,15 @@ public final class SpawnPopen implements ChildSession {
      * Starts a {@link Spares spare}: a JVM for {@code classPath} and the user's {@code jvmOptions}
      * that waits for {@link #handOver}, with the parent's standard output and error. Its input
      * first carries {@code warmUpPayload}, a task with no key and no token that it only decodes and
-     * {@link ChildTask#prepare prepares}; it is small enough for the pipe to hold.
+     * {@link ChildTask#prepare prepares}; it is small enough for the pipe to hold. Its task is not
+     * known yet, so its cache covers the {@link AotCoverage#LIBRARY library}, which
+     * {@code trainingPayload} trains.
      */
     static SpawnPopen startSpare(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload,
             Supplier<byte[]> warmUpPayload) throws IOException {
         String childClassPath = AotCache.childClassPath(classPath);
-        SpawnPopen spare = new SpawnPopen(childClassPath, optionsFor(childClassPath, jvmOptions, trainingPayload),
+        SpawnPopen spare = new SpawnPopen(childClassPath,
+                optionsFor(childClassPath, jvmOptions, AotCoverage.LIBRARY, trainingPayload),
                 ProcessBuilder.Redirect.INHERIT, true);
         byte[] warmUp = new BootMessage(new byte[AuthKey.LENGTH], new byte[ControlProtocol.TOKEN_LENGTH],
                 ProcessHandle.current().pid(), warmUpPayload.get()).encode();
@@ -199,13 +203,14 @@ public final class SpawnPopen implements ChildSession {
     }
 
     /**
-     * The options of a child for {@code classPath}: the library's, the {@link AotCache}'s when there
-     * is one, then the user's. Asks for the training task, once, in the background, if the cache
-     * should be made.
+     * The options of a child for {@code classPath}: the library's, those of the {@link AotCache} of
+     * {@code coverage} when there is one, then the user's. Asks for the training task, once, in the
+     * background, if the cache should be made.
      */
-    private static List<String> optionsFor(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload) {
+    private static List<String> optionsFor(String classPath, List<String> jvmOptions, AotCoverage coverage,
+            Supplier<byte[]> trainingPayload) {
         List<String> options = new ArrayList<>(SourceProgram.childOptions());
-        AotCache cache = AotCache.forClassPath(classPath);
+        AotCache cache = AotCache.forClassPath(classPath, coverage);
         if (cache != null) {
             options.addAll(cache.useOptions(jvmOptions));
             if (!cache.trainingStarted()) {

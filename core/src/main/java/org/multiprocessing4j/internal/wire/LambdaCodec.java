@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -73,6 +74,10 @@ public final class LambdaCodec {
             }
         }
     };
+
+    /** The classes of {@link #capturesOnlyPlainValues plain} captured values, arrays aside. */
+    private static final Set<Class<?>> PLAIN_TYPES = Set.of(String.class, Integer.class, Long.class, Double.class,
+            Float.class, Short.class, Byte.class, Character.class, Boolean.class);
 
     private LambdaCodec() {}
 
@@ -130,6 +135,27 @@ public final class LambdaCodec {
             out.putInt(arg.length).put(arg);
         }
         return new Parts(type.header(lambda), out.array());
+    }
+
+    /**
+     * True if {@code value} is a serializable lambda whose captured values are all plain: null,
+     * strings, boxed primitives and arrays of primitives, in which no handle and no object of the
+     * application's can be. (A lambda that captures {@code this}, a collection or a handle is not.)
+     */
+    public static boolean capturesOnlyPlainValues(Object value) {
+        LambdaClass type = lambdaClass(value);
+        SerializedLambda lambda = type == null ? null : type.serializedForm(value);
+        if (lambda == null) {
+            return false;
+        }
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+            Object captured = lambda.getCapturedArg(i);
+            if (captured != null && !PLAIN_TYPES.contains(captured.getClass())
+                    && !(captured.getClass().isArray() && captured.getClass().getComponentType().isPrimitive())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -37,7 +37,7 @@ class AotCacheTest {
     @Test
     void aClassPathThatStartsWithADirectoryGetsNoCache() throws Exception {
         String classPath = dir + File.pathSeparator + jar("a.jar", null);
-        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache"))).isNull();
+        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache"), AotCoverage.LIBRARY)).isNull();
     }
 
     @Test
@@ -45,10 +45,21 @@ class AotCacheTest {
         Path a = jar("a.jar", null);
         Path b = jar("b.jar", null);
         String jars = a + File.pathSeparator + b;
-        AotCache alone = AotCache.forPaths(jars, "", dir.resolve("cache"));
+        AotCache alone = AotCache.forPaths(jars, "", dir.resolve("cache"), AotCoverage.LIBRARY);
         AotCache withDirectories = AotCache.forPaths(jars + File.pathSeparator + dir + File.pathSeparator
-                + jar("c.jar", null), "", dir.resolve("cache"));
+                + jar("c.jar", null), "", dir.resolve("cache"), AotCoverage.LIBRARY);
         assertThat(withDirectories.file()).isEqualTo(alone.file());
+    }
+
+    @Test
+    void aCacheOfTheBootstrapAloneIsAFileOfItsOwnBesideTheLibrarysOne() throws Exception {
+        String classPath = jar("a.jar", null).toString();
+        Path library = AotCache.forPaths(classPath, "", dir, AotCoverage.LIBRARY).file();
+        Path bootstrap = AotCache.forPaths(classPath, "", dir, AotCoverage.BOOTSTRAP).file();
+
+        assertThat(bootstrap.getParent()).isEqualTo(library.getParent());
+        assertThat(bootstrap.getFileName().toString())
+                .isEqualTo(library.getFileName().toString().replace(".aot", "-bootstrap.aot"));
     }
 
     @Test
@@ -68,19 +79,19 @@ class AotCacheTest {
     void jarsGetACacheNamedByTheirContentAndAChangedJarGetsAnother() throws Exception {
         Path a = jar("a.jar", null);
         String classPath = a + File.pathSeparator + jar("b.jar", null);
-        AotCache first = AotCache.forPaths(classPath, "", dir.resolve("cache"));
+        AotCache first = AotCache.forPaths(classPath, "", dir.resolve("cache"), AotCoverage.LIBRARY);
         assertThat(first).isNotNull();
         assertThat(first.file().getParent()).isEqualTo(dir.resolve("cache"));
         assertThat(first.file().getFileName().toString()).startsWith("child-").endsWith(".aot");
-        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache")).file()).isEqualTo(first.file());
+        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache"), AotCoverage.LIBRARY).file()).isEqualTo(first.file());
 
         Files.setLastModifiedTime(a, FileTime.from(Instant.now().plusSeconds(60)));
-        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache")).file()).isNotEqualTo(first.file());
+        assertThat(AotCache.forPaths(classPath, "", dir.resolve("cache"), AotCoverage.LIBRARY).file()).isNotEqualTo(first.file());
     }
 
     @Test
     void aCacheIsUsedOnlyOnceItExistsAndUnlessTheUserChoseOtherwise() throws Exception {
-        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", dir);
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", dir, AotCoverage.LIBRARY);
         assertThat(cache.useOptions(List.of())).isEmpty();
         Files.writeString(cache.file(), "cache");
         assertThat(cache.useOptions(List.of())).contains("-XX:AOTCache=" + cache.file(), "-Xlog:aot=off");
@@ -92,23 +103,23 @@ class AotCacheTest {
     void aJarWhoseManifestNamesJarsGetsACacheKeyedByThemTooAndOneNamingADirectoryGetsNone() throws Exception {
         Path library = jar("lib.jar", null);
         Path app = jar("app.jar", "lib.jar");
-        AotCache cache = AotCache.forPaths(app.toString(), "", dir.resolve("cache"));
+        AotCache cache = AotCache.forPaths(app.toString(), "", dir.resolve("cache"), AotCoverage.LIBRARY);
         assertThat(cache).isNotNull();
         Files.setLastModifiedTime(library, FileTime.from(Instant.now().plusSeconds(60)));
-        assertThat(AotCache.forPaths(app.toString(), "", dir.resolve("cache")).file())
+        assertThat(AotCache.forPaths(app.toString(), "", dir.resolve("cache"), AotCoverage.LIBRARY).file())
                 .as("a rebuilt library keys a new cache").isNotEqualTo(cache.file());
 
-        assertThat(AotCache.forPaths(jar("a.jar", "classes/").toString(), "", dir)).isNull();
-        assertThat(AotCache.forPaths(jar("b.jar", "missing.jar").toString(), "", dir)).isNull();
-        assertThat(AotCache.forPaths(jar("c.jar", "d.jar").toString(), "", dir)).as("d.jar does not exist").isNull();
+        assertThat(AotCache.forPaths(jar("a.jar", "classes/").toString(), "", dir, AotCoverage.LIBRARY)).isNull();
+        assertThat(AotCache.forPaths(jar("b.jar", "missing.jar").toString(), "", dir, AotCoverage.LIBRARY)).isNull();
+        assertThat(AotCache.forPaths(jar("c.jar", "d.jar").toString(), "", dir, AotCoverage.LIBRARY)).as("d.jar does not exist").isNull();
         jar("e.jar", "f.jar");
-        assertThat(AotCache.forPaths(jar("f.jar", "e.jar").toString(), "", dir)).as("manifests naming each other")
+        assertThat(AotCache.forPaths(jar("f.jar", "e.jar").toString(), "", dir, AotCoverage.LIBRARY)).as("manifests naming each other")
                 .isNotNull();
     }
 
     @Test
     void installMovesTheTrainingOutputIntoPlace() throws Exception {
-        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", dir);
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", dir, AotCoverage.LIBRARY);
         Path output = cache.trainingFile(42);
         Files.writeString(output, "trained");
         cache.install(output);
@@ -125,7 +136,7 @@ class AotCacheTest {
             Files.writeString(old, "old");
             Files.setLastModifiedTime(old, FileTime.from(now.minusSeconds(60L * (i + 1))));
         }
-        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", caches);
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", caches, AotCoverage.LIBRARY);
         Path output = cache.trainingFile(42);
         Files.writeString(output, "trained");
         cache.install(output);
@@ -151,7 +162,7 @@ class AotCacheTest {
         for (String name : liveTrainer) {
             Files.writeString(caches.resolve(name), "being written");
         }
-        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", caches);
+        AotCache cache = AotCache.forPaths(jar("a.jar", null).toString(), "", caches, AotCoverage.LIBRARY);
         Path output = cache.trainingFile(42);
         Files.writeString(output, "trained");
         cache.install(output);
