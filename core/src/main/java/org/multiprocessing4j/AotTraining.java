@@ -14,17 +14,19 @@ import org.multiprocessing4j.internal.wire.JavaSerialization;
 import org.multiprocessing4j.internal.wire.PreparedLambdas;
 
 /**
- * What the child that trains the AOT cache runs: the library's hot paths, within the one process,
- * so that the cache holds their classes linked and their call sites (var handles on shared memory,
- * the futex downcall) resolved, and children start on them without the interpreter's slow first
- * thousands of operations. They include a pool worker's loop, a manager's server and client, a
- * large item's spill file, and what a child given handles does that this process, which made them,
- * would not: mapping a segment it did not make, and a wake handed over before its futex call is
- * linked. A class the cache lacks, a child reads from the library's JAR, which it otherwise never
- * opens (some milliseconds). It runs once per class path, in the background. The training task
- * itself takes the compact launch form ({@link ChildLaunch}), as most targets do. It also loads,
- * without initializing them, the application classes of the process whose start launched the
- * training, so that the cache holds them too and children need not read them from their JARs.
+ * What the child that trains the library's AOT cache ({@code AotCoverage.LIBRARY}) runs: the
+ * library's hot paths, within the one process, so that the cache holds their classes linked and
+ * their call sites (var handles on shared memory, the futex downcall) resolved, and children start
+ * on them without the interpreter's slow first thousands of operations. They include a pool
+ * worker's loop, a manager's server and client, a large item's spill file, and what a child given
+ * handles does that this process, which made them, would not: mapping a segment it did not make,
+ * and a wake handed over before its futex call is linked. A class the cache lacks, a child reads
+ * from the library's JAR, which it otherwise never opens (some milliseconds). It runs once per
+ * class path, in the background. The training task itself takes the compact launch form
+ * ({@link ChildLaunch}), as most targets do. It also loads, without initializing them, the
+ * application classes of the process whose start launched the training, so that the cache holds
+ * them too and children need not read them from their JARs. The cache of the bootstrap alone
+ * ({@code AotCoverage.BOOTSTRAP}) is trained on that loading only ({@link #loadWithoutInitializing}).
  */
 final class AotTraining {
     private static final int ROUNDS = 5_000;
