@@ -107,12 +107,15 @@ class ChildLaunchTest {
         Queue<String> queue = new Queue<>();
         List<Integer> list = List.of(1, 2);
         Object[] objects = {event};
+        float[] floats = {1.5f};
 
         assertThat(launch(new Process(event::set)).coverage()).isEqualTo(AotCoverage.LIBRARY);
         assertThat(launch(new Process(() -> queue.put("x"))).coverage()).isEqualTo(AotCoverage.LIBRARY);
         assertThat(launch(new Process(() -> list.size())).coverage()).as("a collection may hold a handle")
                 .isEqualTo(AotCoverage.LIBRARY);
         assertThat(launch(new Process(() -> objects.clone())).coverage()).as("an array of objects may too")
+                .isEqualTo(AotCoverage.LIBRARY);
+        assertThat(launch(new Process(() -> floats.clone())).coverage()).as("an array without a compact form")
                 .isEqualTo(AotCoverage.LIBRARY);
         assertThat(launch(new Subclass()).coverage()).isEqualTo(AotCoverage.LIBRARY);
         Multiprocessing.setSerializer(new SerializerTest.PointSerializer());

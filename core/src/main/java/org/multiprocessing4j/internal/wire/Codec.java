@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.multiprocessing4j.internal.shm.CountedSends;
 import org.multiprocessing4j.internal.shm.Deadline;
 import org.multiprocessing4j.internal.shm.MessageRing;
@@ -49,6 +50,11 @@ public final class Codec {
     }
 
     private static volatile ObjectSerializer custom;
+
+    /** The classes of the values that {@link #encodeCompact} writes with a tag of their own, null aside. */
+    private static final Set<Class<?>> PLAIN_TYPES = Set.of(Integer.class, Long.class, String.class, byte[].class,
+            Double.class, Float.class, Short.class, Byte.class, Character.class, Boolean.class, int[].class, long[].class,
+            double[].class);
 
     private Codec() {}
 
@@ -210,6 +216,15 @@ public final class Codec {
     public static byte[] encodeWithoutPluggedSerializer(Object value, String what) {
         byte[] compact = encodeCompact(value);
         return compact != null ? compact : tagged(SERIALIZED, JavaSerialization.toBytes(value, what));
+    }
+
+    /**
+     * True if {@code value} is null or a value that {@link #encodeCompact} writes as such, not as an
+     * object of the library's: a number, a character, a boolean, a string, or an array of bytes,
+     * ints, longs or doubles. No handle can be in it.
+     */
+    public static boolean isPlain(Object value) {
+        return value == null || PLAIN_TYPES.contains(value.getClass());
     }
 
     /**

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -74,10 +73,6 @@ public final class LambdaCodec {
             }
         }
     };
-
-    /** The classes of {@link #capturesOnlyPlainValues plain} captured values, arrays aside. */
-    private static final Set<Class<?>> PLAIN_TYPES = Set.of(String.class, Integer.class, Long.class, Double.class,
-            Float.class, Short.class, Byte.class, Character.class, Boolean.class);
 
     private LambdaCodec() {}
 
@@ -138,9 +133,10 @@ public final class LambdaCodec {
     }
 
     /**
-     * True if {@code value} is a serializable lambda whose captured values are all plain: null,
-     * strings, boxed primitives and arrays of primitives, in which no handle and no object of the
-     * application's can be. (A lambda that captures {@code this}, a collection or a handle is not.)
+     * True if {@code value} is a serializable lambda whose captured values are all
+     * {@link Codec#isPlain plain}: numbers, strings and the like, in which no handle and no object
+     * of the application's can be. (A lambda that captures {@code this}, a collection or a handle is
+     * not.)
      */
     public static boolean capturesOnlyPlainValues(Object value) {
         LambdaClass type = lambdaClass(value);
@@ -149,9 +145,7 @@ public final class LambdaCodec {
             return false;
         }
         for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-            Object captured = lambda.getCapturedArg(i);
-            if (captured != null && !PLAIN_TYPES.contains(captured.getClass())
-                    && !(captured.getClass().isArray() && captured.getClass().getComponentType().isPrimitive())) {
+            if (!Codec.isPlain(lambda.getCapturedArg(i))) {
                 return false;
             }
         }

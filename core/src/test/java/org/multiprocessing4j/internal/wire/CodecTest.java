@@ -13,6 +13,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class CodecTest {
     @Test
+    void thePlainValuesAreTheOnesWrittenWithATagOfTheirOwn() {
+        List<Object> plain = Arrays.asList(null, 1, 2L, "s", new byte[] {1}, 1.5, 1.5f, (short) 1, (byte) 1,
+                'c', true, new int[] {1}, new long[] {1}, new double[] {1});
+        for (Object value : plain) {
+            assertThat(Codec.isPlain(value)).as(String.valueOf(value)).isTrue();
+            assertThat(Codec.encodeCompact(value)[0]).as(String.valueOf(value))
+                    .isNotIn(Codec.COMPACT_OBJECT, Codec.SERIALIZED);
+        }
+        for (Object value : List.of(new float[] {1}, new Object[] {1}, List.of(1), new Object())) {
+            assertThat(Codec.isPlain(value)).as(value.getClass().getName()).isFalse();
+        }
+    }
+
+    @Test
     void scalarsRoundTripAtTheirLimits() throws Exception {
         List<Object> values = List.of(0, -1, Integer.MIN_VALUE, Integer.MAX_VALUE,
                 0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE,
