@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.multiprocessing4j.internal.launch.ChildMain;
 import org.multiprocessing4j.internal.launch.Spares;
 import org.multiprocessing4j.testing.JavaProgram;
 import org.multiprocessing4j.testing.Pids;
@@ -76,6 +77,19 @@ class PrespawnTest {
     /** A JVM that ran a task before would have counted further. */
     static final class TasksRunHere {
         static int count;
+    }
+
+    @Test
+    void aStartThatFindsNoSpareWaitingStartsItsChildAsSpawnDoesNotAsASpareThatWouldWarmUpFirst() throws Exception {
+        prespawn.setSpares(0);
+        String out = dir.resolve("arguments").toString();
+        Process p = prespawn.newProcess(() -> Scratch.write(out,
+                String.join(" ", ProcessHandle.current().info().arguments().orElseThrow())));
+        p.start();
+        p.join();
+        assertThat(p.exitCode()).hasValue(0);
+        assertThat(p.startMethod()).isEqualTo(StartMethod.PRESPAWN);
+        assertThat(Scratch.read(out)).contains(ChildMain.class.getName()).doesNotContain("--spare");
     }
 
     @Test

@@ -20,7 +20,8 @@ import org.multiprocessing4j.internal.shm.Deadline;
  * server: for each class path and set of user JVM options, up to {@link #count()} spare JVMs that
  * have started, loaded the library and wait on their standard input for a task
  * ({@link ChildMain}). {@link PrespawnPopen} takes one and hands it the task, so that no JVM starts
- * on the caller's path; a refill starts another in the background.
+ * on the caller's path (or, if none is waiting, starts the child as SPAWN does); a refill starts
+ * another in the background.
  *
  * <p>Invariants, all under this class's lock: a spare is in one stock or in none; once out, it is
  * handed a task or let go (dismissed, or killed at the program's end), never two of these and never
@@ -116,16 +117,14 @@ public final class Spares {
     }
 
     /**
-     * A spare for this launch, taken out of its stock, or one started now if none is waiting (the
-     * first start of a launch, or one that came faster than refills); the stock is refilled in the
-     * background, unless a spare in it had died while it waited: that one is passed over and let go
+     * A spare for this launch, taken out of its stock, or null if none is waiting (the first start
+     * of a launch, or one that came faster than refills); the stock is refilled in the background,
+     * unless a spare in it had died while it waited: that one is passed over and let go
      * ({@link SpawnPopen#dismiss}), and refilling would most likely start JVMs that die the same way
      * (a JVM option they refuse).
-     *
-     * @throws IOException if a JVM had to be started and could not be
      */
-    static SpawnPopen take(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload)
-            throws IOException {
+    static SpawnPopen take(String classPath, List<String> jvmOptions, Supplier<byte[]> trainingPayload,
+            Supplier<byte[]> warmUpPayload) {
         Key key = new Key(classPath, List.copyOf(jvmOptions));
         SpawnPopen taken = null;
         List<SpawnPopen> diedWaiting = new ArrayList<>();
@@ -144,7 +143,7 @@ public final class Spares {
         if (diedWaiting.isEmpty()) {
             refillLater(key, trainingPayload, warmUpPayload);
         }
-        return taken != null ? taken : SpawnPopen.startSpare(classPath, key.jvmOptions(), trainingPayload, warmUpPayload);
+        return taken;
     }
 
     /** Dismisses every waiting spare, and waits at most {@link #DISMISS_WAIT} for them to exit. */
