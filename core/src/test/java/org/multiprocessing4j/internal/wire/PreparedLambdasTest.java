@@ -3,6 +3,7 @@ package org.multiprocessing4j.internal.wire;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +30,7 @@ import org.multiprocessing4j.StartMethod;
 import org.multiprocessing4j.Value;
 import org.multiprocessing4j.function.SerializableRunnable;
 import org.multiprocessing4j.internal.launch.Spares;
+import org.multiprocessing4j.testing.Prespawn;
 
 /** A spare makes its task's lambda with a factory it prepared from the class file, running none of the class's code. */
 @Timeout(60)
@@ -155,7 +158,10 @@ public class PreparedLambdasTest {
         SharedLong madeByAFactory = Value.ofLong(-1);
         SerializableRunnable target = () -> madeByAFactory.set(
                 PreparedLambdas.FACTORIES.keySet().stream().anyMatch(h -> h.capturing() == PreparedLambdasTest.class) ? 1 : 0);
-        for (int round = 0; round < 2; round++) { // the spare for the second was started after the first
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) { // the spare for the second, started after the first
+                await().atMost(Duration.ofSeconds(30)).until(Prespawn::waitingSpares, spares -> !spares.isEmpty());
+            }
             Process p = prespawn.newProcess(target);
             p.start();
             p.join();
