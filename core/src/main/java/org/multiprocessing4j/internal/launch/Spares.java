@@ -21,7 +21,7 @@ import org.multiprocessing4j.internal.shm.Deadline;
  * have started, loaded the library and wait on their standard input for a task
  * ({@link ChildMain}). {@link PrespawnPopen} takes one and hands it the task, so that no JVM starts
  * on the caller's path (or, if none is waiting, starts the child as SPAWN does); a refill starts
- * another in the background.
+ * another in the background, once takes have paused for {@link #REFILL_DELAY}.
  *
  * <p>Invariants, all under this class's lock: a spare is in one stock or in none; once out, it is
  * handed a task or let go (dismissed, or killed at the program's end), never two of these and never
@@ -43,8 +43,9 @@ public final class Spares {
     /** How long a spare waits unless set. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(1);
     /**
-     * How long after a take the stock is refilled: a JVM that boots takes a core, and the child just
-     * handed its task should have the machine to start on first.
+     * How long takes must have paused before the stock is refilled: a JVM that boots takes a core,
+     * and the child just handed its task, or the next of a burst of starts, should have the machine
+     * to start on first.
      */
     static final Duration REFILL_DELAY = Duration.ofMillis(100);
     /** How long {@link #dismissAll} and {@link #killAllAtExit} wait for the spares they let go to exit. */
@@ -58,6 +59,8 @@ public final class Spares {
     private static boolean ending;
     /** How many times the count was set to 0: a refill scheduled before the last of them starts nothing. */
     private static long zeroings;
+    /** When the last take was ({@link System#nanoTime}); a refill waits for {@link #REFILL_DELAY} after it. */
+    private static long lastTake = System.nanoTime() - REFILL_DELAY.toNanos();
 
     private Spares() {}
 
@@ -129,6 +132,7 @@ public final class Spares {
         SpawnPopen taken = null;
         List<SpawnPopen> diedWaiting = new ArrayList<>();
         synchronized (Spares.class) {
+            lastTake = System.nanoTime();
             Deque<SpawnPopen> stock = STOCKS.get(key);
             while (taken == null && stock != null && !stock.isEmpty()) {
                 SpawnPopen next = stock.poll();
@@ -207,6 +211,12 @@ public final class Spares {
                 if (ending || zeroings != since || STOCKS.getOrDefault(key, new ArrayDeque<>()).size() >= count) {
                     return;
                 }
+                long wait = refillWaitNanos(System.nanoTime(), lastTake);
+                if (wait > 0) { // a burst of starts goes on: boot nothing beside it
+                    refiller().schedule(() -> refill(key, trainingPayload, warmUpPayload, since), wait,
+                            TimeUnit.NANOSECONDS);
+                    return;
+                }
                 timeout = idleTimeout;
             }
             SpawnPopen spare;
@@ -235,6 +245,11 @@ public final class Spares {
             }
             refiller().schedule(() -> expire(key, spare), Deadline.nanos(timeout), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** How long a refill at {@code now} must still wait after the take at {@code lastTake}, in nanoseconds; 0 if none. */
+    static long refillWaitNanos(long now, long lastTake) {
+        return Math.max(0, REFILL_DELAY.toNanos() - (now - lastTake));
     }
 
     private static void expire(Key key, SpawnPopen spare) {
