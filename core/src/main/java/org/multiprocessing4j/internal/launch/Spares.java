@@ -6,8 +6,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +63,11 @@ public final class Spares {
     private static long zeroings;
     /** When the last take was ({@link System#nanoTime}); a refill waits for {@link #REFILL_DELAY} after it. */
     private static long lastTake = System.nanoTime() - REFILL_DELAY.toNanos();
+    /**
+     * The stocks whose refill waits for takes to pause: one waiting refill covers the others due
+     * meanwhile, so that a long burst of starts does not keep one per take rescheduling itself.
+     */
+    private static final Set<Key> DEFERRED = new HashSet<>();
 
     private Spares() {}
 
@@ -87,6 +94,7 @@ public final class Spares {
             count = spares;
             if (spares == 0) {
                 zeroings++;
+                DEFERRED.clear(); // those refills start nothing now; the next take's must not wait on them
             }
         }
         if (spares == 0) {
@@ -213,8 +221,10 @@ public final class Spares {
                 }
                 long wait = refillWaitNanos(System.nanoTime(), lastTake);
                 if (wait > 0) { // a burst of starts goes on: boot nothing beside it
-                    refiller().schedule(() -> refill(key, trainingPayload, warmUpPayload, since), wait,
-                            TimeUnit.NANOSECONDS);
+                    if (DEFERRED.add(key)) {
+                        refiller().schedule(() -> refillDeferred(key, trainingPayload, warmUpPayload, since), wait,
+                                TimeUnit.NANOSECONDS);
+                    }
                     return;
                 }
                 timeout = idleTimeout;
@@ -245,6 +255,15 @@ public final class Spares {
             }
             refiller().schedule(() -> expire(key, spare), Deadline.nanos(timeout), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The {@link #DEFERRED} refill of {@code key}, once its wait is over. */
+    private static void refillDeferred(Key key, Supplier<byte[]> trainingPayload, Supplier<byte[]> warmUpPayload,
+            long since) {
+        synchronized (Spares.class) {
+            DEFERRED.remove(key);
+        }
+        refill(key, trainingPayload, warmUpPayload, since);
     }
 
     /** How long a refill at {@code now} must still wait after the take at {@code lastTake}, in nanoseconds; 0 if none. */
