@@ -71,8 +71,23 @@ final class AotCache {
 
     /** Per class path a child was given and coverage: its cache, or empty when none can be used. */
     private static final Map<Key, Optional<AotCache>> BY_CLASS_PATH = new ConcurrentHashMap<>();
+    /**
+     * Per class path a child was given: what its caches of either coverage are made for, or empty
+     * when none can be used; looked for once, since it opens every JAR the path names.
+     */
+    private static final Map<String, Optional<Scan>> SCANS = new ConcurrentHashMap<>();
 
     private record Key(String classPath, AotCoverage coverage) {}
+
+    /**
+     * What a class path's caches are made for: the cached JARs, the class path they make, and the
+     * file name that the JDK, the JARs' sizes and times key, to which the coverage adds its tag.
+     */
+    private record Scan(String stem, String cachedPath, List<Path> jars) {
+        AotCache cache(Path directory, AotCoverage coverage) {
+            return new AotCache(directory.resolve(stem + coverage.fileTag() + SUFFIX), cachedPath, jars);
+        }
+    }
 
     private final Path file;
     private final String classPath;
@@ -192,9 +207,13 @@ final class AotCache {
     }
 
     private static AotCache create(Key key) {
-        return enabled()
-                ? forPaths(key.classPath(), System.getProperty("jdk.module.path", ""), directory(), key.coverage())
-                : null;
+        if (!enabled()) {
+            return null;
+        }
+        return SCANS.computeIfAbsent(key.classPath(),
+                        path -> Optional.ofNullable(scan(path, System.getProperty("jdk.module.path", ""))))
+                .map(scan -> scan.cache(directory(), key.coverage()))
+                .orElse(null);
     }
 
     private static boolean enabled() {
@@ -236,6 +255,12 @@ final class AotCache {
      * path holds a non-JAR.
      */
     static AotCache forPaths(String classPath, String modulePath, Path directory, AotCoverage coverage) {
+        Scan scan = scan(classPath, modulePath);
+        return scan == null ? null : scan.cache(directory, coverage);
+    }
+
+    /** What the caches for this class path and module path are made for; null where {@link #forPaths} is. */
+    private static Scan scan(String classPath, String modulePath) {
         List<Path> jars = new ArrayList<>();
         String cachedPath = leadingJars(classPath, jars);
         if (!addJars(modulePath, jars) || jars.isEmpty()) {
@@ -253,8 +278,7 @@ final class AotCache {
         } catch (IOException e) {
             return null;
         }
-        String name = PREFIX + Long.toHexString(fnv1a(key)) + coverage.fileTag() + SUFFIX;
-        return new AotCache(directory.resolve(name), cachedPath, List.copyOf(jars));
+        return new Scan(PREFIX + Long.toHexString(fnv1a(key)), cachedPath, List.copyOf(jars));
     }
 
     /**
