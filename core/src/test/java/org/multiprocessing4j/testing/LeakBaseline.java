@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
+import org.multiprocessing4j.internal.shm.SharedSegment;
 
 /**
  * What of ours was on the machine before this test run started, so that the leak check looks only
@@ -40,12 +41,15 @@ public final class LeakBaseline implements LauncherSessionListener {
     }
 
     /**
-     * Our segments in /dev/shm now, but the resource trackers' files, which live as long as their
-     * tree of processes: for a test that compares what is there before and after.
+     * The segments of this JVM's tree of processes in /dev/shm now ({@code mp4j-<tree>-<random>}; not
+     * its resource tracker's file, {@code mp4j-<tree>.tracker}, which lives as long as the tree): for a
+     * test that compares what is there before and after. Other trees' segments are left out, since
+     * another program (a second build, a bench) may make and delete its own meanwhile.
      */
     public static Set<Path> ourSharedMemoryNow() {
+        String tree = PREFIX + SharedSegment.treeTag() + "-";
         return ourFilesAsPaths().filter(p -> p.startsWith(SHARED_MEMORY))
-                .filter(p -> !p.getFileName().toString().endsWith(".tracker"))
+                .filter(p -> p.getFileName().toString().startsWith(tree))
                 .collect(Collectors.toCollection(HashSet::new));
     }
 
