@@ -191,8 +191,8 @@ public class Process implements Serializable {
                 }
                 case PRESPAWN -> {
                     PreparedLambdas.record(target);
-                    yield PrespawnPopen.start(launch, applicationClass(), jvmOptions,
-                            () -> trainingLaunch(applicationClasses(), AotCoverage.LIBRARY), Process::spareWarmUp);
+                    yield PrespawnPopen.start(launch, applicationClass(), jvmOptions, childLaunch::coverage,
+                            coverage -> trainingLaunch(applicationClasses(), coverage), Process::spareWarmUp);
                 }
             };
         } catch (IOException e) {

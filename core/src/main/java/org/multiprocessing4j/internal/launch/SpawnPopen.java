@@ -169,7 +169,13 @@ public final class SpawnPopen implements ChildSession {
      */
     public static SpawnPopen start(byte[] launchPayload, Class<?> application, List<String> jvmOptions,
             AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
-        String classPath = AotCache.childClassPath(ClassPath.forChild(application));
+        return start(launchPayload, ClassPath.forChild(application), jvmOptions, coverage, trainingPayload);
+    }
+
+    /** As {@link #start(byte[], Class, List, AotCoverage, Supplier)}, for the class path {@link ClassPath} gave. */
+    static SpawnPopen start(byte[] launchPayload, String applicationClassPath, List<String> jvmOptions,
+            AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
+        String classPath = AotCache.childClassPath(applicationClassPath);
         SpawnPopen child = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, coverage, trainingPayload),
                 ProcessBuilder.Redirect.INHERIT, false);
         child.handOver(launchPayload);
