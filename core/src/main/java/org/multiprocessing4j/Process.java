@@ -181,17 +181,18 @@ public class Process implements Serializable {
         LaunchPins pins = new LaunchPins(); // from here on released on every path
         ChildLaunch childLaunch = new ChildLaunch(this, parent.name(), ProcessHandle.current().pid());
         byte[] launch = pins.collectWhile(childLaunch::encode);
+        boolean holdsRings = pins.holdsRings();
         SpawnPopen started;
         try {
             started = switch (startMethod()) {
                 case SPAWN -> {
                     AotCoverage coverage = childLaunch.coverage();
-                    yield SpawnPopen.start(launch, applicationClass(), jvmOptions, coverage,
+                    yield SpawnPopen.start(launch, holdsRings, applicationClass(), jvmOptions, coverage,
                             () -> trainingLaunch(applicationClasses(), coverage));
                 }
                 case PRESPAWN -> {
                     PreparedLambdas.record(target);
-                    yield PrespawnPopen.start(launch, applicationClass(), jvmOptions, childLaunch::coverage,
+                    yield PrespawnPopen.start(launch, holdsRings, applicationClass(), jvmOptions, childLaunch::coverage,
                             coverage -> trainingLaunch(applicationClasses(), coverage), Process::spareWarmUp);
                 }
             };

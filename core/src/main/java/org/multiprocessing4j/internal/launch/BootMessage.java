@@ -20,14 +20,21 @@ import org.multiprocessing4j.internal.channel.ControlProtocol;
  *  8       32    the authkey, which the child inherits
  *  40      16    the child's one-time token for the control channel
  *  56      8     the parent's pid
- *  64      n-56  the task, as {@link org.multiprocessing4j.internal.wire.Codec} encodes it
+ *  64      1     1 if the task holds a queue's, a pipe's or a pool's rings, else 0
+ *  65      n-57  the task, as {@link org.multiprocessing4j.internal.wire.Codec} encodes it
  * </pre>
  * All integers are big-endian. The pipe reaches this one child and nothing else and cannot garble
  * bytes, so the message carries no checksum; a parent that dies mid-write leaves a short read, which
  * fails. The parent then closes the pipe, so the child's {@code System.in} is at its end, as Python's
  * child's {@code sys.stdin} is {@code /dev/null}.
+ *
+ * <p>A child whose task holds rings will wait or wake on a futex, so it starts linking that call as
+ * soon as it has read the message, beside the decoding of its task ({@link ChildMain}); linking only
+ * once the task's first ring is mapped leaves a fresh child's first wake some 10 ms later, on
+ * two cores. A child that holds none does not link: that would slow an empty target's start-join
+ * by 6-7 ms.
  */
-record BootMessage(byte[] key, byte[] token, long parentPid, byte[] task) {
+record BootMessage(byte[] key, byte[] token, long parentPid, boolean holdsRings, byte[] task) {
     static final int MAGIC = 0x4D50_3442;
     /**
      * What a parent writes, instead of a message, to a {@link Spares spare} it dismisses; no message
@@ -39,7 +46,8 @@ record BootMessage(byte[] key, byte[] token, long parentPid, byte[] task) {
     static final int KEY_OFFSET = LENGTH_OFFSET + Integer.BYTES;
     static final int TOKEN_OFFSET = KEY_OFFSET + AuthKey.LENGTH;
     static final int PARENT_PID_OFFSET = TOKEN_OFFSET + ControlProtocol.TOKEN_LENGTH;
-    static final int TASK_OFFSET = PARENT_PID_OFFSET + Long.BYTES;
+    static final int HOLDS_RINGS_OFFSET = PARENT_PID_OFFSET + Long.BYTES;
+    static final int TASK_OFFSET = HOLDS_RINGS_OFFSET + Byte.BYTES;
     /** The largest task a message can carry. */
     static final int MAX_TASK = Integer.MAX_VALUE - TASK_OFFSET;
 
@@ -54,6 +62,7 @@ record BootMessage(byte[] key, byte[] token, long parentPid, byte[] task) {
                 .put(KEY_OFFSET, key)
                 .put(TOKEN_OFFSET, token)
                 .putLong(PARENT_PID_OFFSET, parentPid)
+                .put(HOLDS_RINGS_OFFSET, holdsRings ? (byte) 1 : (byte) 0)
                 .put(TASK_OFFSET, task)
                 .array();
     }
@@ -81,6 +90,7 @@ record BootMessage(byte[] key, byte[] token, long parentPid, byte[] task) {
                 Arrays.copyOfRange(bytes, KEY_OFFSET, TOKEN_OFFSET),
                 Arrays.copyOfRange(bytes, TOKEN_OFFSET, PARENT_PID_OFFSET),
                 ByteBuffer.wrap(bytes).getLong(PARENT_PID_OFFSET),
+                bytes[HOLDS_RINGS_OFFSET] != 0,
                 Arrays.copyOfRange(bytes, TASK_OFFSET, bytes.length));
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.multiprocessing4j.internal.channel.AuthKey;
 import org.multiprocessing4j.internal.channel.ControlServer;
 import org.multiprocessing4j.internal.shm.SharedMemoryWarmUp;
+import org.multiprocessing4j.internal.sys.Futex;
 import org.multiprocessing4j.internal.sys.JvmCommand;
 import org.multiprocessing4j.internal.wire.Codec;
 import sun.misc.Signal;
@@ -73,6 +74,9 @@ public final class ChildMain {
                 return; // a spare that was dismissed
             }
             boot = BootMessage.read(in);
+            if (boot.holdsRings()) {
+                Futex.linkInBackground(); // beside the task's decoding (BootMessage); a spare may have linked
+            }
             AuthKey.inherit(boot.key());
             if (!spare) {
                 ParentWatch.start(boot.parentPid(), socket);

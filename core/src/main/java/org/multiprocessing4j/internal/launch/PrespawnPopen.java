@@ -27,7 +27,7 @@ public final class PrespawnPopen {
      * @param warmUpPayload a task that a new spare decodes and prepares while it waits
      *     ({@link ChildTask#prepare})
      */
-    public static SpawnPopen start(byte[] launchPayload, Class<?> application, List<String> jvmOptions,
+    public static SpawnPopen start(byte[] launchPayload, boolean holdsRings, Class<?> application, List<String> jvmOptions,
             Supplier<AotCoverage> coverage, Function<AotCoverage, byte[]> trainingPayload,
             Supplier<byte[]> warmUpPayload) throws IOException {
         String classPath = ClassPath.forChild(application);
@@ -35,10 +35,10 @@ public final class PrespawnPopen {
                 warmUpPayload);
         if (spare == null) {
             AotCoverage launchCoverage = coverage.get();
-            return SpawnPopen.start(launchPayload, classPath, jvmOptions, launchCoverage,
+            return SpawnPopen.start(launchPayload, holdsRings, classPath, jvmOptions, launchCoverage,
                     () -> trainingPayload.apply(launchCoverage));
         }
-        spare.handOver(launchPayload);
+        spare.handOver(launchPayload, holdsRings);
         return spare;
     }
 }

@@ -159,6 +159,8 @@ public final class SpawnPopen implements ChildSession {
      * Starts a child JVM that will run the task serialized in {@code launchPayload}, with the
      * parent's standard output and error.
      *
+     * @param holdsRings whether the task holds rings, for the child to link its futex call at once
+     *     ({@link BootMessage})
      * @param application the class of the task, which the child must be able to load
      * @param coverage what the child's {@link AotCache} must cover
      * @param trainingPayload the training task for that cache, serialized; asked for once, in the
@@ -167,18 +169,18 @@ public final class SpawnPopen implements ChildSession {
      *     ({@link ClassPath}); nothing is started
      * @throws IOException if the JVM cannot be started
      */
-    public static SpawnPopen start(byte[] launchPayload, Class<?> application, List<String> jvmOptions,
-            AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
-        return start(launchPayload, ClassPath.forChild(application), jvmOptions, coverage, trainingPayload);
+    public static SpawnPopen start(byte[] launchPayload, boolean holdsRings, Class<?> application,
+            List<String> jvmOptions, AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
+        return start(launchPayload, holdsRings, ClassPath.forChild(application), jvmOptions, coverage, trainingPayload);
     }
 
-    /** As {@link #start(byte[], Class, List, AotCoverage, Supplier)}, for the class path {@link ClassPath} gave. */
-    static SpawnPopen start(byte[] launchPayload, String applicationClassPath, List<String> jvmOptions,
-            AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
+    /** As {@link #start(byte[], boolean, Class, List, AotCoverage, Supplier)}, for the class path {@link ClassPath} gave. */
+    static SpawnPopen start(byte[] launchPayload, boolean holdsRings, String applicationClassPath,
+            List<String> jvmOptions, AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
         String classPath = AotCache.childClassPath(applicationClassPath);
         SpawnPopen child = new SpawnPopen(classPath, optionsFor(classPath, jvmOptions, coverage, trainingPayload),
                 ProcessBuilder.Redirect.INHERIT, false);
-        child.handOver(launchPayload);
+        child.handOver(launchPayload, holdsRings);
         return child;
     }
 
@@ -197,7 +199,7 @@ public final class SpawnPopen implements ChildSession {
                 optionsFor(childClassPath, jvmOptions, AotCoverage.LIBRARY, trainingPayload),
                 ProcessBuilder.Redirect.INHERIT, true);
         byte[] warmUp = new BootMessage(new byte[AuthKey.LENGTH], new byte[ControlProtocol.TOKEN_LENGTH],
-                ProcessHandle.current().pid(), warmUpPayload.get()).encode();
+                ProcessHandle.current().pid(), false, warmUpPayload.get()).encode();
         try {
             OutputStream stdin = spare.os.getOutputStream();
             stdin.write(warmUp);
@@ -233,7 +235,7 @@ public final class SpawnPopen implements ChildSession {
     static SpawnPopen startTraining(byte[] trainingPayload, Path output) throws IOException {
         SpawnPopen trainer = new SpawnPopen(System.getProperty("java.class.path", ""),
                 AotCache.trainingOptions(output), ProcessBuilder.Redirect.DISCARD, false);
-        trainer.handOver(trainingPayload);
+        trainer.handOver(trainingPayload, false);
         return trainer;
     }
 
@@ -361,15 +363,15 @@ public final class SpawnPopen implements ChildSession {
     }
 
     /**
-     * Sends the child its task: writes the {@link BootMessage} down its standard input and closes
-     * it. A message larger than a pipe holds is written by a thread of its own, so that
-     * {@code start()} does not wait for the child JVM to boot and read it. A write that fails means
-     * the child died first; its exit status tells why.
+     * Sends the child its task, and whether it holds rings: writes the {@link BootMessage} down its
+     * standard input and closes it. A message larger than a pipe holds is written by a thread of its
+     * own, so that {@code start()} does not wait for the child JVM to boot and read it. A write that
+     * fails means the child died first; its exit status tells why.
      */
-    void handOver(byte[] task) {
+    void handOver(byte[] task, boolean holdsRings) {
         handedATask.complete(true);
         byte[] key = AuthKey.current();
-        byte[] message = new BootMessage(key, token, ProcessHandle.current().pid(), task).encode();
+        byte[] message = new BootMessage(key, token, ProcessHandle.current().pid(), holdsRings, task).encode();
         AuthKey.wipe(key);
         if (message.length <= PIPE_CAPACITY) {
             writeToStdin(message);

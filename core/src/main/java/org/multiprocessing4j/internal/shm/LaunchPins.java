@@ -74,6 +74,11 @@ public final class LaunchPins {
         return true;
     }
 
+    /** Whether the launch holds a queue's, a pipe's or a pool's rings, on which its child will wait or wake. */
+    public synchronized boolean holdsRings() {
+        return segments.stream().anyMatch(SharedSegment::holdsRing);
+    }
+
     /**
      * The child that read the launch has ended, or will never start: lets go of its segments,
      * pinning those whose descriptor was sent on meanwhile. Safe to call more than once.

@@ -187,7 +187,7 @@ public final class SharedSegment implements Serializable {
     }
 
     /** True for a queue's, a pipe's or a pool's segment, whose rings are waited on. */
-    private boolean holdsRing() {
+    boolean holdsRing() {
         int kind = kind();
         return kind == SharedLayout.Header.KIND_QUEUE || kind == SharedLayout.Header.KIND_PIPE
                 || kind == SharedLayout.Header.KIND_POOL;

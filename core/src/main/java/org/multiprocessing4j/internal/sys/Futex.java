@@ -309,12 +309,13 @@ public final class Futex {
     }
 
     /**
-     * Starts linking the downcall on a daemon thread, once per process, and returns at once. Until
-     * it is done, waits poll and wakes are deferred to that thread (see the class comment).
+     * Starts linking the downcall on a daemon thread, once per process and unless {@link #link}
+     * linked it, and returns at once. Until it is done, waits poll and wakes are deferred to that
+     * thread (see the class comment).
      */
     public static void linkInBackground() {
         checkPlatform();
-        if (BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
+        if (!linkingDone && BACKGROUND_LINK_STARTED.compareAndSet(false, true)) {
             try {
                 Thread.ofPlatform().daemon().name("mp4j-futex-link").start(new BackgroundLink());
             } catch (RuntimeException | Error e) {

@@ -22,7 +22,7 @@ class BootMessageTest {
     @Test
     void itComesBackWholeAndNothingAfterItIsRead() throws Exception {
         byte[] task = AuthKey.randomBytes(100_000);
-        byte[] message = new BootMessage(KEY, TOKEN, 4242, task).encode();
+        byte[] message = new BootMessage(KEY, TOKEN, 4242, true, task).encode();
         byte[] followedByMore = Arrays.copyOf(message, message.length + 3);
         InputStream in = new ByteArrayInputStream(followedByMore);
 
@@ -31,13 +31,14 @@ class BootMessageTest {
         assertThat(read.key()).isEqualTo(KEY);
         assertThat(read.token()).isEqualTo(TOKEN);
         assertThat(read.parentPid()).isEqualTo(4242);
+        assertThat(read.holdsRings()).isTrue();
         assertThat(read.task()).isEqualTo(task);
         assertThat(in.available()).isEqualTo(3);
     }
 
     @Test
     void noMessageStartsWithTheByteThatDismissesASpare() {
-        byte[] message = new BootMessage(KEY, TOKEN, 1, new byte[0]).encode();
+        byte[] message = new BootMessage(KEY, TOKEN, 1, false, new byte[0]).encode();
         assertThat(message[0]).isNotEqualTo((byte) BootMessage.DISMISS);
     }
 
@@ -51,14 +52,14 @@ class BootMessageTest {
 
     @Test
     void aMessageCutShortIsAnEndOfFileNotAHang() {
-        byte[] message = new BootMessage(KEY, TOKEN, 1, new byte[500]).encode();
+        byte[] message = new BootMessage(KEY, TOKEN, 1, false, new byte[500]).encode();
         byte[] cut = Arrays.copyOf(message, message.length - 1);
         assertThatThrownBy(() -> BootMessage.read(new ByteArrayInputStream(cut))).isInstanceOf(EOFException.class);
     }
 
     @Test
     void aLengthTooShortForTheFixedFieldsIsRefused() {
-        byte[] message = new BootMessage(KEY, TOKEN, 1, new byte[0]).encode();
+        byte[] message = new BootMessage(KEY, TOKEN, 1, false, new byte[0]).encode();
         message[BootMessage.LENGTH_OFFSET + Integer.BYTES - 1] = 3;
         assertThatThrownBy(() -> BootMessage.read(new ByteArrayInputStream(message)))
                 .isInstanceOf(StreamCorruptedException.class)

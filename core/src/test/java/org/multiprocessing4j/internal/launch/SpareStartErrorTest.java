@@ -25,7 +25,7 @@ class SpareStartErrorTest {
     void aSpareThatDiedBeforeItsTaskCameIsReportedAsAChildThatCouldNotStart() throws Exception {
         SpawnPopen spare = diedWaiting();
 
-        spare.handOver(new byte[0]);
+        spare.handOver(new byte[0], false);
         spare.join();
 
         assertThat(spare.exitCode()).hasValue(1);
