@@ -192,8 +192,9 @@ public class Process implements Serializable {
                 }
                 case PRESPAWN -> {
                     PreparedLambdas.record(target);
-                    yield PrespawnPopen.start(launch, holdsRings, applicationClass(), jvmOptions, childLaunch::coverage,
-                            coverage -> trainingLaunch(applicationClasses(), coverage), Process::spareWarmUp);
+                    yield PrespawnPopen.start(launch, holdsRings, applicationClass(), jvmOptions,
+                            childLaunch::coverage, coverage -> trainingLaunch(applicationClasses(), coverage),
+                            Process::spareWarmUp);
                 }
             };
         } catch (IOException e) {

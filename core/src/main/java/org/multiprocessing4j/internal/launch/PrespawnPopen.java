@@ -27,8 +27,8 @@ public final class PrespawnPopen {
      * @param warmUpPayload a task that a new spare decodes and prepares while it waits
      *     ({@link ChildTask#prepare})
      */
-    public static SpawnPopen start(byte[] launchPayload, boolean holdsRings, Class<?> application, List<String> jvmOptions,
-            Supplier<AotCoverage> coverage, Function<AotCoverage, byte[]> trainingPayload,
+    public static SpawnPopen start(byte[] launchPayload, boolean holdsRings, Class<?> application,
+            List<String> jvmOptions, Supplier<AotCoverage> coverage, Function<AotCoverage, byte[]> trainingPayload,
             Supplier<byte[]> warmUpPayload) throws IOException {
         String classPath = ClassPath.forChild(application);
         SpawnPopen spare = Spares.take(classPath, jvmOptions, () -> trainingPayload.apply(AotCoverage.LIBRARY),

@@ -171,10 +171,14 @@ public final class SpawnPopen implements ChildSession {
      */
     public static SpawnPopen start(byte[] launchPayload, boolean holdsRings, Class<?> application,
             List<String> jvmOptions, AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
-        return start(launchPayload, holdsRings, ClassPath.forChild(application), jvmOptions, coverage, trainingPayload);
+        return start(launchPayload, holdsRings, ClassPath.forChild(application), jvmOptions, coverage,
+                trainingPayload);
     }
 
-    /** As {@link #start(byte[], boolean, Class, List, AotCoverage, Supplier)}, for the class path {@link ClassPath} gave. */
+    /**
+     * As {@link #start(byte[], boolean, Class, List, AotCoverage, Supplier)}, for the class path
+     * {@link ClassPath} gave.
+     */
     static SpawnPopen start(byte[] launchPayload, boolean holdsRings, String applicationClassPath,
             List<String> jvmOptions, AotCoverage coverage, Supplier<byte[]> trainingPayload) throws IOException {
         String classPath = AotCache.childClassPath(applicationClassPath);
